@@ -1,0 +1,193 @@
+// Command-line flags: parsed strictly, every bad value named in one line.
+import { parseArgs } from 'node:util';
+import type { LevelWithSilent } from 'pino';
+import { UsageError, quote } from './errors.js';
+import { guardFromEnv } from './guard.js';
+import { LOG_LEVELS } from './log.js';
+import { MAX_ATTEMPTS } from './plan.js';
+import type { ProbeOptions, Role } from './types.js';
+
+export interface CliOptions {
+  probe: ProbeOptions;
+  plan: boolean;
+  json: boolean;
+  out: string | null;
+  quiet: boolean;
+  logLevel: LevelWithSilent;
+  help: boolean;
+  version: boolean;
+}
+
+export const DEFAULT_PORTS = [80, 443, 8200];
+
+const SPEC = {
+  ranges: { type: 'string' },
+  ports: { type: 'string' },
+  sample: { type: 'string' },
+  seed: { type: 'string' },
+  all: { type: 'boolean' },
+  plan: { type: 'boolean' },
+  concurrency: { type: 'string' },
+  timeout: { type: 'string' },
+  'loopback-only': { type: 'boolean' },
+  json: { type: 'boolean' },
+  out: { type: 'string' },
+  role: { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
+  'log-level': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'V' },
+} as const;
+
+export const HELP = `Usage: g2probe [options]
+
+Checks whether this computer can reach GoToMyPC. g2probe opens outbound TCP
+connections to GoTo's published address ranges on ports 80, 443 and 8200 (the
+ports GoToMyPC needs) and tells, for every attempt, what answered: the GoTo
+server, a firewall that refused or dropped it, or a fault on this computer.
+It ends with a verdict in one sentence and numbered steps to fix what it found.
+
+Examples
+  g2probe                       probe the built-in GoTo ranges (2 addresses each)
+  g2probe --role host           also name the programs a firewall on this host
+                                PC must admit (--role client for the viewer)
+  g2probe --plan                list what would be probed; sends no packet
+  g2probe --out report.json     save the full evidence to attach to a ticket
+  g2probe --ranges lab.txt --ports 443 --all --json
+
+What to probe
+  --ranges FILE       probe these ranges instead of the built-in GoTo list: one
+                      IPv4/IPv6 CIDR or address per line, # starts a comment
+  --ports LIST        comma-separated TCP ports (default 80,443,8200)
+  --sample N          addresses tried per range, chosen deterministically
+                      (default 2)
+  --seed TEXT         picks other addresses for --sample (default g2probe)
+  --all               every address of every range (at most ${MAX_ATTEMPTS.toLocaleString('en-US')} attempts)
+  --plan              print the targets (text, or JSON with --json) and exit;
+                      sends no packet at all
+
+How to probe
+  --concurrency N     attempts in flight at once (default 64)
+  --timeout MS        connect timeout per attempt, in ms (default 3000)
+  --loopback-only     refuse any target outside 127.0.0.0/8 and ::1; also on
+                      when G2PROBE_LOOPBACK_ONLY=1 (for labs and tests)
+
+Output
+  --json              the report as JSON on stdout, nothing else there
+  --out FILE          also write the JSON report to FILE, whole or not at all
+  --role host|client  which PC this is, for the firewall advice
+  -q, --quiet         no progress line on the terminal
+  --log-level LEVEL   fatal, error, warn (default), info, debug, trace, silent;
+                      logs go to stderr, as JSON unless stderr is a terminal
+  -h, --help          this text
+  -V, --version       the version
+
+Exit codes
+  0   ok       every port reached every current GoTo range tested
+  1   partial  every port reached GoTo, but some ranges did not answer
+  2   blocked  at least one port reached no GoTo server at all
+  3   unknown  only local faults (such as too many open files): nothing is
+               known about the network
+  64  usage error: a bad flag, value or file
+  70  internal error in g2probe
+  73  the --out file could not be written
+`;
+
+function integer(name: string, raw: string | undefined, fallback: number, min: number, max: number, unit: string): number {
+  if (raw === undefined) return fallback;
+  const value = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new UsageError(`bad --${name} value ${quote(raw)}: ${unit} must be a whole number from ${min} to ${max}`);
+  }
+  return value;
+}
+
+export function parsePorts(raw: string): number[] {
+  const ports: number[] = [];
+  for (const item of raw.split(',')) {
+    const port = /^\s*\d+\s*$/.test(item) ? Number(item) : NaN;
+    if (!(port >= 1 && port <= 65535)) {
+      throw new UsageError(`bad --ports value ${quote(item.trim())}: a port is a whole number from 1 to 65535`);
+    }
+    if (!ports.includes(port)) ports.push(port);
+  }
+  return ports;
+}
+
+function valueFlags(): Set<string> {
+  return new Set(Object.entries(SPEC).filter(([, spec]) => spec.type === 'string').map(([name]) => `--${name}`));
+}
+
+/** `--timeout -5` becomes `--timeout=-5`, so a negative number is reported as a bad value, not a missing one. */
+function joinValues(argv: readonly string[]): string[] {
+  const takesValue = valueFlags();
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    if (takesValue.has(arg) && next !== undefined && !(next.startsWith('--') && next.length > 2)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
+function explainParseError(err: Error & { code?: string }): string {
+  const option = /'(-{1,2}[^' ]+)/.exec(err.message)?.[1];
+  switch (err.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `unknown option ${option ?? err.message} (g2probe --help lists them)`;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return err.message.includes('does not take')
+        ? `option ${option} takes no value`
+        : `option ${option} needs a value`;
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return `unexpected argument ${quote(/'([^']*)'/.exec(err.message)?.[1] ?? '')} (g2probe --help shows the usage)`;
+    default:
+      return err.message;
+  }
+}
+
+export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOptions {
+  let values: ReturnType<typeof parseArgs<{ options: typeof SPEC; strict: true; allowPositionals: false }>>['values'];
+  try {
+    ({ values } = parseArgs({ args: joinValues(argv), options: SPEC, strict: true, allowPositionals: false }));
+  } catch (err) {
+    throw new UsageError(explainParseError(err as Error & { code?: string }));
+  }
+  const role = values.role;
+  if (role !== undefined && role !== 'host' && role !== 'client') {
+    throw new UsageError(`bad --role value ${quote(role)}: use host (the PC you connect to) or client (the PC you connect from)`);
+  }
+  const logLevel = values['log-level'] ?? 'warn';
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new UsageError(`bad --log-level value ${quote(logLevel)}: use one of ${LOG_LEVELS.join(', ')}`);
+  }
+  for (const name of ['ranges', 'out', 'seed'] as const) {
+    if (values[name] === '') throw new UsageError(`option --${name} needs a value`);
+  }
+  if (values.all && values.sample !== undefined) throw new UsageError('--all and --sample cannot be used together: --all tries every address');
+  return {
+    probe: {
+      rangesFile: values.ranges ?? null,
+      ports: values.ports === undefined ? [...DEFAULT_PORTS] : parsePorts(values.ports),
+      sample: integer('sample', values.sample, 2, 1, 1_000_000, 'the sample'),
+      seed: values.seed ?? 'g2probe',
+      all: values.all ?? false,
+      concurrency: integer('concurrency', values.concurrency, 64, 1, 16_384, 'concurrency'),
+      timeoutMs: integer('timeout', values.timeout, 3000, 1, 600_000, 'the timeout in ms'),
+      role: (role as Role | undefined) ?? null,
+      loopbackOnly: (values['loopback-only'] ?? false) || guardFromEnv(env.G2PROBE_LOOPBACK_ONLY),
+    },
+    plan: values.plan ?? false,
+    json: values.json ?? false,
+    out: values.out ?? null,
+    quiet: values.quiet ?? false,
+    logLevel: logLevel as LevelWithSilent,
+    help: values.help ?? false,
+    version: values.version ?? false,
+  };
+}

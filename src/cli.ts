@@ -1,0 +1,126 @@
+// The g2probe command: flags → ranges → plan → attempts → summary → verdict → reports.
+import type { Logger } from 'pino';
+import { parseCli, HELP, type CliOptions } from './args.js';
+import { runAttempts } from './engine.js';
+import { EXIT_INTERNAL, UsageError, quote } from './errors.js';
+import { assertLoopbackOnly } from './guard.js';
+import { createLogger } from './log.js';
+import { AtomicFile, BufferedWriter, EXIT_CANTCREAT, writeStdout } from './output.js';
+import { buildPlan, type Plan } from './plan.js';
+import { Progress } from './progress.js';
+import { builtinRanges, describeFsError, loadRangesFile } from './ranges.js';
+import { JsonReportStream } from './report/json.js';
+import { writePlanJson, writePlanText } from './report/plan.js';
+import { renderText } from './report/text.js';
+import { SummaryBuilder } from './summary.js';
+import type { Attempt } from './types.js';
+import { decideVerdict } from './verdict.js';
+import { VERSION } from './version.js';
+
+const TOOL = { name: 'g2probe', version: VERSION };
+
+function fail(message: string): void {
+  process.stderr.write(`g2probe: ${message}\n`);
+}
+
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  let options: CliOptions;
+  let plan: Plan;
+  try {
+    options = parseCli(argv, env);
+    if (options.help) {
+      writeStdout(HELP);
+      return 0;
+    }
+    if (options.version) {
+      writeStdout(`${VERSION}\n`);
+      return 0;
+    }
+    const ranges = options.probe.rangesFile ? loadRangesFile(options.probe.rangesFile) : builtinRanges();
+    plan = buildPlan(ranges, options.probe);
+    // --plan sends nothing, so it may show ranges the guard would refuse to probe.
+    if (!options.plan && options.probe.loopbackOnly) assertLoopbackOnly(ranges);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      fail(err.message);
+      return err.exitCode;
+    }
+    throw err;
+  }
+
+  const stdout = new BufferedWriter(writeStdout);
+  if (options.plan) {
+    if (options.json) writePlanJson(plan, TOOL, options.probe, stdout.write);
+    else writePlanText(plan, stdout.write);
+    stdout.flush();
+    return 0;
+  }
+  return probe(options, plan, stdout);
+}
+
+async function probe(options: CliOptions, plan: Plan, stdout: BufferedWriter): Promise<number> {
+  const log = createLogger(options.logLevel, process.stderr.isTTY === true);
+  let outFile: AtomicFile | null = null;
+  if (options.out) {
+    try {
+      outFile = new AtomicFile(options.out);
+    } catch (err) {
+      fail(`cannot write --out ${quote(options.out)}: ${describeFsError(err)}`);
+      return EXIT_CANTCREAT;
+    }
+  }
+  const fileWriter = outFile ? new BufferedWriter(outFile.write) : null;
+  const sinks = [...(options.json ? [stdout] : []), ...(fileWriter ? [fileWriter] : [])];
+  const report = new JsonReportStream((chunk) => { for (const sink of sinks) sink.write(chunk); });
+
+  const startedAt = new Date();
+  const started = performance.now();
+  report.begin({ schemaVersion: 1, tool: TOOL, startedAt: startedAt.toISOString(), options: options.probe });
+  const summary = new SummaryBuilder(plan.ranges, plan.ports);
+  const progress = process.stderr.isTTY && !options.quiet ? new Progress(plan.count, summary.counts, () => summary.total) : null;
+  const controller = new AbortController();
+  log.info({ attempts: plan.count, ranges: plan.ranges.length, ports: plan.ports, concurrency: options.probe.concurrency }, 'probe started');
+
+  try {
+    await runAttempts(plan.targets(), { concurrency: options.probe.concurrency, timeoutMs: options.probe.timeoutMs, signal: controller.signal }, (attempt: Attempt) => {
+      summary.add(attempt);
+      report.attempt(attempt);
+      log.debug(attempt, 'attempt');
+    });
+  } finally {
+    progress?.stop();
+  }
+
+  const result = summary.summary();
+  const verdict = decideVerdict(result, options.probe.role);
+  const elapsedMs = performance.now() - started;
+  report.end({ finishedAt: new Date().toISOString(), summary: result, verdict });
+  log.info({ verdict: verdict.status, attempts: result.total, elapsedMs: Math.round(elapsedMs) }, 'probe finished');
+
+  if (!options.json) {
+    const rangesFrom = options.probe.rangesFile ? `from ${options.probe.rangesFile}` : 'built-in GoTo list';
+    stdout.write(renderText({ version: VERSION, summary: result, verdict, elapsedMs, rangesFrom }));
+  }
+  stdout.flush();
+  if (outFile && fileWriter) {
+    fileWriter.flush();
+    const failure = outFile.commit();
+    if (failure) {
+      fail(`cannot write --out ${quote(outFile.path)}: ${describeFsError(failure)}`);
+      return EXIT_CANTCREAT;
+    }
+  }
+  return verdict.exitCode;
+}
+
+/** Entry point for bin/g2probe.js: usage errors are one line, anything else is a bug and says so. */
+export function run(): void {
+  main(process.argv.slice(2), process.env).then(
+    (code) => { process.exitCode = code; },
+    (err: unknown) => {
+      fail(`internal error: ${err instanceof Error ? err.message : String(err)} (please report this; --log-level debug shows more)`);
+      if (process.argv.includes('debug')) process.stderr.write(`${err instanceof Error ? err.stack : ''}\n`);
+      process.exitCode = EXIT_INTERNAL;
+    },
+  );
+}

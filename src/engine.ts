@@ -1,0 +1,61 @@
+// The probe engine: runs a plan's attempts in parallel, bounded, and streams each result out.
+import pLimit from 'p-limit';
+import { checkTcp } from './checks/tcp.js';
+import { classify, round } from './classify.js';
+import type { Attempt, Target } from './types.js';
+
+export interface EngineOptions {
+  concurrency: number;
+  timeoutMs: number;
+  /** Aborting stops new attempts and cuts short the ones in flight; their results are dropped. */
+  signal: AbortSignal;
+}
+
+/**
+ * Pulls targets lazily and keeps at most `concurrency` attempts running and as many queued, so memory
+ * stays flat however long the plan. Resolves when every launched attempt has been reported.
+ */
+export async function runAttempts(
+  targets: Iterable<Target>,
+  options: EngineOptions,
+  onAttempt: (attempt: Attempt) => void,
+): Promise<void> {
+  const { signal, concurrency } = options;
+  const limit = pLimit(concurrency);
+  const checkOptions = { timeoutMs: options.timeoutMs };
+  let outstanding = 0;
+  let failure: unknown;
+  let wake: (() => void) | null = null;
+  const nudge = (): void => {
+    const resume = wake;
+    wake = null;
+    resume?.();
+  };
+  const waitForSlot = (): Promise<void> => new Promise((resolve) => { wake = resolve; });
+  signal.addEventListener('abort', nudge, { once: true });
+
+  const attempt = async (target: Target): Promise<void> => {
+    if (signal.aborted) return;
+    const obs = await checkTcp(target, checkOptions, signal);
+    if (obs.outcome === 'interrupted') return;
+    const { status, reason, evidence } = classify(obs);
+    onAttempt({ ip: target.ip, port: target.port, range: target.range, status, reason, ms: round(obs.elapsedMs), evidence });
+  };
+  const settle = (): void => {
+    outstanding--;
+    nudge();
+  };
+  const fail = (err: unknown): void => {
+    failure ??= err;
+  };
+
+  for (const target of targets) {
+    while (outstanding >= concurrency * 2 && !signal.aborted && failure === undefined) await waitForSlot();
+    if (signal.aborted || failure !== undefined) break;
+    outstanding++;
+    limit(attempt, target).catch(fail).finally(settle);
+  }
+  while (outstanding > 0) await waitForSlot();
+  signal.removeEventListener('abort', nudge);
+  if (failure !== undefined) throw failure;
+}

@@ -1,0 +1,17 @@
+// The loopback-only guard: with it on, nothing but 127.0.0.0/8 and ::1 is ever sent a packet.
+import { isLoopbackInterval } from './address.js';
+import { UsageError } from './errors.js';
+import type { Range } from './types.js';
+
+/** G2PROBE_LOOPBACK_ONLY turns the guard on unless it is empty, 0, false or no: a typo must not turn it off. */
+export function guardFromEnv(value: string | undefined): boolean {
+  return value !== undefined && !['', '0', 'false', 'no', 'off'].includes(value.trim().toLowerCase());
+}
+
+/** Refuses, before any socket is opened, a run that would reach outside loopback. */
+export function assertLoopbackOnly(ranges: Range[]): void {
+  const outside = ranges.find((range) => !isLoopbackInterval(range.first, range.last, range.family));
+  if (outside) {
+    throw new UsageError(`loopback-only guard: refusing to probe ${outside.cidr}, which lies outside 127.0.0.0/8 and ::1`);
+  }
+}

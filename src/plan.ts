@@ -1,0 +1,52 @@
+// The target plan: which addresses and ports a run will try, known in full before any packet is sent.
+import { formatAddress } from './address.js';
+import { UsageError } from './errors.js';
+import { sampleIndexes } from './sample.js';
+import type { Range, Target } from './types.js';
+
+export const MAX_ATTEMPTS = 1_000_000;
+
+export interface PlanOptions {
+  ports: number[];
+  sample: number;
+  seed: string;
+  all: boolean;
+}
+
+export interface Plan {
+  ranges: Range[];
+  ports: number[];
+  count: number;
+  /** Targets in order range → address → port; generated lazily so `--all` does not hold a million objects. */
+  targets(): Generator<Target>;
+}
+
+export function buildPlan(ranges: Range[], options: PlanOptions): Plan {
+  const { ports } = options;
+  const perRange = (range: Range): bigint =>
+    options.all || BigInt(options.sample) >= range.hostCount ? range.hostCount : BigInt(options.sample);
+  const total = ranges.reduce((sum, range) => sum + perRange(range) * BigInt(ports.length), 0n);
+  if (total > BigInt(MAX_ATTEMPTS)) {
+    throw new UsageError(
+      `this plan has ${total} attempts, more than the limit of ${MAX_ATTEMPTS.toLocaleString('en-US')}: use fewer or smaller ranges, fewer ports, or --sample instead of --all`,
+    );
+  }
+  return {
+    ranges,
+    ports,
+    count: Number(total),
+    *targets() {
+      for (const range of ranges) {
+        const offsets = options.all ? everyIndex(range.hostCount) : sampleIndexes(range.hostCount, options.sample, options.seed, range.cidr);
+        for (const offset of offsets) {
+          const ip = formatAddress(range.hostFirst + offset, range.family);
+          for (const port of ports) yield { ip, port, range: range.cidr };
+        }
+      }
+    },
+  };
+}
+
+function* everyIndex(count: bigint): Generator<bigint> {
+  for (let i = 0n; i < count; i++) yield i;
+}

@@ -1,0 +1,91 @@
+// Range lists: the built-in data or a user's file, parsed into integer bounds and de-duplicated.
+import { readFileSync } from 'node:fs';
+import IPCIDR from 'ip-cidr';
+import { formatAddress } from './address.js';
+import { BUILTIN_RANGES } from './data/ranges.js';
+import { UsageError, quote } from './errors.js';
+import type { Range, RangeSpec } from './types.js';
+
+/** Parses one CIDR or bare address; returns null when it is neither. */
+export function parseRange(text: string, spec: Omit<RangeSpec, 'cidr'>): Range | null {
+  if (text.includes('%')) return null; // zone-scoped IPv6 addresses name a local link, never a published range
+  const cidrText = text.includes('/') ? text : `${text}/${text.includes(':') ? 128 : 32}`;
+  if (!IPCIDR.isValidCIDR(cidrText)) return null;
+  const cidr = new IPCIDR(cidrText);
+  const family = cidr.address.v4 ? 4 : 6;
+  const prefix = cidr.address.subnetMask;
+  const first = cidr.start<bigint>({ type: 'bigInteger' });
+  const last = cidr.end<bigint>({ type: 'bigInteger' });
+  // An IPv4 network's first and last addresses are not hosts, except in /31 and /32.
+  const skipEnds = family === 4 && prefix <= 30;
+  return {
+    ...spec,
+    cidr: `${formatAddress(first, family)}/${prefix}`,
+    family,
+    first,
+    last,
+    hostFirst: skipEnds ? first + 1n : first,
+    hostCount: skipEnds ? last - first - 1n : last - first + 1n,
+  };
+}
+
+/** Parses a range file's text: one CIDR or address per line, `#` comments, blank lines, CRLF and a BOM. */
+export function parseRangesText(text: string, origin: string): Range[] {
+  const ranges: Range[] = [];
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  lines.forEach((line, index) => {
+    const value = line.replace(/#.*/, '').trim();
+    if (value === '') return;
+    const range = parseRange(value, { source: 'file', status: 'current' });
+    if (!range) throw new UsageError(`${origin}:${index + 1}: ${quote(value)} is not an IPv4/IPv6 address or CIDR`);
+    ranges.push(range);
+  });
+  if (ranges.length === 0) throw new UsageError(`${origin}: no ranges in the file (one CIDR or address per line)`);
+  return dedupeRanges(ranges);
+}
+
+/** Drops duplicates and ranges inside another (CIDR blocks either nest or are disjoint), keeping file order. */
+export function dedupeRanges(ranges: Range[]): Range[] {
+  const bySize = [...ranges].sort((a, b) => a.family - b.family || cmp(a.first, b.first) || cmp(b.last, a.last));
+  const kept = new Set<Range>();
+  let cover: Range | undefined;
+  for (const range of bySize) {
+    if (cover && cover.family === range.family && range.last <= cover.last) continue;
+    kept.add(range);
+    cover = range;
+  }
+  return ranges.filter((range) => kept.has(range));
+}
+
+function cmp(a: bigint, b: bigint): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function builtinRanges(): Range[] {
+  return BUILTIN_RANGES.map((spec) => {
+    const range = parseRange(spec.cidr, spec);
+    if (!range) throw new Error(`built-in range ${spec.cidr} does not parse`);
+    return range;
+  });
+}
+
+export function loadRangesFile(path: string): Range[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read --ranges ${quote(path)}: ${describeFsError(err)}`);
+  }
+  return parseRangesText(text, path);
+}
+
+export function describeFsError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT': return 'no such file';
+    case 'EACCES':
+    case 'EPERM': return 'permission denied';
+    case 'EISDIR': return 'it is a directory';
+    default: return code ?? String(err);
+  }
+}

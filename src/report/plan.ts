@@ -1,0 +1,24 @@
+// `--plan`: what a run would try, as text or JSON, written as it is generated.
+import type { Plan } from '../plan.js';
+import type { ProbeOptions } from '../types.js';
+import type { Write } from './json.js';
+import { SCHEMA_VERSION } from './json.js';
+
+export function writePlanText(plan: Plan, write: Write): void {
+  write(`# ${plan.count} attempts: ${plan.ranges.length} ranges, ports ${plan.ports.join(',')}. --plan sends no packet.\n`);
+  write('# ADDRESS PORT RANGE LIST\n');
+  const status = new Map(plan.ranges.map((r) => [r.cidr, r.status]));
+  for (const t of plan.targets()) write(`${t.ip} ${t.port} ${t.range} ${status.get(t.range)}\n`);
+}
+
+export function writePlanJson(plan: Plan, tool: { name: string; version: string }, options: ProbeOptions, write: Write): void {
+  const ranges = plan.ranges.map((r) => ({ cidr: r.cidr, source: r.source, status: r.status, hosts: r.hostCount <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(r.hostCount) : r.hostCount.toString() }));
+  const head = JSON.stringify({ schemaVersion: SCHEMA_VERSION, kind: 'plan', tool, options, count: plan.count, ranges }, null, 2);
+  write(`${head.slice(0, head.lastIndexOf('}')).trimEnd()},\n  "targets": [`);
+  let first = true;
+  for (const t of plan.targets()) {
+    write(`${first ? '' : ','}\n    ${JSON.stringify(t)}`);
+    first = false;
+  }
+  write(`${first ? '' : '\n  '}]\n}\n`);
+}
