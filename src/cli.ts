@@ -17,6 +17,11 @@ import type { Attempt } from './types.js';
 import { decideVerdict } from './verdict.js';
 import { VERSION } from './version.js';
 
+/** 128 + the signal number, as a shell reports a command stopped by it: 130 for Ctrl-C, 143 for SIGTERM. */
+function exitForSignal(signal: NodeJS.Signals): number {
+  return signal === 'SIGINT' ? 130 : 143;
+}
+
 const TOOL = { name: 'g2probe', version: VERSION };
 
 function fail(message: string): void {
@@ -79,6 +84,16 @@ async function probe(options: CliOptions, plan: Plan, stdout: BufferedWriter): P
   const summary = new SummaryBuilder(plan.ranges, plan.ports);
   const progress = process.stderr.isTTY && !options.quiet ? new Progress(plan.count, summary.counts, () => summary.total) : null;
   const controller = new AbortController();
+  // First Ctrl-C (or SIGTERM): stop launching, report what finished. A second one: leave at once.
+  let stoppedBy: NodeJS.Signals | null = null;
+  const interrupt = (signal: NodeJS.Signals): void => {
+    stoppedBy = signal;
+    log.warn({ signal }, 'interrupted: finishing the report with the attempts done so far');
+    controller.abort();
+    process.once(signal, () => process.exit(exitForSignal(signal)));
+  };
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
   log.info({ attempts: plan.count, ranges: plan.ranges.length, ports: plan.ports, concurrency: options.probe.concurrency }, 'probe started');
 
   try {
@@ -87,19 +102,25 @@ async function probe(options: CliOptions, plan: Plan, stdout: BufferedWriter): P
       report.attempt(attempt);
       log.debug(attempt, 'attempt');
     });
+  } catch (err) {
+    outFile?.discard();
+    throw err;
   } finally {
     progress?.stop();
+    process.removeListener('SIGINT', interrupt);
+    process.removeListener('SIGTERM', interrupt);
   }
+  const interrupted = stoppedBy !== null;
 
   const result = summary.summary();
   const verdict = decideVerdict(result, options.probe.role);
   const elapsedMs = performance.now() - started;
-  report.end({ finishedAt: new Date().toISOString(), summary: result, verdict });
+  report.end({ finishedAt: new Date().toISOString(), interrupted, summary: result, verdict });
   log.info({ verdict: verdict.status, attempts: result.total, elapsedMs: Math.round(elapsedMs) }, 'probe finished');
 
   if (!options.json) {
     const rangesFrom = options.probe.rangesFile ? `from ${options.probe.rangesFile}` : 'built-in GoTo list';
-    stdout.write(renderText({ version: VERSION, summary: result, verdict, elapsedMs, rangesFrom }));
+    stdout.write(renderText({ version: VERSION, summary: result, verdict, elapsedMs, rangesFrom, planned: interrupted ? plan.count : null }));
   }
   stdout.flush();
   if (outFile && fileWriter) {
@@ -110,7 +131,7 @@ async function probe(options: CliOptions, plan: Plan, stdout: BufferedWriter): P
       return EXIT_CANTCREAT;
     }
   }
-  return verdict.exitCode;
+  return stoppedBy ? exitForSignal(stoppedBy) : verdict.exitCode;
 }
 
 /** Entry point for bin/g2probe.js: usage errors are one line, anything else is a bug and says so. */

@@ -1,4 +1,5 @@
 // The probe engine: runs a plan's attempts in parallel, bounded, and streams each result out.
+import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import { checkTcp } from './checks/tcp.js';
 import { classify, round } from './classify.js';
@@ -32,6 +33,8 @@ export async function runAttempts(
     resume?.();
   };
   const waitForSlot = (): Promise<void> => new Promise((resolve) => { wake = resolve; });
+  // Every attempt in flight listens for the interrupt: as many listeners as the concurrency, by design.
+  setMaxListeners(0, signal);
   signal.addEventListener('abort', nudge, { once: true });
 
   const attempt = async (target: Target): Promise<void> => {

@@ -144,6 +144,7 @@ export interface Report {
   tool: { name: string; version: string };
   startedAt: string;
   finishedAt: string;
+  interrupted: boolean;
   options: ProbeOptions;
   attempts: Attempt[];
   summary: Summary;

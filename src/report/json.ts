@@ -12,6 +12,8 @@ export interface ReportHeader {
 
 export interface ReportFooter {
   finishedAt: string;
+  /** True when the run was stopped (Ctrl-C, SIGTERM) before every planned attempt finished. */
+  interrupted: boolean;
   summary: Summary;
   verdict: Verdict;
 }

@@ -9,6 +9,8 @@ export interface TextReportInput {
   verdict: Verdict;
   elapsedMs: number;
   rangesFrom: string;
+  /** Set when the run was interrupted: how many attempts were planned. */
+  planned: number | null;
 }
 
 const WIDTH = 78;
@@ -35,6 +37,7 @@ export function renderText(input: TextReportInput): string {
   out.push(
     `g2probe ${input.version} · ${plural(summary.total, 'attempt')} to ${plural(summary.ranges.length, 'range')} (${input.rangesFrom}) in ${(input.elapsedMs / 1000).toFixed(1)} s`,
     '',
+    ...(input.planned === null ? [] : [`INTERRUPTED after ${summary.total} of ${input.planned} attempts: what follows covers only those.`, '']),
     wrap(`${verdict.status.toUpperCase()}: ${verdict.text}`, WIDTH, '  '),
     '',
     'Ports',

@@ -1,0 +1,98 @@
+// The CLI as a user meets it: help, version, plans and every kind of mistake. No packet is sent here.
+import { readFileSync } from 'node:fs';
+import t from 'tap';
+import { FIXTURES, ROOT, g2probe } from './helpers/cli.js';
+
+const VERSION = (JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { version: string }).version;
+
+t.test('--help teaches the usage, the flags and the exit codes', async (t) => {
+  const run = await g2probe(['--help']);
+  t.equal(run.code, 0);
+  for (const text of ['Usage: g2probe', '--ranges FILE', '--plan', '--loopback-only', 'Exit codes', '64', '70', '73']) t.match(run.stdout, text);
+  t.equal(run.stderr, '');
+});
+
+t.test('--version prints the package version', async (t) => {
+  const run = await g2probe(['--version']);
+  t.equal(run.code, 0);
+  t.equal(run.stdout, `${VERSION}\n`);
+});
+
+const MISTAKES: [args: string[], names: string][] = [
+  [['--ports', '0'], '"0"'],
+  [['--ports', '65536'], '"65536"'],
+  [['--ports', '80,http'], '"http"'],
+  [['--concurrency', '-5'], '"-5"'],
+  [['--concurrency', '0'], '"0"'],
+  [['--timeout', 'soon'], '"soon"'],
+  [['--sample', '1.5'], '"1.5"'],
+  [['--role', 'admin'], '"admin"'],
+  [['--log-level', 'loud'], '"loud"'],
+  [['--bogus'], '--bogus'],
+  [['--json=yes'], '--json'],
+  [['--ranges'], '--ranges'],
+  [['probe'], '"probe"'],
+  [['--ranges', '/nonexistent/ranges.txt'], '"/nonexistent/ranges.txt": no such file'],
+  [['--ranges', FIXTURES], 'it is a directory'],
+  [['--ranges', `${FIXTURES}bad-ranges.txt`], 'bad-ranges.txt:4: "127.0.0.1/33"'],
+  [['--ranges', `${FIXTURES}loopback-8.txt`, '--all'], 'more than the limit of 1,000,000'],
+  [['--all', '--sample', '3'], '--all and --sample'],
+];
+
+for (const [args, names] of MISTAKES) {
+  t.test(`mistake: g2probe ${args.join(' ')}`, async (t) => {
+    const run = await g2probe(args);
+    t.equal(run.code, 64, 'exit 64 (usage)');
+    t.equal(run.stdout, '', 'nothing on stdout');
+    const lines = run.stderr.split('\n').filter(Boolean);
+    t.equal(lines.length, 1, 'one line on stderr');
+    t.match(lines[0], /^g2probe: /);
+    t.ok(lines[0]!.includes(names), `names the bad value: ${lines[0]}`);
+  });
+}
+
+t.test('the loopback-only guard refuses the built-in ranges before any socket, naming the first', async (t) => {
+  const run = await g2probe([]);
+  t.equal(run.code, 64);
+  t.equal(run.stdout, '');
+  t.equal(run.stderr, 'g2probe: loopback-only guard: refusing to probe 23.239.228.0/22, which lies outside 127.0.0.0/8 and ::1\n');
+  const flag = await g2probe(['--loopback-only', '--ranges', `${FIXTURES}bad-ranges.txt`]);
+  t.equal(flag.code, 64, 'the range file is checked first');
+});
+
+t.test('--plan lists the built-in targets deterministically and sends nothing', async (t) => {
+  const text = await g2probe(['--plan']);
+  t.equal(text.code, 0);
+  const lines = text.stdout.split('\n').filter((l) => l && !l.startsWith('#'));
+  t.equal(lines.length, 19 * 2 * 3, '19 ranges × 2 addresses × 3 ports');
+  t.match(lines[0], /^23\.239\.2(2[89]|3[01])\.\d+ 80 23\.239\.228\.0\/22 current$/);
+  t.match(text.stdout, / 66\.151\.158\.0\/24 legacy\n/);
+
+  const json = await g2probe(['--plan', '--json']);
+  const plan = JSON.parse(json.stdout) as { kind: string; count: number; targets: { ip: string; port: number }[]; ranges: { status: string }[] };
+  t.equal(plan.kind, 'plan');
+  t.equal(plan.count, 114);
+  t.equal(plan.targets.length, 114);
+  t.equal(plan.ranges.filter((r) => r.status === 'legacy').length, 9);
+  t.same(plan.targets.map((x) => `${x.ip} ${x.port}`), lines.map((l) => l.split(' ').slice(0, 2).join(' ')), 'text and JSON plans agree');
+
+  const again = await g2probe(['--plan']);
+  t.equal(again.stdout, text.stdout, 'the same plan twice');
+  const reseeded = await g2probe(['--plan', '--seed', 'other']);
+  t.not(reseeded.stdout, text.stdout, 'another seed picks other addresses');
+});
+
+t.test('--plan --all on a /24 lists every host', async (t) => {
+  const run = await g2probe(['--plan', '--all', '--ranges', `${FIXTURES}loopback-24.txt`, '--ports', '443']);
+  const lines = run.stdout.split('\n').filter((l) => l && !l.startsWith('#'));
+  t.equal(lines.length, 254);
+  t.equal(lines[0], '127.0.0.1 443 127.0.0.0/24 current');
+  t.equal(lines[253], '127.0.0.254 443 127.0.0.0/24 current');
+});
+
+t.test('an --out file that cannot be created: one line, exit 73, before any probing', async (t) => {
+  const run = await g2probe(['--ranges', `${FIXTURES}loopback-ok.txt`, '--out', '/nonexistent/dir/report.json']);
+  t.equal(run.code, 73);
+  t.equal(run.stdout, '');
+  t.equal(run.stderr, 'g2probe: cannot write --out "/nonexistent/dir/report.json": no such file\n');
+});

@@ -1,0 +1,127 @@
+// The core lab: real listeners, real firewall rules, in a namespace per scenario; the CLI's JSON is the oracle.
+import t from 'tap';
+import { FIXTURES } from '../helpers/cli.js';
+import { inNamespace, lab, parseReport } from '../helpers/lab.js';
+
+const CONDITIONS = `${FIXTURES}lab-conditions.txt`;
+
+const SETUP = `
+listen 127.0.0.1 80 443 8200
+iptables -A INPUT -d 127.0.0.3 -p tcp --syn -j DROP
+iptables -A OUTPUT -d 127.0.0.4 -p tcp -j REJECT --reject-with icmp-host-unreachable
+iptables -A OUTPUT -d 127.0.0.5 -p tcp -j REJECT --reject-with icmp-admin-prohibited
+iptables -A OUTPUT -d 127.0.0.6 -p tcp -j REJECT --reject-with tcp-reset
+# The local table normally answers first for 127/8; move it below a prohibit rule for .7.
+ip rule add to 127.0.0.7 prohibit pref 10
+ip rule del pref 0 && ip rule add pref 100 lookup local
+iptables -A INPUT -d 127.0.0.8 -p tcp -j REJECT --reject-with icmp-net-unreachable
+`;
+
+const EXPECTED: Record<string, [status: string, reason: string, code: string | null]> = {
+  '127.0.0.1': ['ok', 'connected', null],
+  '127.0.0.2': ['blocked', 'refused', 'ECONNREFUSED'],
+  '127.0.0.3': ['timeout', 'no-answer', null],
+  '127.0.0.4': ['blocked', 'unreachable', 'EHOSTUNREACH'],
+  '127.0.0.5': ['blocked', 'unreachable', 'EHOSTUNREACH'],
+  '127.0.0.6': ['blocked', 'refused', 'ECONNREFUSED'],
+  '127.0.0.7': ['blocked', 'local-firewall', 'EACCES'],
+  '127.0.0.8': ['blocked', 'unreachable', 'ENETUNREACH'],
+};
+
+lab(t, 'every condition gets its status, reason and evidence; the verdict is partial (exit 1)', async (t) => {
+  const run = await inNamespace(`${SETUP}\ng2probe --ranges ${CONDITIONS} --timeout 500 --json`);
+  const report = parseReport(t, run);
+  t.equal(run.code, 1, 'exit code of a partial verdict');
+  t.equal(report.verdict.status, 'partial');
+  t.equal(report.attempts.length, 8 * 3, 'one attempt per address and port');
+  for (const attempt of report.attempts) {
+    const [status, reason, code] = EXPECTED[attempt.ip]!;
+    t.same([attempt.status, attempt.reason, attempt.evidence.code], [status, reason, code], `${attempt.ip}:${attempt.port}`);
+    t.equal(attempt.evidence.elapsedMs, attempt.ms, 'evidence carries the elapsed time');
+    if (status === 'ok') t.match(attempt.evidence.local, /^127\.0\.0\.1:\d+$/, 'ok carries the local address');
+    if (status === 'timeout') t.ok(attempt.ms >= 500 && attempt.ms < 1000, `timeout enforced near 500 ms (${attempt.ms})`);
+    else t.ok(attempt.ms < 400, `${attempt.ip} answered at once (${attempt.ms} ms)`);
+  }
+  t.equal(run.stderr, '', 'nothing on stderr when all is well');
+});
+
+lab(t, 'every port open to every range: ok, exit 0', async (t) => {
+  const run = await inNamespace(`listen 127.0.0.1 80 443 8200\ng2probe --ranges ${FIXTURES}loopback-ok.txt --json`);
+  const report = parseReport(t, run);
+  t.equal(run.code, 0);
+  t.equal(report.verdict.status, 'ok');
+  t.equal(report.summary.counts.ok, 3);
+});
+
+lab(t, 'a port reachable nowhere: blocked, exit 2, and the sentence names the port', async (t) => {
+  const run = await inNamespace(`
+listen 127.0.0.1 80 443
+iptables -A INPUT -p tcp --dport 8200 --syn -j DROP
+g2probe --ranges ${FIXTURES}loopback-ok.txt --timeout 300 --json`);
+  const report = parseReport(t, run);
+  t.equal(run.code, 2);
+  t.equal(report.verdict.status, 'blocked');
+  t.match(report.verdict.text, /TCP port 8200 reached no GoTo server \(the attempts timed out/);
+  t.match(report.verdict.advice[0]?.text, /dropped silently.*8200/);
+});
+
+lab(t, 'no route at all (a namespace whose loopback was never up): blocked fast, and the verdict says there is no route', async (t) => {
+  const run = await inNamespace(`g2probe --ranges ${CONDITIONS} --json`, { loopback: false });
+  const report = parseReport(t, run);
+  t.equal(run.code, 2);
+  t.equal(report.verdict.status, 'blocked');
+  t.match(report.verdict.text, /no route/);
+  t.ok(report.attempts.every((a) => a.evidence.code === 'ENETUNREACH' && a.reason === 'unreachable'));
+  t.ok(report.attempts.every((a) => a.ms < 100), 'fails at once, not after a timeout');
+});
+
+lab(t, 'out of file descriptors (ulimit -n 64, concurrency 300): error/resource-exhausted, never blocked', async (t) => {
+  const run = await inNamespace(`ulimit -n 64\ng2probe --ranges ${FIXTURES}loopback-24.txt --all --ports 80 --concurrency 300 --json`);
+  const report = parseReport(t, run);
+  const emfile = report.attempts.filter((a) => a.evidence.code === 'EMFILE');
+  t.ok(emfile.length > 0, `some attempts hit EMFILE (${emfile.length})`);
+  t.ok(emfile.every((a) => a.status === 'error' && a.reason === 'resource-exhausted'), 'EMFILE is an error of this machine');
+  t.ok(report.attempts.filter((a) => a.status === 'blocked').every((a) => a.evidence.code === 'ECONNREFUSED'), 'only real refusals are blocked');
+  t.match(report.verdict.advice.map((s) => s.text).join('\n'), /--concurrency/);
+});
+
+lab(t, 'IPv6 disabled on this machine: every attempt is a local fault, verdict unknown, exit 3', async (t) => {
+  const run = await inNamespace(`
+sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.lo.disable_ipv6=1
+g2probe --ranges ${FIXTURES}loopback-v6.txt --json`);
+  const report = parseReport(t, run);
+  t.equal(run.code, 3);
+  t.equal(report.verdict.status, 'unknown');
+  t.ok(report.attempts.every((a) => a.status === 'error'), 'no attempt counted as a network block');
+  t.notMatch(report.verdict.text, /cannot connect/);
+});
+
+lab(t, '--out writes the same report as --json, atomically, and the text report goes to stdout', async (t) => {
+  const run = await inNamespace(`
+listen 127.0.0.1 80 443 8200
+out=$(mktemp -d)/report.json
+g2probe --ranges ${FIXTURES}loopback-ok.txt --out "$out" > /dev/null && cat "$out" && ls -a "$(dirname "$out")" >&2`);
+  const report = parseReport(t, run);
+  t.equal(run.code, 0);
+  t.equal(report.attempts.length, 3);
+  t.same(run.stderr.split('\n').filter((f) => f.endsWith('.tmp')), [], 'no temporary file left behind');
+});
+
+lab(t, 'Ctrl-C mid-run: no new attempts, a whole partial report with interrupted: true, exit 130', async (t) => {
+  const run = await inNamespace(`
+set -m
+iptables -A INPUT -p tcp --syn -j DROP
+out=$(mktemp)
+g2probe --ranges ${FIXTURES}loopback-24.txt --all --ports 80 --concurrency 8 --timeout 200 --json > "$out" &
+pid=$!
+sleep 1
+kill -INT -- -$pid  # the job's process group: g2probe is a shell function
+wait $pid
+echo "exit $?" >&2
+cat "$out"`);
+  const report = JSON.parse(run.stdout) as { interrupted: boolean; attempts: unknown[]; summary: { total: number } };
+  t.match(run.stderr, /exit 130/);
+  t.equal(report.interrupted, true);
+  t.ok(report.attempts.length > 0 && report.attempts.length < 254, `stopped early (${report.attempts.length} of 254)`);
+  t.equal(report.summary.total, report.attempts.length, 'the summary covers exactly the attempts reported');
+});
