@@ -37,13 +37,28 @@ export function adviseOn(summary: Summary, status: VerdictStatus, noRoute: boole
   if (rejected.length > 0) {
     steps.push(`Outbound TCP ${listing(rejected)} is rejected (refused, reset or 'unreachable'). Ask the network administrator to allow outbound TCP ${listing(rejected)} to the GoTo ranges; if a firewall on this PC is involved, allow the GoToMyPC programs in it.`);
   }
-  if (status === 'partial') {
-    const short = summary.ranges.filter((r) => r.status === 'current' && Object.values(r.ports).some((c) => c.state === 'blocked'));
-    steps.push(`${plural(short.length, 'GoTo range')} did not answer on every port (${listing(short.map((r) => r.cidr))}). If your firewall allows GoTo by address, make sure it allows every range above on ${portWord(summary.ports.map((p) => p.port))}. A single address that does not answer may simply be unused; run again with a larger --sample to tell.`);
+  const reachable = new Set(summary.ports.filter((p) => p.state === 'reachable').map((p) => String(p.port)));
+  const gaps = summary.ranges
+    .filter((r) => r.status === 'current')
+    .map((r) => ({ cidr: r.cidr, cells: Object.entries(r.ports).filter(([port, cell]) => reachable.has(port) && cell.state === 'blocked') }))
+    .filter((r) => r.cells.length > 0);
+  if (gaps.length > 0) {
+    const detail = gaps.map((r) => `${r.cidr} (${r.cells.map(([port, cell]) => `${port}: ${cell.reason}`).join(', ')})`);
+    steps.push(`Some GoTo ranges did not answer on ports that work elsewhere: ${listing(detail)}. If your firewall allows GoTo by address, make sure it allows every range in the table above. A single address that does not answer may simply be unused; run again with a larger --sample to tell.`);
   }
-  const faults = summary.counts.error;
-  if (faults > 0) {
-    steps.push(`${plural(faults, 'attempt')} could not be made because of a fault on this PC, not the network: run g2probe again with a lower --concurrency (for example --concurrency 16), or raise the open-file limit.`);
+  const faults = (reasons: readonly Reason[]): number =>
+    summary.ports.reduce((sum, p) => sum + reasons.reduce((n, reason) => n + (p.reasons[reason] ?? 0), 0), 0);
+  const exhausted = faults(['resource-exhausted']);
+  if (exhausted > 0) {
+    steps.push(`${plural(exhausted, 'attempt')} could not be made because this PC ran out of resources (open files or network buffers), not because of the network: run g2probe again with a lower --concurrency (for example --concurrency 16), or raise the open-file limit.`);
+  }
+  const unsupported = faults(['no-local-address', 'unsupported']);
+  if (unsupported > 0) {
+    steps.push(`${plural(unsupported, 'attempt')} could not be made because this PC had no usable local address for them (IPv6 disabled, or no free local port): enable that address family or run again later. This says nothing about the network.`);
+  }
+  const unexpected = faults(['unexpected']);
+  if (unexpected > 0) {
+    steps.push(`${plural(unexpected, 'attempt')} failed with an unexpected local error (see the codes in the JSON report); please report it with the report attached.`);
   }
   if (role !== null && status !== 'ok' && local.length === 0) steps.push(executablesStep(role));
   if (steps.length === 0 && status === 'ok') steps.push('Nothing to change on the network side. If GoToMyPC still fails, run g2probe again on the other PC (host or client).');
