@@ -136,12 +136,17 @@ async function probe(options: CliOptions, plan: Plan, stdout: BufferedWriter): P
 
 /** Entry point for bin/g2probe.js: usage errors are one line, anything else is a bug and says so. */
 export function run(): void {
-  main(process.argv.slice(2), process.env).then(
+  const argv = process.argv.slice(2);
+  main(argv, process.env).then(
     (code) => { process.exitCode = code; },
     (err: unknown) => {
-      fail(`internal error: ${err instanceof Error ? err.message : String(err)} (please report this; --log-level debug shows more)`);
-      if (process.argv.includes('debug')) process.stderr.write(`${err instanceof Error ? err.stack : ''}\n`);
+      fail(`internal error: ${err instanceof Error ? err.message : String(err)} (please report it; with --log-level debug the trace follows)`);
+      if (wantsTrace(argv) && err instanceof Error) process.stderr.write(`${err.stack}\n`);
       process.exitCode = EXIT_INTERNAL;
     },
   );
+}
+
+function wantsTrace(argv: readonly string[]): boolean {
+  return argv.some((arg, i) => /^--log-level=(debug|trace)$/.test(arg) || (arg === '--log-level' && /^(debug|trace)$/.test(argv[i + 1] ?? '')));
 }

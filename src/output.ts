@@ -29,9 +29,19 @@ export class BufferedWriter {
   }
 }
 
+let stdoutState: 'new' | 'open' | 'gone' = 'new';
+
+/** A reader that went away (`| head`) is not g2probe's failure: the rest of the output is dropped. */
 export function writeStdout(data: string): void {
-  // A reader that went away (`| head`) is not g2probe's failure: the rest of the output is dropped.
-  process.stdout.write(data, () => undefined);
+  if (stdoutState === 'gone') return;
+  if (stdoutState === 'new') {
+    stdoutState = 'open';
+    process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+      stdoutState = 'gone';
+    });
+  }
+  process.stdout.write(data);
 }
 
 /**

@@ -1,7 +1,10 @@
 // The CLI as a user meets it: help, version, plans and every kind of mistake. No packet is sent here.
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import t from 'tap';
-import { FIXTURES, ROOT, g2probe } from './helpers/cli.js';
+import { CLI, FIXTURES, ROOT, g2probe } from './helpers/cli.js';
 
 const VERSION = (JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { version: string }).version;
 
@@ -95,4 +98,17 @@ t.test('an --out file that cannot be created: one line, exit 73, before any prob
   t.equal(run.code, 73);
   t.equal(run.stdout, '');
   t.equal(run.stderr, 'g2probe: cannot write --out "/nonexistent/dir/report.json": no such file\n');
+});
+
+t.test('a reader that stops early (| head) is not an error', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'g2probe-'));
+  t.teardown(() => rmSync(dir, { recursive: true }));
+  writeFileSync(join(dir, 'big.txt'), '127.0.0.0/13\n'); // a 19 MB plan: far more than a pipe holds
+  const child = spawn(process.execPath, [CLI, '--plan', '--all', '--ports', '80', '--ranges', join(dir, 'big.txt')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+  child.stdout.once('data', () => child.stdout.destroy());
+  const code = await new Promise((resolve) => child.on('close', resolve));
+  t.equal(code, 0, stderr);
+  t.equal(stderr, '', 'no stack trace');
 });

@@ -3,9 +3,10 @@ import type { Plan } from '../plan.js';
 import type { ProbeOptions } from '../types.js';
 import type { Write } from './json.js';
 import { SCHEMA_VERSION } from './json.js';
+import { plural, portWord } from '../words.js';
 
 export function writePlanText(plan: Plan, write: Write): void {
-  write(`# ${plan.count} attempts: ${plan.ranges.length} ranges, ports ${plan.ports.join(',')}. --plan sends no packet.\n`);
+  write(`# ${plural(plan.count, 'attempt')}: ${plural(plan.ranges.length, 'range')}, ${portWord(plan.ports)}. --plan sends no packet.\n`);
   write('# ADDRESS PORT RANGE LIST\n');
   const status = new Map(plan.ranges.map((r) => [r.cidr, r.status]));
   for (const t of plan.targets()) write(`${t.ip} ${t.port} ${t.range} ${status.get(t.range)}\n`);
