@@ -42,7 +42,7 @@ export function classify(obs: Observation): Classification {
       return {
         status: 'ok',
         reason: 'connected',
-        evidence: { code: null, elapsedMs, local: `${obs.localAddress}:${obs.localPort}`, why: 'the TCP handshake completed' },
+        evidence: { code: null, elapsedMs, local: endpoint(obs.localAddress ?? '', obs.localPort ?? 0), why: 'the TCP handshake completed' },
       };
     case 'timeout':
       return {
@@ -54,7 +54,7 @@ export function classify(obs: Observation): Classification {
       return { status: 'error', reason: 'unexpected', evidence: { code: null, elapsedMs, why: 'the run was interrupted before this attempt finished' } };
     case 'failed': {
       const code = obs.code ?? 'UNKNOWN';
-      const rule = BY_CODE[code] ?? UNEXPECTED;
+      const rule = Object.hasOwn(BY_CODE, code) ? BY_CODE[code]! : UNEXPECTED;
       return {
         status: rule.status,
         reason: rule.reason,
@@ -67,4 +67,9 @@ export function classify(obs: Observation): Classification {
 /** Milliseconds to 0.1 ms: finer than that is scheduler noise. */
 export function round(ms: number): number {
   return Math.round(ms * 10) / 10;
+}
+
+/** `address:port`, with IPv6 addresses in brackets so the port cannot be read as part of the address. */
+function endpoint(address: string, port: number): string {
+  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
 }

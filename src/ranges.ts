@@ -9,6 +9,8 @@ import type { Range, RangeSpec } from './types.js';
 /** Parses one CIDR or bare address; returns null when it is neither. */
 export function parseRange(text: string, spec: Omit<RangeSpec, 'cidr'>): Range | null {
   if (text.includes('%')) return null; // zone-scoped IPv6 addresses name a local link, never a published range
+  // ip-cidr reads IPv6 with a dotted IPv4 tail (::ffff:192.0.2.1) as the bare IPv4 address: refuse it rather than probe the wrong host.
+  if (text.includes(':') && text.includes('.')) return null;
   const cidrText = text.includes('/') ? text : `${text}/${text.includes(':') ? 128 : 32}`;
   if (!IPCIDR.isValidCIDR(cidrText)) return null;
   const cidr = new IPCIDR(cidrText);
@@ -32,7 +34,8 @@ export function parseRange(text: string, spec: Omit<RangeSpec, 'cidr'>): Range |
 /** Parses a range file's text: one CIDR or address per line, `#` comments, blank lines, CRLF and a BOM. */
 export function parseRangesText(text: string, origin: string): Range[] {
   const ranges: Range[] = [];
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  // trim() also removes a BOM and the CR of CRLF line ends.
+  const lines = text.split('\n');
   lines.forEach((line, index) => {
     const value = line.replace(/#.*/, '').trim();
     if (value === '') return;

@@ -24,11 +24,11 @@ function bump<K>(map: Map<K, number>, key: K): void {
 export class SummaryBuilder {
   readonly counts = zeroCounts();
   total = 0;
-  private readonly ports = new Map<number, { cell: Cell; codes: Map<string, number> }>();
+  private readonly ports = new Map<number, { cell: Cell; codes: Map<string, number>; faultCodes: Map<string, number> }>();
   private readonly cells = new Map<string, Cell>();
 
   constructor(private readonly ranges: Range[], private readonly portList: number[]) {
-    for (const port of portList) this.ports.set(port, { cell: newCell(), codes: new Map() });
+    for (const port of portList) this.ports.set(port, { cell: newCell(), codes: new Map(), faultCodes: new Map() });
     for (const range of ranges) for (const port of portList) this.cells.set(cellKey(range.cidr, port), newCell());
   }
 
@@ -40,18 +40,23 @@ export class SummaryBuilder {
     if (!port || !cell) throw new Error(`attempt outside the plan: ${attempt.range} port ${attempt.port}`);
     record(port.cell, attempt.status, attempt.reason);
     record(cell, attempt.status, attempt.reason);
-    if (attempt.evidence.code) bump(port.codes, attempt.evidence.code);
+    const { code } = attempt.evidence;
+    if (code) {
+      bump(port.codes, code);
+      if (attempt.status === 'error') bump(port.faultCodes, code);
+    }
   }
 
   summary(): Summary {
     const ports: PortSummary[] = this.portList.map((port) => {
-      const { cell, codes } = this.ports.get(port)!;
+      const { cell, codes, faultCodes } = this.ports.get(port)!;
       return {
         port,
         state: portState(cell.counts),
         counts: { ...cell.counts },
         reasons: Object.fromEntries(cell.reasons),
         codes: Object.fromEntries(codes),
+        faultCodes: Object.fromEntries(faultCodes),
       };
     });
     const ranges: RangeSummary[] = this.ranges.map((range) => ({

@@ -92,6 +92,8 @@ export interface PortSummary {
   reasons: Partial<Record<Reason, number>>;
   /** errno codes seen on failed attempts, with counts. */
   codes: Record<string, number>;
+  /** The subset of `codes` from `error` attempts: faults of this machine, not answers from the network. */
+  faultCodes: Record<string, number>;
 }
 
 export interface RangePortSummary {

@@ -33,10 +33,11 @@ function dominantReason(ports: PortSummary[]): Reason | null {
   return best;
 }
 
-function localFaults(summary: Summary): string {
+/** " (EMFILE and ENOBUFS)" for the local faults seen on `ports`, or nothing when none had a code. */
+function localFaults(ports: PortSummary[]): string {
   const codes = new Set<string>();
-  for (const port of summary.ports) for (const code of Object.keys(port.codes)) codes.add(code);
-  return listing([...codes]);
+  for (const port of ports) for (const code of Object.keys(port.faultCodes)) codes.add(code);
+  return codes.size === 0 ? '' : ` (${listing([...codes])})`;
 }
 
 export function decideVerdict(summary: Summary, role: Role | null): Verdict {
@@ -64,7 +65,7 @@ function judge(summary: Summary, noRoute: boolean): { status: VerdictStatus; tex
   if (unknown.length > 0) {
     return {
       status: 'unknown',
-      text: `g2probe could not test ${portWord(unknown.map((p) => p.port))}: every attempt there failed with a local fault (${localFaults(summary)}), which says nothing about the network.`,
+      text: `g2probe could not test ${portWord(unknown.map((p) => p.port))}: every attempt there failed with a local fault${localFaults(unknown)}, which says nothing about the network.`,
     };
   }
   const current = summary.ranges.filter((r) => r.status === 'current');
@@ -77,9 +78,10 @@ function judge(summary: Summary, noRoute: boolean): { status: VerdictStatus; tex
   }
   const untested = current.filter((r) => Object.values(r.ports).some((cell) => cell.state === 'unknown'));
   if (untested.length > 0) {
+    const faults = localFaults(summary.ports);
     return {
       status: 'unknown',
-      text: `Outbound TCP ${listing(allPorts)} reached GoTo servers, but ${plural(untested.length, 'range')} could not be tested because of local faults (${localFaults(summary)}).`,
+      text: `Outbound TCP ${listing(allPorts)} reached GoTo servers, but ${plural(untested.length, 'range')} could not be tested${faults ? ` because of local faults${faults}` : ''}.`,
     };
   }
   return { status: 'ok', text: `GoToMyPC should connect: outbound TCP ${listing(allPorts)} reached every GoTo range tested.` };
