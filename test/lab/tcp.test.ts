@@ -1,6 +1,6 @@
 // The core lab: real listeners, real firewall rules, in a namespace per scenario; the CLI's JSON is the oracle.
 import t from 'tap';
-import { FIXTURES } from '../helpers/cli.js';
+import { CLI, FIXTURES } from '../helpers/cli.js';
 import { inNamespace, lab, parseReport } from '../helpers/lab.js';
 
 const CONDITIONS = `${FIXTURES}lab-conditions.txt`;
@@ -124,4 +124,16 @@ cat "$out"`);
   t.equal(report.interrupted, true);
   t.ok(report.attempts.length > 0 && report.attempts.length < 254, `stopped early (${report.attempts.length} of 254)`);
   t.equal(report.summary.total, report.attempts.length, 'the summary covers exactly the attempts reported');
+});
+
+lab(t, 'a progress line on a terminal, none with --quiet', async (t) => {
+  // script(1) gives g2probe a terminal; stdout goes to /dev/null so only stderr reaches it.
+  const run = await inNamespace(`
+iptables -A INPUT -d 127.0.0.3 -j DROP
+cmd="node ${CLI} --ranges ${CONDITIONS} --timeout 400 > /dev/null"
+script -qec "$cmd" /dev/null | od -An -c | tr -d ' \\n'; echo
+script -qec "$cmd --quiet" /dev/null | od -An -c | tr -d ' \\n'; echo`);
+  const [tty, quiet] = run.stdout.split('\n');
+  t.match(tty, /probing\d+\/24/, 'progress shows done/total');
+  t.notMatch(quiet, /probing/, '--quiet silences it');
 });
