@@ -9,7 +9,7 @@ import { AtomicFile, BufferedWriter, EXIT_CANTCREAT, writeStdout } from './outpu
 import { buildPlan, type Plan } from './plan.js';
 import { Progress } from './progress.js';
 import { builtinRanges, describeFsError, loadRangesFile } from './ranges.js';
-import { JsonReportStream } from './report/json.js';
+import { JsonReportStream, SCHEMA_VERSION } from './report/json.js';
 import { writePlanJson, writePlanText } from './report/plan.js';
 import { renderText } from './report/text.js';
 import { SummaryBuilder } from './summary.js';
@@ -80,7 +80,7 @@ async function probe(options: CliOptions, plan: Plan, stdout: BufferedWriter): P
 
   const startedAt = new Date();
   const started = performance.now();
-  report.begin({ schemaVersion: 1, tool: TOOL, startedAt: startedAt.toISOString(), options: options.probe });
+  report.begin({ schemaVersion: SCHEMA_VERSION, tool: TOOL, startedAt: startedAt.toISOString(), options: options.probe });
   const summary = new SummaryBuilder(plan.ranges, plan.ports);
   const progress = process.stderr.isTTY && !options.quiet ? new Progress(plan.count, summary.counts, () => summary.total) : null;
   const controller = new AbortController();
