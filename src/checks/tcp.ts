@@ -17,7 +17,15 @@ export function checkTcp(target: Target, options: TcpCheckOptions, signal: Abort
   return new Promise((resolve) => {
     const started = performance.now();
     const attempt = new AbortController();
-    const timer = setTimeout(() => attempt.abort(TIMED_OUT), options.timeoutMs);
+    // Timers count from the event loop's cached clock, which can lag `started`: re-arm for whatever
+    // is left so an attempt never gives up before its full timeout.
+    const deadline = started + options.timeoutMs;
+    const expire = (): void => {
+      const left = deadline - performance.now();
+      if (left > 0) timer = setTimeout(expire, Math.ceil(left));
+      else attempt.abort(TIMED_OUT);
+    };
+    let timer = setTimeout(expire, options.timeoutMs);
     const interrupt = (): void => attempt.abort(signal.reason);
     signal.addEventListener('abort', interrupt, { once: true });
 

@@ -137,3 +137,13 @@ script -qec "$cmd --quiet" /dev/null | od -An -c | tr -d ' \\n'; echo`);
   t.match(tty, /probing\d+\/24/, 'progress shows done/total');
   t.notMatch(quiet, /probing/, '--quiet silences it');
 });
+
+lab(t, 'no attempt gives up before its timeout (timers count from a clock truncated to the ms)', async (t) => {
+  const run = await inNamespace(`
+iptables -A INPUT -p tcp --syn -j DROP
+g2probe --ranges ${FIXTURES}loopback-24.txt --all --ports 80 --timeout 5 --concurrency 1 --json`);
+  const report = parseReport(t, run);
+  t.equal(report.attempts.length, 254);
+  const early = report.attempts.filter((a) => a.status !== 'timeout' || a.ms < 5);
+  t.same(early, [], 'every attempt waited its full 5 ms');
+});
