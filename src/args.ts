@@ -91,6 +91,7 @@ Exit codes
   64  usage error: a bad flag, value or file
   70  internal error in g2probe
   73  the --out file could not be written
+  130 stopped by Ctrl-C (143: SIGTERM); the report covers what finished
 `;
 
 function integer(name: string, raw: string | undefined, fallback: number, min: number, max: number, unit: string): number {
