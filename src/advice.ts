@@ -1,7 +1,7 @@
 // What to do next, chosen from the evidence. Pure: the same summary always gives the same steps.
 import { EXECUTABLES } from './data/executables.js';
 import type { AdviceStep, Reason, Role, Summary, VerdictStatus } from './types.js';
-import { listing, plural, portWord } from './words.js';
+import { listing, plural } from './words.js';
 
 function portsWith(summary: Summary, reasons: readonly Reason[]): number[] {
   return summary.ports

@@ -1,5 +1,4 @@
 // The g2probe command: flags → ranges → plan → attempts → summary → verdict → reports.
-import type { Logger } from 'pino';
 import { parseCli, HELP, type CliOptions } from './args.js';
 import { runAttempts } from './engine.js';
 import { EXIT_INTERNAL, UsageError, quote } from './errors.js';

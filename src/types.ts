@@ -146,6 +146,7 @@ export interface Report {
   tool: { name: string; version: string };
   startedAt: string;
   finishedAt: string;
+  /** True when the run was stopped (Ctrl-C, SIGTERM) before every planned attempt finished. */
   interrupted: boolean;
   options: ProbeOptions;
   attempts: Attempt[];

@@ -1,22 +1,11 @@
 // The JSON report, written as a stream: header, then one attempt per line as each finishes, then the summary.
-import type { Attempt, ProbeOptions, Summary, Verdict } from '../types.js';
+import type { Attempt, Report } from '../types.js';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION: Report['schemaVersion'] = 1;
 
-export interface ReportHeader {
-  schemaVersion: typeof SCHEMA_VERSION;
-  tool: { name: string; version: string };
-  startedAt: string;
-  options: ProbeOptions;
-}
-
-export interface ReportFooter {
-  finishedAt: string;
-  /** True when the run was stopped (Ctrl-C, SIGTERM) before every planned attempt finished. */
-  interrupted: boolean;
-  summary: Summary;
-  verdict: Verdict;
-}
+/** The report is `Report` (src/types.ts), written in two halves around the streamed attempts. */
+export type ReportHeader = Pick<Report, 'schemaVersion' | 'tool' | 'startedAt' | 'options'>;
+export type ReportFooter = Pick<Report, 'finishedAt' | 'interrupted' | 'summary' | 'verdict'>;
 
 export type Write = (chunk: string) => void;
 
