@@ -1,6 +1,7 @@
 // What to do next, chosen from the evidence. Pure: the same summary always gives the same steps.
 import { EXECUTABLES } from './data/executables.js';
-import type { AdviceStep, Reason, Role, Summary, VerdictStatus } from './types.js';
+import { INSPECTION_PRODUCTS } from './data/inspection-cas.js';
+import type { AdviceStep, Finding, Reason, Role, Summary, VerdictStatus } from './types.js';
 import { listing, plural } from './words.js';
 
 function portsWith(summary: Summary, reasons: readonly Reason[]): number[] {
@@ -24,6 +25,24 @@ export function adviseOn(summary: Summary, status: VerdictStatus, noRoute: boole
   if (noRoute) {
     steps.push('Check that this PC is connected to a network (cable or Wi-Fi) with a working default gateway, and that any VPN client is connected; then run g2probe again.');
     return steps.map((text) => ({ text }));
+  }
+  steps.push(...interceptionSteps(summary.findings));
+  const denied = portsWith(summary, ['proxy-denied']);
+  if (denied.length > 0) {
+    steps.push(`The proxy refuses to open tunnels (CONNECT) to TCP ${listing(denied)}. Ask its administrator to allow CONNECT to ports 80, 443 and 8200 for the GoTo ranges (the table above), or let that traffic bypass the proxy.`);
+  }
+  const auth = portsWith(summary, ['proxy-auth-required']);
+  if (auth.length > 0) {
+    steps.push(`The proxy asks for a user name and password (the offered schemes are in the evidence). Run g2probe again with --proxy-user USER:PASSWORD, or with the credentials in HTTPS_PROXY, to test the path behind it; GoToMyPC needs the same credentials in its proxy settings.`);
+  }
+  const tlsFailed = portsWith(summary, ['tls-failed']);
+  if (tlsFailed.length > 0) {
+    steps.push(`The TLS handshake on ${listing(tlsFailed)} fails (the error is in the evidence): a security product refusing TLS to these addresses, or one that only allows some TLS versions. Ask the network administrator to exempt the GoTo ranges from it.`);
+  }
+  const differing = (summary.comparison ?? []).filter((c) => c.differs);
+  if (differing.length > 0) {
+    const detail = differing.map((c) => `${c.port}: ${c.configured} through the proxy, ${c.direct} directly`);
+    steps.push(`The proxy path and the direct path differ (${detail.join('; ')}). GoToMyPC uses the proxy settings of this PC: fix the path it uses (the proxy's rules), or let GoTo traffic bypass the proxy.`);
   }
   const local = portsWith(summary, ['local-firewall']);
   if (local.length > 0) {
@@ -63,4 +82,32 @@ export function adviseOn(summary: Summary, status: VerdictStatus, noRoute: boole
   if (role !== null && status !== 'ok' && local.length === 0) steps.push(executablesStep(role));
   if (steps.length === 0 && status === 'ok') steps.push('Nothing to change on the network side. If GoToMyPC still fails, run g2probe again on the other PC (host or client).');
   return steps.map((text) => ({ text }));
+}
+
+/** One step per interceptor: who to ask and what to exempt depends on whether it is a gateway or a suite on this PC. */
+function interceptionSteps(findings: readonly Finding[]): string[] {
+  const steps: string[] = [];
+  for (const finding of findings) {
+    let step: string;
+    if (finding.reason === 'tls-inspection') {
+      const known = INSPECTION_PRODUCTS.find((p) => p.product === finding.product);
+      if (known?.kind === 'personal-suite') {
+        const norton = /norton/i.test(known.product) ? " GoTo's firewall page names Norton Transaction Protection as a setting to adjust." : '';
+        step = `${known.product} on this PC inspects HTTPS (it re-signs the certificate on ${finding.port}). In ${known.product}, exclude the GoTo ranges or the GoToMyPC programs from HTTPS (SSL) scanning, or turn that scanning off.${norton}`;
+      } else {
+        const where = known ? ` in ${known.product}` : ' in the proxy, firewall or security software that inspects HTTPS';
+        const local = !('kind' in finding.evidence) && finding.evidence.tls?.extraRoot
+          ? ' Its root certificate is installed on this PC: if no company gateway is meant to do this, look for a security suite on this PC.'
+          : '';
+        step = `Exempt the GoTo ranges (the table above) from HTTPS inspection${where}: GoToMyPC does not accept a certificate re-signed by someone else.${local}`;
+      }
+    } else if ('kind' in finding.evidence) {
+      step = `Something between this PC and the internet accepts connections on port ${finding.port} itself without passing them on (a transparent proxy or security appliance). Ask the network administrator to let outbound TCP ${finding.port} to the GoTo ranges through unproxied.`;
+    } else {
+      const name = finding.product ? ` (${finding.product})` : '';
+      step = `A transparent proxy or filter${name} answers port ${finding.port} in GoTo's place. Ask the network administrator to exempt the GoTo ranges from it, or to allow GoToMyPC through it.`;
+    }
+    if (!steps.includes(step)) steps.push(step);
+  }
+  return steps;
 }

@@ -5,10 +5,13 @@ import { UsageError, quote } from './errors.js';
 import { guardFromEnv } from './guard.js';
 import { LOG_LEVELS } from './log.js';
 import { MAX_ATTEMPTS } from './plan.js';
+import { proxyRoutes, type ProxyRoutes } from './proxy-settings.js';
 import type { ProbeOptions, Role } from './types.js';
 
 export interface CliOptions {
   probe: ProbeOptions;
+  /** The proxies themselves, credentials included (never serialised: see Proxy). */
+  routes: ProxyRoutes;
   plan: boolean;
   json: boolean;
   out: string | null;
@@ -30,6 +33,12 @@ const SPEC = {
   concurrency: { type: 'string' },
   timeout: { type: 'string' },
   'loopback-only': { type: 'boolean' },
+  'connect-only': { type: 'boolean' },
+  sni: { type: 'string' },
+  'tls-roots': { type: 'string' },
+  proxy: { type: 'string' },
+  'proxy-user': { type: 'string' },
+  'compare-direct': { type: 'boolean' },
   json: { type: 'boolean' },
   out: { type: 'string' },
   role: { type: 'string' },
@@ -69,8 +78,25 @@ What to probe
 How to probe
   --concurrency N     attempts in flight at once (default 64)
   --timeout MS        connect timeout per attempt, in ms (default 3000)
-  --loopback-only     refuse any target outside 127.0.0.0/8 and ::1; also on
-                      when G2PROBE_LOOPBACK_ONLY=1 (for labs and tests)
+  --connect-only      the TCP handshake only: skip the checks that follow it
+                      (HTTP on 80, TLS on 443, the 8200 probe)
+  --sni NAME          server name sent in the TLS handshake on 443
+                      (default www.gotomypc.com)
+  --tls-roots FILE    PEM roots to accept as genuine beside Node's public ones
+                      (a lab's CA); anything else on 443 counts as inspection
+  --loopback-only     refuse any target or proxy outside 127.0.0.0/8 and ::1;
+                      also on when G2PROBE_LOOPBACK_ONLY=1 (for labs and tests)
+
+Proxies (GoToMyPC works through one; g2probe asks it with CONNECT)
+  --proxy URL         http://[user:password@]host:port for every port; without
+                      it, http_proxy/HTTP_PROXY is used for 80 and
+                      https_proxy/HTTPS_PROXY for 443 and 8200, except for
+                      addresses in NO_PROXY (addresses, CIDRs or *)
+  --proxy-user U:P    Basic credentials for the proxy (they never appear in
+                      reports or logs; the command line is visible to other
+                      local users, so prefer them in HTTPS_PROXY)
+  --compare-direct    also try every target without the proxy, and report
+                      where the two paths differ
 
 Output
   --json              the report as JSON on stdout, nothing else there
@@ -86,6 +112,7 @@ Exit codes
   0   ok       every port reached every current GoTo range tested
   1   partial  every port reached GoTo, but some ranges did not answer
   2   blocked  at least one port reached no GoTo server at all
+  4   intercepted  a proxy or TLS inspection answered in GoTo's place
   3   unknown  only local faults (such as too many open files): nothing is
                known about the network
   64  usage error: a bad flag, value or file
@@ -136,7 +163,7 @@ function joinValues(argv: readonly string[]): string[] {
   return out;
 }
 
-function explainParseError(err: Error & { code?: string }): string {
+function explainParseError(err: Error & { code?: string }, argv: readonly string[]): string {
   const option = /'(-{1,2}[^' ]+)/.exec(err.message)?.[1];
   switch (err.code) {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
@@ -145,8 +172,15 @@ function explainParseError(err: Error & { code?: string }): string {
       return err.message.includes('does not take')
         ? `option ${option} takes no value`
         : `option ${option} needs a value`;
-    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
-      return `unexpected argument ${quote(/'([^']*)'/.exec(err.message)?.[1] ?? '')} (g2probe --help shows the usage)`;
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL': {
+      // `--proxy-user alice s3cret` is a likely slip: the stray word is a password, so it is not echoed.
+      const stray = /'([^']*)'/.exec(err.message)?.[1] ?? '';
+      const at = argv.indexOf(stray);
+      if ((at >= 2 && argv[at - 2] === '--proxy-user') || (at >= 1 && argv[at - 1]!.startsWith('--proxy-user='))) {
+        return 'unexpected argument after --proxy-user: give USER:PASSWORD as one value (not shown here)';
+      }
+      return `unexpected argument ${quote(stray)} (g2probe --help shows the usage)`;
+    }
     default:
       return err.message;
   }
@@ -157,7 +191,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
   try {
     ({ values } = parseArgs({ args: joinValues(argv), options: SPEC, strict: true, allowPositionals: false }));
   } catch (err) {
-    throw new UsageError(explainParseError(err as Error & { code?: string }));
+    throw new UsageError(explainParseError(err as Error & { code?: string }, argv));
   }
   const role = values.role;
   if (role !== undefined && role !== 'host' && role !== 'client') {
@@ -167,11 +201,20 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new UsageError(`bad --log-level value ${quote(logLevel)}: use one of ${LOG_LEVELS.join(', ')}`);
   }
-  for (const name of ['ranges', 'out', 'seed'] as const) {
+  for (const name of ['ranges', 'out', 'seed', 'sni', 'tls-roots', 'proxy', 'proxy-user'] as const) {
     if (values[name] === '') throw new UsageError(`option --${name} needs a value`);
   }
   if (values.all && values.sample !== undefined) throw new UsageError('--all and --sample cannot be used together: --all tries every address');
+  const sni = values.sni ?? 'www.gotomypc.com';
+  if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i.test(sni) || /^[\d.]+$/.test(sni)) {
+    throw new UsageError(`bad --sni value ${quote(sni)}: give a DNS name such as www.gotomypc.com (TLS sends no IP address as a name)`);
+  }
+  const routes = proxyRoutes({ proxy: values.proxy ?? null, proxyUser: values['proxy-user'] ?? null }, env);
+  if (values['compare-direct'] && routes.proxies.length === 0) {
+    throw new UsageError('--compare-direct needs a proxy to compare with: give --proxy URL, or set HTTPS_PROXY / HTTP_PROXY');
+  }
   return {
+    routes,
     probe: {
       rangesFile: values.ranges ?? null,
       ports: values.ports === undefined ? [...DEFAULT_PORTS] : parsePorts(values.ports),
@@ -182,6 +225,11 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
       timeoutMs: integer('timeout', values.timeout, 3000, 1, 600_000, 'the timeout in ms'),
       role: (role as Role | undefined) ?? null,
       loopbackOnly: (values['loopback-only'] ?? false) || guardFromEnv(env.G2PROBE_LOOPBACK_ONLY),
+      connectOnly: values['connect-only'] ?? false,
+      servername: sni,
+      tlsRoots: values['tls-roots'] ?? null,
+      proxies: routes.settings,
+      compareDirect: values['compare-direct'] ?? false,
     },
     plan: values.plan ?? false,
     json: values.json ?? false,

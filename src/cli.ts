@@ -2,17 +2,20 @@
 import { parseCli, HELP, type CliOptions } from './args.js';
 import { runAttempts } from './engine.js';
 import { EXIT_INTERNAL, UsageError, quote } from './errors.js';
-import { assertLoopbackOnly } from './guard.js';
+import { assertLoopbackOnly, assertLoopbackProxies } from './guard.js';
 import { createLogger } from './log.js';
 import { AtomicFile, BufferedWriter, EXIT_CANTCREAT, writeStdout } from './output.js';
 import { buildPlan, type Plan } from './plan.js';
+import type { Job } from './probe.js';
+import type { ProxyRoutes } from './proxy-settings.js';
 import { Progress } from './progress.js';
 import { builtinRanges, describeFsError, loadRangesFile } from './ranges.js';
 import { JsonReportStream, SCHEMA_VERSION } from './report/json.js';
 import { writePlanJson, writePlanText } from './report/plan.js';
 import { renderText } from './report/text.js';
 import { SummaryBuilder } from './summary.js';
-import type { Attempt } from './types.js';
+import { TrustStore } from './trust.js';
+import type { Attempt, Target } from './types.js';
 import { decideVerdict } from './verdict.js';
 import { VERSION } from './version.js';
 
@@ -30,6 +33,7 @@ function fail(message: string): void {
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   let options: CliOptions;
   let plan: Plan;
+  let trust: TrustStore;
   try {
     options = parseCli(argv, env);
     if (options.help) {
@@ -43,7 +47,11 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     const ranges = options.probe.rangesFile ? loadRangesFile(options.probe.rangesFile) : builtinRanges();
     plan = buildPlan(ranges, options.probe);
     // --plan sends nothing, so it may show ranges the guard would refuse to probe.
-    if (!options.plan && options.probe.loopbackOnly) assertLoopbackOnly(ranges);
+    if (!options.plan && options.probe.loopbackOnly) {
+      assertLoopbackOnly(ranges);
+      assertLoopbackProxies(options.routes.proxies);
+    }
+    trust = TrustStore.fromOptions(env, options.probe.tlsRoots);
   } catch (err) {
     if (err instanceof UsageError) {
       fail(err.message);
@@ -59,10 +67,18 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     stdout.flush();
     return 0;
   }
-  return probe(options, plan, stdout);
+  return probe(options, plan, trust, stdout);
 }
 
-async function probe(options: CliOptions, plan: Plan, stdout: BufferedWriter): Promise<number> {
+/** Each target on its configured path (a proxy, unless NO_PROXY exempts it), then direct too with --compare-direct. */
+function* jobsFor(targets: Iterable<Target>, routes: ProxyRoutes, compareDirect: boolean): Generator<Job> {
+  for (const target of targets) {
+    yield { target, proxy: routes.proxyFor(target.ip, target.port), comparison: false };
+    if (compareDirect) yield { target, proxy: null, comparison: true };
+  }
+}
+
+async function probe(options: CliOptions, plan: Plan, trust: TrustStore, stdout: BufferedWriter): Promise<number> {
   const log = createLogger(options.logLevel, process.stderr.isTTY === true);
   let outFile: AtomicFile | null = null;
   if (options.out) {
@@ -81,7 +97,10 @@ async function probe(options: CliOptions, plan: Plan, stdout: BufferedWriter): P
   const started = performance.now();
   report.begin({ schemaVersion: SCHEMA_VERSION, tool: TOOL, startedAt: startedAt.toISOString(), options: options.probe });
   const summary = new SummaryBuilder(plan.ranges, plan.ports);
-  const progress = process.stderr.isTTY && !options.quiet ? new Progress(plan.count, summary.counts, () => summary.total) : null;
+  const direct = options.probe.compareDirect ? new SummaryBuilder(plan.ranges, plan.ports) : null;
+  const planned = plan.count * (direct ? 2 : 1);
+  const done = (): number => summary.total + (direct?.total ?? 0);
+  const progress = process.stderr.isTTY && !options.quiet ? new Progress(planned, summary.counts, done) : null;
   const controller = new AbortController();
   // First Ctrl-C (or SIGTERM): stop launching, report what finished. A second one: leave at once.
   let stoppedBy: NodeJS.Signals | null = null;
@@ -93,11 +112,13 @@ async function probe(options: CliOptions, plan: Plan, stdout: BufferedWriter): P
   };
   process.once('SIGINT', interrupt);
   process.once('SIGTERM', interrupt);
-  log.info({ attempts: plan.count, ranges: plan.ranges.length, ports: plan.ports, concurrency: options.probe.concurrency }, 'probe started');
+  log.info({ attempts: planned, ranges: plan.ranges.length, ports: plan.ports, concurrency: options.probe.concurrency, proxies: options.probe.proxies }, 'probe started');
 
+  const settings = { timeoutMs: options.probe.timeoutMs, connectOnly: options.probe.connectOnly, servername: options.probe.servername, trust };
+  const jobs = jobsFor(plan.targets(), options.routes, options.probe.compareDirect);
   try {
-    await runAttempts(plan.targets(), { concurrency: options.probe.concurrency, timeoutMs: options.probe.timeoutMs, signal: controller.signal }, (attempt: Attempt) => {
-      summary.add(attempt);
+    await runAttempts(jobs, { concurrency: options.probe.concurrency, probe: settings, signal: controller.signal }, (attempt: Attempt) => {
+      (attempt.comparison && direct ? direct : summary).add(attempt);
       report.attempt(attempt);
       log.debug(attempt, 'attempt');
     });
@@ -111,7 +132,7 @@ async function probe(options: CliOptions, plan: Plan, stdout: BufferedWriter): P
   }
   const interrupted = stoppedBy !== null;
 
-  const result = summary.summary();
+  const result = summary.summary(direct);
   const verdict = decideVerdict(result, options.probe.role);
   const elapsedMs = performance.now() - started;
   report.end({ finishedAt: new Date().toISOString(), interrupted, summary: result, verdict });
@@ -119,7 +140,7 @@ async function probe(options: CliOptions, plan: Plan, stdout: BufferedWriter): P
 
   if (!options.json) {
     const rangesFrom = options.probe.rangesFile ? `from ${options.probe.rangesFile}` : 'built-in GoTo list';
-    stdout.write(renderText({ version: VERSION, summary: result, verdict, elapsedMs, rangesFrom, planned: interrupted ? plan.count : null }));
+    stdout.write(renderText({ version: VERSION, summary: result, verdict, elapsedMs, rangesFrom, planned: interrupted ? planned : null, proxies: options.probe.proxies }));
   }
   stdout.flush();
   if (outFile && fileWriter) {

@@ -1,13 +1,12 @@
 // The probe engine: runs a plan's attempts in parallel, bounded, and streams each result out.
 import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
-import { checkTcp } from './checks/tcp.js';
-import { classify, round } from './classify.js';
-import type { Attempt, Target } from './types.js';
+import { attempt as runAttempt, type Job, type ProbeSettings } from './probe.js';
+import type { Attempt } from './types.js';
 
 export interface EngineOptions {
   concurrency: number;
-  timeoutMs: number;
+  probe: ProbeSettings;
   /** Aborting stops new attempts and cuts short the ones in flight; their results are dropped. */
   signal: AbortSignal;
 }
@@ -17,13 +16,12 @@ export interface EngineOptions {
  * stays flat however long the plan. Resolves when every launched attempt has been reported.
  */
 export async function runAttempts(
-  targets: Iterable<Target>,
+  jobs: Iterable<Job>,
   options: EngineOptions,
   onAttempt: (attempt: Attempt) => void,
 ): Promise<void> {
   const { signal, concurrency } = options;
   const limit = pLimit(concurrency);
-  const checkOptions = { timeoutMs: options.timeoutMs };
   let outstanding = 0;
   let failure: unknown;
   let wake: (() => void) | null = null;
@@ -37,12 +35,10 @@ export async function runAttempts(
   setMaxListeners(0, signal);
   signal.addEventListener('abort', nudge, { once: true });
 
-  const attempt = async (target: Target): Promise<void> => {
+  const attempt = async (job: Job): Promise<void> => {
     if (signal.aborted) return;
-    const obs = await checkTcp(target, checkOptions, signal);
-    if (obs.outcome === 'interrupted') return;
-    const { status, reason, evidence } = classify(obs);
-    onAttempt({ ip: target.ip, port: target.port, range: target.range, status, reason, ms: round(obs.elapsedMs), evidence });
+    const result = await runAttempt(job, options.probe, signal);
+    if (result) onAttempt(result);
   };
   const settle = (): void => {
     outstanding--;
@@ -52,11 +48,11 @@ export async function runAttempts(
     failure ??= err;
   };
 
-  for (const target of targets) {
+  for (const job of jobs) {
     while (outstanding >= concurrency * 2 && !signal.aborted && failure === undefined) await waitForSlot();
     if (signal.aborted || failure !== undefined) break;
     outstanding++;
-    limit(attempt, target).catch(fail).finally(settle);
+    limit(attempt, job).catch(fail).finally(settle);
   }
   while (outstanding > 0) await waitForSlot();
   signal.removeEventListener('abort', nudge);

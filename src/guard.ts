@@ -1,6 +1,8 @@
 // The loopback-only guard: with it on, nothing but 127.0.0.0/8 and ::1 is ever sent a packet.
+import net from 'node:net';
 import { isLoopbackInterval } from './address.js';
 import { UsageError } from './errors.js';
+import type { Proxy } from './proxy-settings.js';
 import type { Range } from './types.js';
 
 /** G2PROBE_LOOPBACK_ONLY turns the guard on unless it is empty, 0, false or no: a typo must not turn it off. */
@@ -13,5 +15,16 @@ export function assertLoopbackOnly(ranges: Range[]): void {
   const outside = ranges.find((range) => !isLoopbackInterval(range.first, range.last, range.family));
   if (outside) {
     throw new UsageError(`loopback-only guard: refusing to probe ${outside.cidr}, which lies outside 127.0.0.0/8 and ::1`);
+  }
+}
+
+/** A proxy is a destination too. Only literal loopback addresses (or localhost) pass: a name would need DNS. */
+export function assertLoopbackProxies(proxies: readonly Proxy[]): void {
+  for (const proxy of proxies) {
+    const { host } = proxy;
+    const loopback = host === 'localhost' || host === '::1' || (net.isIPv4(host) && host.startsWith('127.'));
+    if (!loopback) {
+      throw new UsageError(`loopback-only guard: refusing to use the proxy ${proxy.info.url}, which lies outside 127.0.0.0/8 and ::1`);
+    }
   }
 }

@@ -1,15 +1,49 @@
 // Aggregates attempts as they stream in: memory grows with ranges × ports, never with attempts.
-import type { Attempt, PortState, PortSummary, Range, RangeSummary, Reason, Status, StatusCounts, Summary } from './types.js';
+import { CanaryTracker } from './canary.js';
+import type { Attempt, Evidence, Finding, PathComparison, PortState, PortSummary, Range, RangeSummary, Reason, Status, StatusCounts, Summary } from './types.js';
+
+/** Distinct interceptors remembered per run: enough for any real network, bounded for a hostile one. */
+const MAX_FINDINGS = 20;
 
 function zeroCounts(): StatusCounts {
   return { ok: 0, blocked: 0, timeout: 0, intercepted: 0, error: 0 };
 }
 
-/** Reachable when anything answered; blocked when only the network said no; unknown when only local faults (or nothing) were seen. */
+/**
+ * Intercepted when anything in the path answered in GoTo's place (even if other attempts got through:
+ * the interceptor is what the user must hear about); reachable when a GoTo server answered; blocked
+ * when only the network said no; unknown when only local faults (or nothing) were seen.
+ */
 export function portState(counts: StatusCounts): PortState {
+  if (counts.intercepted > 0) return 'intercepted';
   if (counts.ok > 0) return 'reachable';
-  if (counts.blocked + counts.timeout + counts.intercepted > 0) return 'blocked';
+  if (counts.blocked + counts.timeout > 0) return 'blocked';
   return 'unknown';
+}
+
+/** Who answered, in plain words, and a key that tells one interceptor from another. */
+function describeInterception(attempt: Attempt): { key: string; product: string | null; text: string } {
+  const { evidence, port } = attempt;
+  if (attempt.reason === 'tls-inspection' && evidence.tls) {
+    const { chain = [], product, extraRoot } = evidence.tls;
+    const issuer = chain[0]?.issuer ?? 'an unknown issuer';
+    const local = extraRoot ? ` This PC trusts that issuer through a root added locally (${extraRoot.subject}, from ${extraRoot.source}).` : '';
+    return {
+      key: `${port} tls ${issuer}`,
+      product: product ?? null,
+      text: `Something on this network inspects HTTPS: the certificate for ${port} was issued by ${issuer}${product ? ` (${product})` : ''}, not by GoTo's CA.${local}`,
+    };
+  }
+  const headers = evidence.http?.headers ?? {};
+  const name = headers.server ?? headers.via ?? null;
+  const signs = evidence.why.replace(/^[^:]*: /, '');
+  return {
+    key: `${port} http ${name ?? ''}`,
+    product: name,
+    text: port === 8200 || evidence.stage === 'service'
+      ? `An HTTP server or proxy answers port ${port} in place of the GoToMyPC service (${signs}).`
+      : `A web proxy or filter answers port ${port} in place of the GoTo servers (${signs}).`,
+  };
 }
 
 interface Cell {
@@ -26,6 +60,8 @@ export class SummaryBuilder {
   total = 0;
   private readonly ports = new Map<number, { cell: Cell; codes: Map<string, number>; faultCodes: Map<string, number> }>();
   private readonly cells = new Map<string, Cell>();
+  private readonly findings = new Map<string, Finding>();
+  private readonly canaries = new CanaryTracker();
 
   constructor(private readonly ranges: Range[], private readonly portList: number[]) {
     for (const port of portList) this.ports.set(port, { cell: newCell(), codes: new Map(), faultCodes: new Map() });
@@ -45,14 +81,28 @@ export class SummaryBuilder {
       bump(port.codes, code);
       if (attempt.status === 'error') bump(port.faultCodes, code);
     }
+    this.canaries.add(attempt);
+    if (attempt.status === 'intercepted') this.noteInterception(attempt);
   }
 
-  summary(): Summary {
+  private noteInterception(attempt: Attempt): void {
+    const { key, product, text } = describeInterception(attempt);
+    const seen = this.findings.get(key);
+    if (seen) seen.attempts++;
+    else if (this.findings.size < MAX_FINDINGS) {
+      const evidence: Evidence = attempt.evidence;
+      this.findings.set(key, { port: attempt.port, reason: attempt.reason as Finding['reason'], product, text, attempts: 1, evidence });
+    }
+  }
+
+  summary(comparison: SummaryBuilder | null = null): Summary {
+    const canaries = this.canaries.findings(this.portList).filter((f) => (this.ports.get(f.port)?.cell.counts.intercepted ?? 0) === 0);
+    const caught = new Set(canaries.map((f) => f.port));
     const ports: PortSummary[] = this.portList.map((port) => {
       const { cell, codes, faultCodes } = this.ports.get(port)!;
       return {
         port,
-        state: portState(cell.counts),
+        state: caught.has(port) ? 'intercepted' : portState(cell.counts),
         counts: { ...cell.counts },
         reasons: Object.fromEntries(cell.reasons),
         codes: Object.fromEntries(codes),
@@ -70,7 +120,16 @@ export class SummaryBuilder {
         }),
       ),
     }));
-    return { total: this.total, counts: { ...this.counts }, ports, ranges };
+    const findings = [...this.findings.values(), ...canaries].sort((a, b) => a.port - b.port);
+    return { total: this.total, counts: { ...this.counts }, ports, ranges, findings, comparison: comparison ? this.compare(ports, comparison) : null };
+  }
+
+  private compare(ports: PortSummary[], direct: SummaryBuilder): PathComparison[] {
+    const other = new Map(direct.summary().ports.map((p) => [p.port, p.state]));
+    return ports.map((p) => {
+      const state = other.get(p.port) ?? 'unknown';
+      return { port: p.port, configured: p.state, direct: state, differs: state !== p.state };
+    });
   }
 }
 
@@ -87,18 +146,22 @@ function record(cell: Cell, status: Status, reason: Reason): void {
   bump(cell.reasons, reason);
 }
 
-/** `connected` if anything answered, else the most frequent reason (network answers before local faults). */
+/**
+ * An interception reason if anything intercepted, else `connected` if anything answered, else the most
+ * frequent reason (network answers before local faults).
+ */
 function leadingReason(cell: Cell): Reason | null {
-  if (cell.counts.ok > 0) return 'connected';
+  if (cell.counts.ok > 0 && cell.counts.intercepted === 0) return 'connected';
   let best: Reason | null = null;
   let bestRank = -1;
   for (const [reason, count] of cell.reasons) {
-    const rank = count + (reasonIsLocalFault(reason) ? 0 : 1e9);
+    const rank = count + (INTERCEPTED.has(reason) ? 2e9 : reasonIsLocalFault(reason) ? 0 : 1e9);
     if (rank > bestRank) { best = reason; bestRank = rank; }
   }
   return best;
 }
 
+const INTERCEPTED: ReadonlySet<Reason> = new Set(['http-proxy', 'tls-inspection']);
 const LOCAL_FAULTS: ReadonlySet<Reason> = new Set(['resource-exhausted', 'no-local-address', 'unsupported', 'unexpected']);
 
 function reasonIsLocalFault(reason: Reason): boolean {

@@ -3,7 +3,7 @@ import { adviseOn } from './advice.js';
 import type { PortSummary, Reason, Role, Summary, Verdict, VerdictStatus } from './types.js';
 import { listing, plural, portWord } from './words.js';
 
-export const EXIT_CODES: Record<VerdictStatus, number> = { ok: 0, partial: 1, blocked: 2, unknown: 3 };
+export const EXIT_CODES: Record<VerdictStatus, number> = { ok: 0, partial: 1, blocked: 2, unknown: 3, intercepted: 4 };
 
 /** How each reason reads after "the attempts …", for the verdict sentence. */
 const CAUSE: Partial<Record<Reason, string>> = {
@@ -12,7 +12,9 @@ const CAUSE: Partial<Record<Reason, string>> = {
   unreachable: "were answered with 'unreachable' by the network",
   'local-firewall': 'were refused by a firewall on this PC before leaving it',
   reset: 'were reset',
-  'proxy-denied': 'were denied by a proxy',
+  'proxy-denied': 'were denied by the proxy',
+  'proxy-auth-required': 'were refused by the proxy, which wants a user name and password',
+  'tls-failed': 'failed in the TLS handshake',
 };
 
 /** True when nothing left this machine because it has no route anywhere (no network, or no default gateway). */
@@ -40,6 +42,16 @@ function localFaults(ports: PortSummary[]): string {
   return codes.size === 0 ? '' : ` (${listing([...codes])})`;
 }
 
+/** The first finding per intercepted port, in plain words; empty when nothing intercepted. */
+function interceptionText(summary: Summary): string {
+  const ports = new Set(summary.ports.filter((p) => p.state === 'intercepted').map((p) => p.port));
+  const texts: string[] = [];
+  for (const finding of summary.findings) {
+    if (ports.delete(finding.port) && !texts.includes(finding.text)) texts.push(finding.text);
+  }
+  return texts.join(' ');
+}
+
 export function decideVerdict(summary: Summary, role: Role | null): Verdict {
   const noRoute = hasNoRoute(summary);
   const { status, text } = judge(summary, noRoute);
@@ -55,12 +67,15 @@ function judge(summary: Summary, noRoute: boolean): { status: VerdictStatus; tex
       text: "GoToMyPC cannot connect: this PC has no route to the GoTo servers (every attempt failed with 'network unreachable' before leaving this machine).",
     };
   }
+  const interception = interceptionText(summary);
   const blocked = summary.ports.filter((p) => p.state === 'blocked');
   if (blocked.length > 0) {
     const reason = dominantReason(blocked);
     const cause = reason ? ` (the attempts ${CAUSE[reason]})` : '';
-    return { status: 'blocked', text: `GoToMyPC cannot connect: outbound TCP ${portWord(blocked.map((p) => p.port))} reached no GoTo server${cause}.` };
+    const also = interception ? ` Also: ${interception}` : '';
+    return { status: 'blocked', text: `GoToMyPC cannot connect: outbound TCP ${portWord(blocked.map((p) => p.port))} reached no GoTo server${cause}.${also}` };
   }
+  if (interception) return { status: 'intercepted', text: interception };
   const unknown = summary.ports.filter((p) => p.state === 'unknown');
   if (unknown.length > 0) {
     return {

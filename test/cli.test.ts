@@ -40,6 +40,16 @@ const MISTAKES: [args: string[], names: string][] = [
   [['--ranges', `${FIXTURES}bad-ranges.txt`], 'bad-ranges.txt:4: "127.0.0.1/33"'],
   [['--ranges', `${FIXTURES}loopback-8.txt`, '--all'], 'more than the limit of 1,000,000'],
   [['--all', '--sample', '3'], '--all and --sample'],
+  [['--ranges', `${FIXTURES}loopback-ok.txt`, '--proxy', 'https://127.0.0.1:3128'], 'only http:// proxies'],
+  [['--ranges', `${FIXTURES}loopback-ok.txt`, '--proxy', 'socks5://127.0.0.1:1080'], '"socks5://127.0.0.1:1080"'],
+  [['--ranges', `${FIXTURES}loopback-ok.txt`, '--proxy', 'http://127.0.0.1:3128/pac'], '"http://127.0.0.1:3128/pac"'],
+  [['--ranges', `${FIXTURES}loopback-ok.txt`, '--proxy', 'http://127.0.0.1:99999'], '"http://127.0.0.1:99999"'],
+  [['--ranges', `${FIXTURES}loopback-ok.txt`, '--compare-direct'], '--compare-direct needs a proxy'],
+  [['--ranges', `${FIXTURES}loopback-ok.txt`, '--proxy-user', 'a:b'], '--proxy-user needs a proxy'],
+  [['--ranges', `${FIXTURES}loopback-ok.txt`, '--sni', '127.0.0.1'], '"127.0.0.1"'],
+  [['--ranges', `${FIXTURES}loopback-ok.txt`, '--sni', 'bad name'], '"bad name"'],
+  [['--ranges', `${FIXTURES}loopback-ok.txt`, '--tls-roots', '/nonexistent/roots.pem'], '"/nonexistent/roots.pem": no such file'],
+  [['--ranges', `${FIXTURES}loopback-ok.txt`, '--tls-roots', `${FIXTURES}loopback-ok.txt`], 'holds no PEM certificate'],
 ];
 
 for (const [args, names] of MISTAKES) {
@@ -61,6 +71,25 @@ t.test('the loopback-only guard refuses the built-in ranges before any socket, n
   t.equal(run.stderr, 'g2probe: loopback-only guard: refusing to probe 23.239.228.0/22, which lies outside 127.0.0.0/8 and ::1\n');
   const flag = await g2probe(['--loopback-only', '--ranges', `${FIXTURES}bad-ranges.txt`]);
   t.equal(flag.code, 64, 'the range file is checked first');
+});
+
+t.test('proxy mistakes never show the password', async (t) => {
+  const secret = 'Cli-S3cret-42';
+  const cases: [string[], NodeJS.ProcessEnv, string][] = [
+    [['--proxy', `https://alice:${secret}@127.0.0.1:3128`], {}, 'only http:// proxies'],
+    [['--proxy', `http://alice:${secret}@127.0.0.1:3128/x`], {}, '"http://alice:***@127.0.0.1:3128/x"'],
+    [[], { HTTPS_PROXY: `ftp://alice:${secret}@127.0.0.1:21` }, 'in HTTPS_PROXY'],
+    [['--proxy', 'http://127.0.0.1:3128', '--proxy-user', 'alice', secret], {}, 'give USER:PASSWORD as one value'],
+    [['--proxy', `http://alice:${secret}@10.1.2.3:3128`], {}, 'loopback-only guard: refusing to use the proxy http://alice:***@10.1.2.3:3128'],
+  ];
+  for (const [args, env, names] of cases) {
+    const run = await g2probe(['--ranges', `${FIXTURES}loopback-ok.txt`, ...args], env);
+    t.equal(run.code, 64, args.join(' ') || JSON.stringify(env));
+    t.equal(run.stdout, '');
+    t.match(run.stderr, names);
+    t.notMatch(run.stderr, secret, 'the password is not shown');
+    t.equal(run.stderr.split('\n').filter(Boolean).length, 1, 'one line');
+  }
 });
 
 t.test('--plan lists the built-in targets deterministically and sends nothing', async (t) => {

@@ -1,6 +1,6 @@
 // The plain-language report: the verdict first, then the evidence as tables, then what to do.
 import { STATUSES } from '../types.js';
-import type { PortSummary, Status, Summary, Verdict } from '../types.js';
+import type { PortSummary, ProxySettings, Status, Summary, Verdict } from '../types.js';
 import { plural, wrap } from '../words.js';
 
 export interface TextReportInput {
@@ -11,6 +11,20 @@ export interface TextReportInput {
   rangesFrom: string;
   /** Set when the run was interrupted: how many attempts were planned. */
   planned: number | null;
+  proxies: ProxySettings;
+}
+
+/** "direct", or which proxy each kind of port went through (credentials already masked). */
+function pathLine(proxies: ProxySettings): string | null {
+  const { http, https, noProxy } = proxies;
+  if (!http && !https) return null;
+  const except = noProxy ? `, except NO_PROXY ${noProxy}` : '';
+  if (http && https && http.url === https.url) return `Path: through the proxy ${http.url} (${http.source})${except}`;
+  const parts = [
+    http ? `port 80 through ${http.url} (${http.source})` : 'port 80 direct',
+    https ? `other ports through ${https.url} (${https.source})` : 'other ports direct',
+  ];
+  return `Path: ${parts.join(', ')}${except}`;
 }
 
 const WIDTH = 78;
@@ -36,6 +50,7 @@ export function renderText(input: TextReportInput): string {
   const out: string[] = [];
   out.push(
     `g2probe ${input.version} · ${plural(summary.total, 'attempt')} to ${plural(summary.ranges.length, 'range')} (${input.rangesFrom}) in ${(input.elapsedMs / 1000).toFixed(1)} s`,
+    ...[pathLine(input.proxies)].filter((line): line is string => line !== null),
     '',
     ...(input.planned === null ? [] : [`INTERRUPTED after ${summary.total} of ${input.planned} attempts: what follows covers only those.`, '']),
     wrap(`${verdict.status.toUpperCase()}: ${verdict.text}`, WIDTH, '  '),
@@ -51,6 +66,10 @@ export function renderText(input: TextReportInput): string {
       (i) => i >= 2 && i < 2 + shown.length,
     ),
   );
+  if (summary.comparison) {
+    out.push('', 'Proxy path against direct');
+    out.push(...table([['PORT', 'PROXY PATH', 'DIRECT', ''], ...summary.comparison.map((c) => [String(c.port), c.configured, c.direct, c.differs ? 'differs' : 'same'])], () => false));
+  }
   const ports = summary.ports.map((p) => String(p.port));
   out.push('', 'Ranges (what each port saw)');
   out.push(

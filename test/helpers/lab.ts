@@ -1,9 +1,13 @@
 // The namespace test lab: each scenario runs in a network namespace of its own (unshare -n) with only
 // its own loopback, so firewall rules and listeners never touch this machine's real network.
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Test } from 'tap';
 import { CLI, collect, type Run } from './cli.js';
+import { makeLabPki, type LabPki } from './pki.js';
 
 const LISTEN = fileURLToPath(new URL('../lab/listen.mjs', import.meta.url));
 
@@ -18,53 +22,83 @@ function unavailable(): string | null {
 
 const reason = unavailable();
 
+/** Why a scenario's own tools (squid, openssl) are missing, or null. */
+function missing(tools: readonly string[]): string | null {
+  const absent = tools.filter((tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0);
+  return absent.length === 0 ? null : `the lab needs ${absent.join(' and ')} (.ci/run installs them)`;
+}
+
 /** In CI a lab that cannot start is a failure; elsewhere it is skipped with the reason. */
-export function lab(t: Test, name: string, fn: (t: Test) => Promise<void>): void {
-  if (reason === null) {
+export function lab(t: Test, name: string, fn: (t: Test) => Promise<void>, tools: readonly string[] = ['openssl']): void {
+  const why = reason ?? missing(tools);
+  if (why === null) {
     t.test(name, fn);
   } else if (process.env.CI) {
-    t.test(name, async (t) => { t.fail(`lab cannot start in CI: ${reason}`); });
+    t.test(name, async (t) => { t.fail(`lab cannot start in CI: ${why}`); });
   } else {
-    t.test(name, { skip: reason }, async () => undefined);
+    t.test(name, { skip: why }, async () => undefined);
   }
 }
 
 const PRELUDE = `
 set -u
 pids=()
-trap 'kill "\${pids[@]}" 2>/dev/null' EXIT
-listen() {
-  local ready; ready=$(mktemp)
-  node ${JSON.stringify(LISTEN)} "$ready" "$@" & pids+=($!)
-  for _ in $(seq 200); do [ -s "$ready" ] && return 0; sleep 0.025; done
-  echo "lab: listener on $* did not start" >&2; exit 99
+# Wait (bounded) for them to go, so nothing from a scenario outlives inNamespace(): squid takes ~2 s to exit.
+trap 'kill "\${pids[@]}" 2>/dev/null; for _ in $(seq 50); do kill -0 "\${pids[@]}" 2>/dev/null || break; sleep 0.1; done' EXIT
+serve() {
+  local ready pid; ready=$(mktemp)
+  node ${JSON.stringify(LISTEN)} "$ready" "$@" & pid=$!; pids+=($pid)
+  for _ in $(seq 400); do
+    [ -s "$ready" ] && { rm -f "$ready"; return 0; }
+    kill -0 $pid 2>/dev/null || break
+    sleep 0.025
+  done
+  echo "lab: $1 listener on \${*:2} did not start" >&2; exit 99
 }
-g2probe() { node ${JSON.stringify(CLI)} "$@"; }
+listen() { serve goto "$@"; }
+# In the lab the goto chain's root plays the public root GoTo's real certificates chain to.
+g2probe() { node ${JSON.stringify(CLI)} --tls-roots "$LAB_PKI/goto.root.pem" "$@"; }
 `;
 
+let pki: LabPki | undefined;
+
+/** The lab's certificates, made once per test process and removed when it exits. */
+export function labPki(): LabPki {
+  if (!pki) {
+    const dir = mkdtempSync(join(tmpdir(), 'g2probe-pki-'));
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+    pki = makeLabPki(dir);
+  }
+  return pki;
+}
+
+export interface NamespaceOptions {
+  /** Bring lo up (default). Without it lo stays down as the kernel made it: the namespace has no route at all. */
+  loopback?: boolean;
+  timeoutMs?: number;
+  /**
+   * Extra environment for the script (a key set to undefined removes it); LAB_PKI defaults to labPki()'s
+   * directory. The rest is this process's environment, which may carry NODE_EXTRA_CA_CERTS or SSL_CERT_FILE.
+   */
+  env?: NodeJS.ProcessEnv;
+  /** Also a private mount namespace, so the script may bind-mount over system files (a CA bundle) unseen outside. */
+  mountNs?: boolean;
+}
+
 /**
- * Runs `script` (bash) in a fresh network namespace; `listen HOST PORT…` and `g2probe ARGS…` are defined.
- * Without `loopback`, lo stays down as the kernel made it: the namespace has no route at all.
+ * Runs `script` (bash) in a fresh network namespace. Defined there: `listen HOST PORT…` (a GoToMyPC stand-in),
+ * `serve MODE HOST PORT…` (any mode of test/lab/listen.mjs), `g2probe ARGS…`, and the `pids` array of
+ * background processes that are killed on exit.
  */
-export function inNamespace(script: string, { loopback = true, timeoutMs = 60_000 } = {}): Promise<Run> {
+export function inNamespace(script: string, { loopback = true, timeoutMs = 60_000, env = {}, mountNs = false }: NamespaceOptions = {}): Promise<Run> {
   const up = loopback ? 'ip link set lo up\n' : '';
-  return collect('unshare', ['-n', 'bash', '-c', PRELUDE + up + script], {}, timeoutMs);
+  const unshare = mountNs ? ['-n', '-m'] : ['-n'];
+  return collect('unshare', [...unshare, 'bash', '-c', PRELUDE + up + script], { LAB_PKI: env.LAB_PKI ?? labPki().dir, ...env }, timeoutMs);
 }
 
-export interface Attempt {
-  ip: string;
-  port: number;
-  status: string;
-  reason: string;
-  ms: number;
-  evidence: { code: string | null; elapsedMs: number; local?: string; why: string };
-}
-
-export interface Report {
-  attempts: Attempt[];
-  summary: { total: number; counts: Record<string, number> };
-  verdict: { status: string; exitCode: number; text: string; advice: { text: string }[] };
-}
+/** The report the CLI writes, typed by the one public definition. */
+export type { Attempt, Report } from '../../src/types.js';
+import type { Report } from '../../src/types.js';
 
 export function parseReport(t: Test, run: Run): Report {
   try {

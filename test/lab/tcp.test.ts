@@ -37,7 +37,8 @@ lab(t, 'every condition gets its status, reason and evidence; the verdict is par
   for (const attempt of report.attempts) {
     const [status, reason, code] = EXPECTED[attempt.ip]!;
     t.same([attempt.status, attempt.reason, attempt.evidence.code], [status, reason, code], `${attempt.ip}:${attempt.port}`);
-    t.equal(attempt.evidence.elapsedMs, attempt.ms, 'evidence carries the elapsed time');
+    t.ok(attempt.evidence.elapsedMs > 0 && attempt.evidence.elapsedMs <= attempt.ms, 'evidence carries the time of the stage that decided');
+    t.equal(attempt.evidence.stage, status === 'ok' ? ({ 80: 'http', 443: 'tls', 8200: 'service' } as Record<number, string>)[attempt.port] : 'connect');
     if (status === 'ok') t.match(attempt.evidence.local, /^127\.0\.0\.1:\d+$/, 'ok carries the local address');
     // The deadline is a floor; how close to it the timer fires is measured in bench/, not here.
     if (status === 'timeout') t.ok(attempt.ms >= 500 && attempt.ms < 2500, `timed out at the deadline, not the OS's (${attempt.ms} ms)`);

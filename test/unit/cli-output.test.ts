@@ -12,7 +12,11 @@ import { buildPlan } from '../../src/plan.js';
 import { parseRange } from '../../src/ranges.js';
 import type { Attempt, ProbeOptions, Range, TcpObservation } from '../../src/types.js';
 import { renderText } from '../../src/report/text.js';
+import type { ProxySettings } from '../../src/types.js';
 import { listing, plural, portWord, wrap } from '../../src/words.js';
+
+const classifyTcp = (obs: TcpObservation) => classify({ path: 'direct', connect: obs });
+const NO_PROXIES: ProxySettings = { http: null, https: null, noProxy: null };
 
 t.test('args.ts', async (t) => {
   function usage(argv: string[], env: NodeJS.ProcessEnv = {}): UsageError {
@@ -37,6 +41,11 @@ t.test('args.ts', async (t) => {
       timeoutMs: 3000,
       role: null,
       loopbackOnly: false,
+      connectOnly: false,
+      servername: 'www.gotomypc.com',
+      tlsRoots: null,
+      proxies: { http: null, https: null, noProxy: null },
+      compareDirect: false,
     });
     t.equal(o.plan, false);
     t.equal(o.json, false);
@@ -166,6 +175,7 @@ t.test('report/json.ts and report/plan.ts', async (t) => {
 
   const OPTIONS: ProbeOptions = {
     rangesFile: 'lab.txt', ports: [80, 443], sample: 2, seed: 'g2probe', all: false, concurrency: 64, timeoutMs: 3000, role: null, loopbackOnly: true,
+    connectOnly: false, servername: 'www.gotomypc.com', tlsRoots: null, proxies: { http: null, https: null, noProxy: null }, compareDirect: false,
   };
   const HEADER: ReportHeader = { schemaVersion: SCHEMA_VERSION, tool: { name: 'g2probe', version: '0.0.0-test' }, startedAt: '2024-01-01T00:00:00.000Z', options: OPTIONS };
 
@@ -184,7 +194,7 @@ t.test('report/json.ts and report/plan.ts', async (t) => {
   }
 
   function make(port: number, ip: string, obs: Parameters<typeof classify>[0]): Attempt {
-    return { ip, port, range: RANGE.cidr, ms: obs.elapsedMs, ...classify(obs) };
+    return { ip, port, range: RANGE.cidr, ms: obs.elapsedMs, path: 'direct' as const, connectMs: null, ...classifyTcp(obs) };
   }
 
   t.test('0 attempts: valid JSON with an empty attempts array and the footer', async (t) => {
@@ -280,12 +290,12 @@ t.test('report/text.ts and words.ts', async (t) => {
     for (const range of ranges) {
       for (const port of PORTS) {
         const obs = outcome(range, port);
-        builder.add({ ip: '192.0.2.1', port, range: range.cidr, ms: obs.elapsedMs, ...classify(obs) });
+        builder.add({ ip: '192.0.2.1', port, range: range.cidr, ms: obs.elapsedMs, path: 'direct' as const, connectMs: null, ...classifyTcp(obs) });
       }
     }
     const summary = builder.summary();
     const verdict = decideVerdict(summary, 'host');
-    return { summary, verdict, text: renderText({ version: '9.9.9', summary, verdict, elapsedMs: 1234, rangesFrom: 'lab.txt', planned: null }) };
+    return { summary, verdict, text: renderText({ version: '9.9.9', summary, verdict, elapsedMs: 1234, rangesFrom: 'lab.txt', planned: null, proxies: NO_PROXIES }) };
   }
 
   const ok: TcpObservation = { kind: 'tcp', outcome: 'connected', elapsedMs: 2, localAddress: '192.0.2.200', localPort: 4000 };
@@ -304,10 +314,10 @@ t.test('report/text.ts and words.ts', async (t) => {
 
   t.test('renderText: an interrupted run says so before the verdict', async (t) => {
     const builder = new SummaryBuilder([A], PORTS);
-    builder.add({ ip: '192.0.2.1', port: 80, range: A.cidr, ms: 2, ...classify(ok) });
+    builder.add({ ip: '192.0.2.1', port: 80, range: A.cidr, ms: 2, path: 'direct' as const, connectMs: null, ...classifyTcp(ok) });
     const summary = builder.summary();
     const verdict = decideVerdict(summary, null);
-    const lines = renderText({ version: '1', summary, verdict, elapsedMs: 10, rangesFrom: 'lab.txt', planned: 3 }).split('\n');
+    const lines = renderText({ version: '1', summary, verdict, elapsedMs: 10, rangesFrom: 'lab.txt', planned: 3, proxies: NO_PROXIES }).split('\n');
     t.match(lines[2], /^INTERRUPTED after 1 of 3 attempts/);
     t.equal(lines[3], '');
     t.match(lines[4], new RegExp(`^${verdict.status.toUpperCase()}: `));
@@ -364,7 +374,7 @@ t.test('report/text.ts and words.ts', async (t) => {
   t.test('renderText: a range cell with no attempts shows a dash', async (t) => {
     const builder = new SummaryBuilder([A], [80]);
     const summary = builder.summary();
-    const text = renderText({ version: '1', summary, verdict: decideVerdict(summary, null), elapsedMs: 0, rangesFrom: 'built-in', planned: null });
+    const text = renderText({ version: '1', summary, verdict: decideVerdict(summary, null), elapsedMs: 0, rangesFrom: 'built-in', planned: null, proxies: NO_PROXIES });
     t.match(text, /192\.0\.2\.0\/24\s+current\s+-$/m);
     t.match(text.split('\n')[2], /^UNKNOWN: /);
     t.match(text.split('\n')[0], '0 attempts to 1 range (built-in) in 0.0 s');

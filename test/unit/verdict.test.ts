@@ -2,6 +2,8 @@
 // Pure code only: addresses are documentation ranges or loopback, parsed and never connected to.
 import t from 'tap';
 import { classify, round } from '../../src/classify.js';
+
+const classifyTcp = (obs: TcpObservation) => classify({ path: 'direct', connect: obs });
 import type { TcpObservation, Attempt, Range, Role, Summary, Verdict } from '../../src/types.js';
 import { SummaryBuilder, portState } from '../../src/summary.js';
 import { EXIT_CODES, decideVerdict, hasNoRoute } from '../../src/verdict.js';
@@ -13,7 +15,7 @@ t.test('classify.ts', async (t) => {
     ({ kind: 'tcp', outcome: 'failed', elapsedMs: 12.345, ...(code === undefined ? {} : { code }), ...extra });
 
   t.test('connected → ok/connected', async (t) => {
-    const c = classify({ kind: 'tcp', outcome: 'connected', elapsedMs: 3.14159, localAddress: '192.0.2.10', localPort: 50123 });
+    const c = classifyTcp({ kind: 'tcp', outcome: 'connected', elapsedMs: 3.14159, localAddress: '192.0.2.10', localPort: 50123 });
     t.equal(c.status, 'ok');
     t.equal(c.reason, 'connected');
     t.equal(c.evidence.code, null);
@@ -24,7 +26,7 @@ t.test('classify.ts', async (t) => {
   });
 
   t.test('timeout → timeout/no-answer', async (t) => {
-    const c = classify({ kind: 'tcp', outcome: 'timeout', elapsedMs: 3000.04 });
+    const c = classifyTcp({ kind: 'tcp', outcome: 'timeout', elapsedMs: 3000.04 });
     t.equal(c.status, 'timeout');
     t.equal(c.reason, 'no-answer');
     t.equal(c.evidence.code, null);
@@ -34,7 +36,7 @@ t.test('classify.ts', async (t) => {
   });
 
   t.test('interrupted → error, never blocked', async (t) => {
-    const c = classify({ kind: 'tcp', outcome: 'interrupted', elapsedMs: 1 });
+    const c = classifyTcp({ kind: 'tcp', outcome: 'interrupted', elapsedMs: 1 });
     t.equal(c.status, 'error');
     t.equal(c.reason, 'unexpected');
     t.equal(c.evidence.code, null);
@@ -61,7 +63,7 @@ t.test('classify.ts', async (t) => {
 
   t.test('failed: every errno mapping', async (t) => {
     for (const [code, status, reason] of TABLE) {
-      const c = classify(failed(code));
+      const c = classifyTcp(failed(code));
       t.equal(c.status, status, `${code} status`);
       t.equal(c.reason, reason, `${code} reason`);
       t.equal(c.evidence.code, code, `${code} kept as evidence`);
@@ -73,20 +75,20 @@ t.test('classify.ts', async (t) => {
 
   t.test('an unknown code is an error/unexpected, never blocked', async (t) => {
     for (const code of ['EWHATEVER', 'ERR_SOMETHING', 'ESHUTDOWN', 'EPROTO']) {
-      const c = classify(failed(code));
+      const c = classifyTcp(failed(code));
       t.equal(c.status, 'error', `${code}`);
       t.equal(c.reason, 'unexpected', `${code}`);
       t.equal(c.evidence.code, code);
     }
-    const none = classify(failed(undefined));
+    const none = classifyTcp(failed(undefined));
     t.equal(none.status, 'error');
     t.equal(none.reason, 'unexpected');
     t.equal(none.evidence.code, 'UNKNOWN');
   });
 
   t.test('syscall is carried only when present', async (t) => {
-    t.equal(classify(failed('ECONNREFUSED', { syscall: 'connect' })).evidence.syscall, 'connect');
-    t.notOk('syscall' in classify(failed('ECONNREFUSED')).evidence);
+    t.equal(classifyTcp(failed('ECONNREFUSED', { syscall: 'connect' })).evidence.syscall, 'connect');
+    t.notOk('syscall' in classifyTcp(failed('ECONNREFUSED')).evidence);
   });
 
   t.test('evidence always has code and elapsedMs rounded to 0.1 ms', async (t) => {
@@ -98,7 +100,7 @@ t.test('classify.ts', async (t) => {
     ];
     const expected = [0, 3000, 7.3, 0.2];
     observations.forEach((obs, i) => {
-      const c = classify(obs);
+      const c = classifyTcp(obs);
       t.ok('code' in c.evidence, `${obs.outcome} has code`);
       t.equal(c.evidence.elapsedMs, expected[i], `${obs.outcome} elapsed`);
     });
@@ -123,7 +125,7 @@ t.test('summary.ts, verdict.ts and advice.ts', async (t) => {
     else if (outcome === 'interrupted') obs = { kind: 'tcp', outcome: 'interrupted', elapsedMs: 1 };
     else obs = { kind: 'tcp', outcome: 'failed', code: outcome, syscall: 'connect', elapsedMs: 2 };
     const ip = range.family === 4 ? '192.0.2.1' : '2001:db8::1';
-    return { ip, port, range: range.cidr, ms: obs.elapsedMs, ...classify(obs) };
+    return { ip, port, range: range.cidr, ms: obs.elapsedMs, path: 'direct' as const, connectMs: null, ...classifyTcp(obs) };
   }
 
   /** A summary from `[range, port, outcome]` rows, added in order. */
@@ -149,7 +151,8 @@ t.test('summary.ts, verdict.ts and advice.ts', async (t) => {
     t.equal(portState({ ...zero, ok: 1, blocked: 5, error: 5 }), 'reachable');
     t.equal(portState({ ...zero, blocked: 1, error: 9 }), 'blocked');
     t.equal(portState({ ...zero, timeout: 1 }), 'blocked');
-    t.equal(portState({ ...zero, intercepted: 1 }), 'blocked');
+    t.equal(portState({ ...zero, intercepted: 1 }), 'intercepted');
+    t.equal(portState({ ...zero, ok: 9, intercepted: 1 }), 'intercepted', 'an interceptor on some ranges is still news');
     t.equal(portState({ ...zero, error: 3 }), 'unknown');
     t.equal(portState(zero), 'unknown');
   });
@@ -291,7 +294,7 @@ t.test('summary.ts, verdict.ts and advice.ts', async (t) => {
   });
 
   t.test('EXIT_CODES', async (t) => {
-    t.same(EXIT_CODES, { ok: 0, partial: 1, blocked: 2, unknown: 3 });
+    t.same(EXIT_CODES, { ok: 0, partial: 1, blocked: 2, unknown: 3, intercepted: 4 });
   });
 
   t.test('advice: local firewall, role host lists the host programs', async (t) => {
@@ -363,7 +366,7 @@ t.test('regressions', async (t) => {
   const A = parseRange('192.0.2.0/24', { source: 'file', status: 'current' })!;
   const B = parseRange('198.51.100.0/24', { source: 'file', status: 'current' })!;
   const add = (builder: SummaryBuilder, range: Range, port: number, obs: TcpObservation): void =>
-    builder.add({ ip: '192.0.2.1', port, range: range.cidr, ms: obs.elapsedMs, ...classify(obs) });
+    builder.add({ ip: '192.0.2.1', port, range: range.cidr, ms: obs.elapsedMs, path: 'direct' as const, connectMs: null, ...classifyTcp(obs) });
 
   t.test('the unknown sentence names only local faults of the untested ports', async (t) => {
     const builder = new SummaryBuilder([A], [80, 443]);
@@ -386,13 +389,13 @@ t.test('regressions', async (t) => {
 
   t.test('a code named like an Object method is still error/unexpected', async (t) => {
     for (const code of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
-      const c = classify({ kind: 'tcp', outcome: 'failed', code, elapsedMs: 1 });
+      const c = classifyTcp({ kind: 'tcp', outcome: 'failed', code, elapsedMs: 1 });
       t.same([c.status, c.reason], ['error', 'unexpected'], code);
     }
   });
 
   t.test('an IPv6 local endpoint is bracketed', async (t) => {
-    const c = classify({ kind: 'tcp', outcome: 'connected', elapsedMs: 1, localAddress: '2001:db8::5', localPort: 50000 });
+    const c = classifyTcp({ kind: 'tcp', outcome: 'connected', elapsedMs: 1, localAddress: '2001:db8::5', localPort: 50000 });
     t.equal(c.evidence.local, '[2001:db8::5]:50000');
   });
 });

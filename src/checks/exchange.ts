@@ -1,0 +1,72 @@
+// One bounded exchange on a connected socket: optionally write, then read until enough, closed, or the deadline.
+import type { Socket } from 'node:net';
+import { startDeadline } from './deadline.js';
+
+export interface ExchangeOptions {
+  /** Sent first, when given. */
+  send?: string;
+  /** How many bytes of the answer decide the check; how much is read is capped here. */
+  maxBytes: number;
+  /** True once `data` holds everything the check needs (a full HTTP head, say). */
+  enough?: (data: Buffer) => boolean;
+  timeoutMs: number;
+  signal: AbortSignal;
+}
+
+export interface ExchangeResult {
+  /** `enough`: the check has what it needs; `quiet`: the deadline passed (with or without data). */
+  outcome: 'enough' | 'quiet' | 'closed' | 'failed' | 'interrupted';
+  data: Buffer;
+  code?: string;
+  elapsedMs: number;
+}
+
+/**
+ * Reads in paused mode and leaves the socket paused with nothing lost, so a later stage (a TLS
+ * handshake through a proxy tunnel) can take over. Never rejects: a reset is an outcome.
+ */
+export function exchange(socket: Socket, options: ExchangeOptions): Promise<ExchangeResult> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const deadline = startDeadline(options.timeoutMs, () => finish('quiet'));
+    const onInterrupt = (): void => finish('interrupted');
+    const data = (): Buffer => (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+
+    function finish(outcome: ExchangeResult['outcome'], code?: string): void {
+      if (done) return;
+      done = true;
+      deadline.cancel();
+      options.signal.removeEventListener('abort', onInterrupt);
+      socket.off('data', onData).off('end', onEnd).off('close', onEnd).off('error', onError);
+      socket.pause();
+      resolve({ outcome, data: data(), ...(code ? { code } : {}), elapsedMs: deadline.elapsed() });
+    }
+    function onData(chunk: Buffer): void {
+      const room = options.maxBytes - size;
+      if (chunk.length > room) {
+        // Whatever is past the cap stays in the socket for the next reader.
+        socket.unshift(chunk.subarray(room));
+        chunk = chunk.subarray(0, room);
+      }
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size >= options.maxBytes || options.enough?.(data())) finish('enough');
+    }
+    function onEnd(): void {
+      finish('closed');
+    }
+    function onError(err: NodeJS.ErrnoException): void {
+      finish('failed', err.code ?? 'UNKNOWN');
+    }
+
+    if (options.signal.aborted) return finish('interrupted');
+    if (socket.errored) return finish('failed', (socket.errored as NodeJS.ErrnoException).code ?? 'UNKNOWN');
+    if (socket.destroyed || socket.readableEnded) return finish('closed');
+    options.signal.addEventListener('abort', onInterrupt, { once: true });
+    // A 'data' listener does not restart a socket an earlier exchange paused: resume explicitly.
+    socket.on('data', onData).on('end', onEnd).on('close', onEnd).on('error', onError).resume();
+    if (options.send !== undefined) socket.write(options.send);
+  });
+}

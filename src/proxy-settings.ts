@@ -1,0 +1,132 @@
+// Which proxy each attempt goes through: --proxy, or the standard HTTP(S)_PROXY / NO_PROXY variables.
+import net from 'node:net';
+import { UsageError, quote } from './errors.js';
+import type { ProxyInfo, ProxySettings } from './types.js';
+
+/** A proxy to send CONNECT to. The credentials live in a private field: JSON and logs never see them. */
+export class Proxy {
+  readonly #authorization: string | null;
+
+  constructor(readonly info: ProxyInfo, readonly host: string, readonly port: number, user: string | null, password: string | null) {
+    this.#authorization = user === null ? null : `Basic ${Buffer.from(`${user}:${password ?? ''}`).toString('base64')}`;
+  }
+
+  /** The Proxy-Authorization header value, or null when no credentials were given. */
+  authorization(): string | null {
+    return this.#authorization;
+  }
+
+  toJSON(): ProxyInfo {
+    return this.info;
+  }
+}
+
+export interface ProxyRoutes {
+  settings: ProxySettings;
+  /** The proxy for an attempt to `ip`:`port`, or null for a direct attempt. */
+  proxyFor(ip: string, port: number): Proxy | null;
+  /** Every proxy in use, to check against the loopback guard. */
+  proxies: Proxy[];
+}
+
+export interface ProxyFlags {
+  proxy: string | null;
+  proxyUser: string | null;
+}
+
+/** The URL with its password replaced by `***`: what reports, logs and errors may show. */
+export function redactUrl(raw: string): string {
+  return raw.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:]*):[^/@]*@/i, '$1:***@');
+}
+
+/** `user:password` from --proxy-user, split at the first colon (a password may hold colons). */
+function splitUser(raw: string): { user: string; password: string | null } {
+  const colon = raw.indexOf(':');
+  return colon < 0 ? { user: raw, password: null } : { user: raw.slice(0, colon), password: raw.slice(colon + 1) };
+}
+
+export function parseProxy(raw: string, source: string, proxyUser: string | null): Proxy {
+  const shown = redactUrl(raw);
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    throw new UsageError(`bad proxy ${quote(shown)} in ${source}: use http://[user:password@]host:port`);
+  }
+  if (url.protocol !== 'http:') {
+    throw new UsageError(`unsupported proxy ${quote(shown)} in ${source}: only http:// proxies (which tunnel with CONNECT) are supported`);
+  }
+  if (url.pathname !== '/' || url.search || url.hash) {
+    throw new UsageError(`bad proxy ${quote(shown)} in ${source}: give only http://[user:password@]host:port, no path`);
+  }
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  const port = url.port === '' ? 80 : Number(url.port);
+  const fromUrl = url.username ? { user: decodeURIComponent(url.username), password: url.password ? decodeURIComponent(url.password) : null } : null;
+  const credentials = proxyUser !== null ? splitUser(proxyUser) : fromUrl;
+  const display = `http://${credentials ? `${encodeURIComponent(credentials.user)}:***@` : ''}${url.host}`;
+  return new Proxy({ url: display, source }, host, port, credentials?.user ?? null, credentials?.password ?? null);
+}
+
+/** The first non-empty variable among `names`, lower case first as curl and most tools read them. */
+function fromEnv(env: NodeJS.ProcessEnv, names: string[]): { name: string; value: string } | null {
+  for (const name of names) {
+    const value = env[name]?.trim();
+    if (value) return { name, value };
+  }
+  return null;
+}
+
+/**
+ * NO_PROXY entries that can match an address: `*`, IP addresses and CIDRs, each optionally with
+ * `:port`. Host names (`.example.com`) cannot match an address and are kept only in the report.
+ */
+function noProxyMatcher(raw: string | null): (ip: string, port: number) => boolean {
+  if (raw === null) return () => false;
+  const rules: { list: net.BlockList; port: number | null }[] = [];
+  for (const item of raw.split(/[,\s]+/).filter(Boolean)) {
+    if (item === '*') return () => true;
+    const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(item);
+    const v4Port = /^([\d./]+):(\d+)$/.exec(item);
+    const [address, port] = bracketed ? [bracketed[1]!, bracketed[2]] : v4Port ? [v4Port[1]!, v4Port[2]] : [item, undefined];
+    const [ip, prefix] = address.split('/');
+    const type = net.isIPv4(ip ?? '') ? 'ipv4' : net.isIPv6(ip ?? '') ? 'ipv6' : null;
+    if (type === null) continue;
+    const list = new net.BlockList();
+    if (prefix === undefined) list.addAddress(ip!, type);
+    else if (/^\d+$/.test(prefix) && Number(prefix) <= (type === 'ipv4' ? 32 : 128)) list.addSubnet(ip!, Number(prefix), type);
+    else continue;
+    rules.push({ list, port: port === undefined ? null : Number(port) });
+  }
+  return (ip, port) => {
+    const type = ip.includes(':') ? 'ipv6' : 'ipv4';
+    return rules.some((rule) => (rule.port === null || rule.port === port) && rule.list.check(ip, type));
+  };
+}
+
+/** --proxy for every port; otherwise http_proxy for port 80 and https_proxy for the rest, as a browser would. */
+export function proxyRoutes(flags: ProxyFlags, env: NodeJS.ProcessEnv): ProxyRoutes {
+  let http: Proxy | null = null;
+  let https: Proxy | null = null;
+  if (flags.proxy !== null) {
+    http = https = parseProxy(flags.proxy, '--proxy', flags.proxyUser);
+  } else {
+    const forHttp = fromEnv(env, ['http_proxy', 'HTTP_PROXY']);
+    const forHttps = fromEnv(env, ['https_proxy', 'HTTPS_PROXY']);
+    if (forHttp) http = parseProxy(forHttp.value, forHttp.name, flags.proxyUser);
+    if (forHttps) https = parseProxy(forHttps.value, forHttps.name, flags.proxyUser);
+  }
+  if (flags.proxyUser !== null && http === null && https === null) {
+    throw new UsageError('--proxy-user needs a proxy: give --proxy URL, or set HTTPS_PROXY / HTTP_PROXY');
+  }
+  const noProxy = fromEnv(env, ['no_proxy', 'NO_PROXY'])?.value ?? null;
+  const bypass = noProxyMatcher(noProxy);
+  return {
+    settings: { http: http?.info ?? null, https: https?.info ?? null, noProxy },
+    proxies: [...new Set([http, https].filter((p): p is Proxy => p !== null))],
+    proxyFor: (ip, port) => {
+      const proxy = port === 80 ? http : https;
+      return proxy !== null && !bypass(ip, port) ? proxy : null;
+    },
+  };
+}
