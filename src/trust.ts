@@ -3,6 +3,7 @@ import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import tls from 'node:tls';
 import { UsageError, quote } from './errors.js';
+import { escapeText } from './http-head.js';
 import { describeFsError } from './ranges.js';
 import type { CertificateSummary, ChainTrust } from './types.js';
 
@@ -120,8 +121,9 @@ export function oneLineName(name: string): string {
 
 export function summarize(cert: X509Certificate): CertificateSummary {
   return {
-    subject: oneLineName(cert.subject),
-    issuer: oneLineName(cert.issuer),
+    // Names come from whoever answered on 443: never let their control characters reach a terminal.
+    subject: escapeText(oneLineName(cert.subject), 300),
+    issuer: escapeText(oneLineName(cert.issuer), 300),
     sha256: cert.fingerprint256,
     validFrom: new Date(cert.validFrom).toISOString(),
     validTo: new Date(cert.validTo).toISOString(),

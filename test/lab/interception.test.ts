@@ -117,7 +117,8 @@ g2probe --ranges fixtures/loopback-24.txt --sample 5 --ports 80,8200 --timeout 6
   const on80 = report.attempts.filter((a) => a.port === 80);
   t.equal(on80.length, 5);
   for (const a of on80) t.match(a, { status: 'timeout', evidence: { stage: 'http' } }, 'each attempt alone is only silent');
-  t.match(report.summary.findings, [{ port: 80, reason: 'http-proxy', evidence: { kind: 'canary', addresses: 5, otherPortsSilent: true } }]);
+  t.match(report.summary.findings, [{ port: 80, reason: 'http-proxy', evidence: { kind: 'canary', addresses: 5, otherPortsSilent: true } }],
+    `handshake times ${JSON.stringify(on80.map((a) => a.connectMs))}`);
   t.match(report.summary.ports.find((p: { port: number }) => p.port === 80), { state: 'intercepted' });
   t.match(report.verdict.text, /Something in the path accepts every connection on port 80 itself: 5 different addresses/);
 });
