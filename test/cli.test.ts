@@ -80,7 +80,7 @@ t.test('proxy mistakes never show the password', async (t) => {
     [['--proxy', `http://alice:${secret}@127.0.0.1:3128/x`], {}, '"http://alice:***@127.0.0.1:3128/x"'],
     [[], { HTTPS_PROXY: `ftp://alice:${secret}@127.0.0.1:21` }, 'in HTTPS_PROXY'],
     [['--proxy', 'http://127.0.0.1:3128', '--proxy-user', 'alice', secret], {}, 'give USER:PASSWORD as one value'],
-    [['--proxy', `http://alice:${secret}@10.1.2.3:3128`], {}, 'loopback-only guard: refusing to use the proxy http://alice:***@10.1.2.3:3128'],
+    [['--proxy', `http://alice:${secret}@proxy.corp.invalid:3128`], {}, 'loopback-only guard: refusing to use the proxy http://alice:***@proxy.corp.invalid:3128'],
   ];
   for (const [args, env, names] of cases) {
     const run = await g2probe(['--ranges', `${FIXTURES}loopback-ok.txt`, ...args], env);
