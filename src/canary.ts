@@ -4,7 +4,7 @@ import { round } from './classify.js';
 import type { Attempt, CanaryEvidence, Finding } from './types.js';
 
 /** At least this many different addresses must look alike before the pattern means anything. */
-export const MIN_ADDRESSES = 3;
+const MIN_ADDRESSES = 3;
 /**
  * A middlebox on the local network completes at least one handshake this fast (ms). The times measured
  * here include this process's own event-loop delay, which on a busy machine adds tens of ms to some of

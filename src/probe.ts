@@ -25,9 +25,9 @@ export interface ProbeSettings {
 }
 
 /** The check that follows the handshake on each GoToMyPC port; other ports get the handshake only. */
-export type PortCheck = 'http' | 'tls' | 'service' | null;
+type PortCheck = 'http' | 'tls' | 'service' | null;
 
-export function checkFor(port: number): PortCheck {
+function checkFor(port: number): PortCheck {
   return port === 80 ? 'http' : port === 443 ? 'tls' : port === 8200 ? 'service' : null;
 }
 

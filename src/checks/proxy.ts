@@ -9,7 +9,7 @@ import { exchange } from './exchange.js';
 const MAX_HEAD = 16 * 1024;
 
 /** `host:port` as CONNECT wants it, IPv6 in brackets. */
-export function authority(ip: string, port: number): string {
+function authority(ip: string, port: number): string {
   return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
 }
 

@@ -6,8 +6,8 @@ import { exchange } from './exchange.js';
 import { httpRequest } from './http.js';
 
 /** GoToMyPC's 8200 service waits for its client: a real server stays quiet through both windows. */
-export const UNSOLICITED_WINDOW_MS = 250;
-export const REPLY_WINDOW_MS = 750;
+const UNSOLICITED_WINDOW_MS = 250;
+const REPLY_WINDOW_MS = 750;
 const MAX_BYTES = 4096;
 
 export interface ServiceCheckOptions {
