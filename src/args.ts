@@ -77,7 +77,9 @@ What to probe
 
 How to probe
   --concurrency N     attempts in flight at once (default 64)
-  --timeout MS        connect timeout per attempt, in ms (default 3000)
+  --timeout MS        deadline in ms for each step of an attempt: the
+                      handshake, the proxy's answer, the HTTP or TLS answer
+                      (default 3000)
   --connect-only      the TCP handshake only: skip the checks that follow it
                       (HTTP on 80, TLS on 443, the 8200 probe)
   --sni NAME          server name sent in the TLS handshake on 443

@@ -167,7 +167,7 @@ function classifyTls(obs: TlsObservation): Classification {
       const top = chain.at(-1)?.issuer ?? issuer;
       const product = inspectionProduct(chain.flatMap((c) => [...nameValues(c.subject), ...nameValues(c.issuer)]))?.product;
       const tls = { tls: { ...base, trust: obs.trust ?? 'untrusted', ...(obs.verifyError ? { verifyError: obs.verifyError } : {}), ...(obs.extraRoot ? { extraRoot: obs.extraRoot } : {}), ...(product ? { product } : {}), chain } };
-      if (obs.trust === 'public') return result('ok', 'connected', 'tls', ms, `TLS ${obs.protocol ?? ''} handshake completed; the certificate chains to a public root (${top})`.replace('  ', ' '), tls);
+      if (obs.trust === 'public') return result('ok', 'connected', 'tls', ms, `the ${obs.protocol ?? 'TLS'} handshake completed; the certificate chains to a public root (${top})`, tls);
       const who = product ? `${product} (certificate issued by ${issuer})` : `a certificate issued by ${issuer}`;
       const why = obs.trust === 'extra-root'
         ? `something inspects HTTPS: 443 answered with ${who}, trusted only through a root added on this machine (${obs.extraRoot?.subject} from ${obs.extraRoot?.source})`

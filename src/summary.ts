@@ -1,6 +1,7 @@
 // Aggregates attempts as they stream in: memory grows with ranges × ports, never with attempts.
 import { CanaryTracker } from './canary.js';
-import type { Attempt, Evidence, Finding, PathComparison, PortState, PortSummary, Range, RangeSummary, Reason, Status, StatusCounts, Summary } from './types.js';
+import { interceptionSigns } from './data/proxy-signs.js';
+import type { Attempt, Finding, PathComparison, PortState, PortSummary, Range, RangeSummary, Reason, Status, StatusCounts, Summary } from './types.js';
 
 /** Distinct interceptors remembered per run: enough for any real network, bounded for a hostile one. */
 const MAX_FINDINGS = 20;
@@ -34,15 +35,19 @@ function describeInterception(attempt: Attempt): { key: string; product: string 
       text: `Something on this network inspects HTTPS: the certificate for ${port} was issued by ${issuer}${product ? ` (${product})` : ''}, not by GoTo's CA.${local}`,
     };
   }
-  const headers = evidence.http?.headers ?? {};
+  const { status = 0, headers = {}, body = '' } = evidence.http ?? {};
   const name = headers.server ?? headers.via ?? null;
-  const signs = evidence.why.replace(/^[^:]*: /, '');
+  if (evidence.stage === 'service') {
+    return {
+      key: `${port} http ${name ?? ''}`,
+      product: name,
+      text: `An HTTP server or proxy answers port ${port} in place of the GoToMyPC service (HTTP ${status}${headers.server ? `, Server: ${headers.server}` : ''}).`,
+    };
+  }
   return {
     key: `${port} http ${name ?? ''}`,
     product: name,
-    text: port === 8200 || evidence.stage === 'service'
-      ? `An HTTP server or proxy answers port ${port} in place of the GoToMyPC service (${signs}).`
-      : `A web proxy or filter answers port ${port} in place of the GoTo servers (${signs}).`,
+    text: `A web proxy or filter answers port ${port} in place of the GoTo servers (${interceptionSigns(status, headers, body).join('; ')}).`,
   };
 }
 
@@ -90,8 +95,7 @@ export class SummaryBuilder {
     const seen = this.findings.get(key);
     if (seen) seen.attempts++;
     else if (this.findings.size < MAX_FINDINGS) {
-      const evidence: Evidence = attempt.evidence;
-      this.findings.set(key, { port: attempt.port, reason: attempt.reason as Finding['reason'], product, text, attempts: 1, evidence });
+      this.findings.set(key, { port: attempt.port, reason: attempt.reason as Finding['reason'], product, text, attempts: 1, evidence: attempt.evidence });
     }
   }
 

@@ -210,4 +210,12 @@ t.test('summary and verdict with interception', async (t) => {
   t.equal(v2.exitCode, 4);
   t.equal(v2.text, "Something on this network inspects HTTPS: the certificate for 443 was issued by CN=Norton Web/Mail Shield Root (Norton 360), not by GoTo's CA.");
   t.match(v2.advice[0]!.text, /^Norton 360 on this PC inspects HTTPS.*Norton Transaction Protection/);
+
+  const b3 = new SummaryBuilder([range], [80, 8200]);
+  b3.add(attempt('127.0.0.2', 80, classify(trace({ app: { kind: 'http', outcome: 'answered', status: 503, statusText: '', headers: { via: '1.1 lab (squid/5.7)', 'x-squid-error': 'ERR_CONNECT_FAIL 111' }, bytes: 9, elapsedMs: 1 } }))));
+  b3.add(attempt('127.0.0.2', 8200, classify(trace({ app: { kind: 'service', outcome: 'answered', status: 200, headers: { server: 'lab-http' }, reply: 'HTTP/1.1 200 OK', elapsedMs: 1 } }))));
+  t.same(b3.summary().findings.map((f) => f.text), [
+    'A web proxy or filter answers port 80 in place of the GoTo servers (Via: 1.1 lab (squid/5.7); X-Squid-Error: ERR_CONNECT_FAIL 111).',
+    'An HTTP server or proxy answers port 8200 in place of the GoToMyPC service (HTTP 200, Server: lab-http).',
+  ], 'findings name the signs, whatever the stage');
 });
