@@ -1,11 +1,13 @@
 // Command-line flags: parsed strictly, every bad value named in one line.
-import { parseArgs } from 'node:util';
+import net from 'node:net';
 import type { LevelWithSilent } from 'pino';
 import { UsageError, quote } from './errors.js';
+import { parseFlags } from './flags.js';
 import { guardFromEnv } from './guard.js';
 import { LOG_LEVELS } from './log.js';
 import { MAX_ATTEMPTS } from './plan.js';
 import { proxyRoutes, type ProxyRoutes } from './proxy-settings.js';
+import { SERVICE_HOSTS } from './data/service-hosts.js';
 import type { ProbeOptions, Role } from './types.js';
 
 export interface CliOptions {
@@ -39,6 +41,9 @@ const SPEC = {
   proxy: { type: 'string' },
   'proxy-user': { type: 'string' },
   'compare-direct': { type: 'boolean' },
+  hosts: { type: 'string' },
+  'dns-server': { type: 'string' },
+  'no-dns': { type: 'boolean' },
   json: { type: 'boolean' },
   out: { type: 'string' },
   role: { type: 'string' },
@@ -63,6 +68,8 @@ Examples
   g2probe --plan                list what would be probed; sends no packet
   g2probe --out report.json     save the full evidence to attach to a ticket
   g2probe --ranges lab.txt --ports 443 --all --json
+  g2probe rules --format pf     print firewall rules that admit GoToMyPC (also
+                                iptables, nftables, windows, csv: rules --help)
 
 What to probe
   --ranges FILE       probe these ranges instead of the built-in GoTo list: one
@@ -75,6 +82,17 @@ What to probe
   --plan              print the targets (text, or JSON with --json) and exit;
                       sends no packet at all
 
+GoToMyPC's own servers (resolved first, then probed first on every port)
+  --hosts NAMES       comma-separated names to resolve instead of the built-in
+                      ones (poll.gotomypc.com, www.gotomypc.com, goto.com, …)
+  --dns-server ADDR[:PORT]
+                      ask this resolver only (default: this PC's resolver);
+                      tells NXDOMAIN, REFUSED, a filter's sinkhole address and
+                      silence apart
+  --no-dns            resolve no names; probe the ranges only
+                      With --ranges FILE, names are resolved only when
+                      --hosts or --dns-server is given.
+
 How to probe
   --concurrency N     attempts in flight at once (default 64)
   --timeout MS        deadline in ms for each step of an attempt: the
@@ -86,8 +104,9 @@ How to probe
                       (default www.gotomypc.com)
   --tls-roots FILE    PEM roots to accept as genuine beside Node's public ones
                       (a lab's CA); anything else on 443 counts as inspection
-  --loopback-only     refuse any target or proxy outside 127.0.0.0/8 and ::1;
-                      also on when G2PROBE_LOOPBACK_ONLY=1 (for labs and tests)
+  --loopback-only     refuse any target, proxy or resolver outside 127.0.0.0/8
+                      and ::1 (the system's resolver too: it may forward
+                      anywhere); also on when G2PROBE_LOOPBACK_ONLY=1
 
 Proxies (GoToMyPC works through one; g2probe asks it with CONNECT)
   --proxy URL         http://[user:password@]host:port for every port; without
@@ -144,57 +163,34 @@ export function parsePorts(raw: string): number[] {
   return ports;
 }
 
-function valueFlags(): Set<string> {
-  return new Set(Object.entries(SPEC).filter(([, spec]) => spec.type === 'string').map(([name]) => `--${name}`));
+/** A host name as DNS and TLS accept it: labels of letters, digits and hyphens; never an IP address. */
+function isDnsName(text: string): boolean {
+  return /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i.test(text) && !/^[\d.]+$/.test(text);
 }
 
-/** `--timeout -5` becomes `--timeout=-5`, so a negative number is reported as a bad value, not a missing one. */
-function joinValues(argv: readonly string[]): string[] {
-  const takesValue = valueFlags();
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const next = argv[i + 1];
-    if (takesValue.has(arg) && next !== undefined && !(next.startsWith('--') && next.length > 2)) {
-      out.push(`${arg}=${next}`);
-      i++;
-    } else {
-      out.push(arg);
-    }
+export function parseHosts(raw: string): string[] {
+  const hosts: string[] = [];
+  for (const item of raw.split(',')) {
+    const name = item.trim().toLowerCase().replace(/\.$/, '');
+    if (!isDnsName(name)) throw new UsageError(`bad --hosts value ${quote(item.trim())}: give DNS names separated by commas, such as poll.gotomypc.com`);
+    if (!hosts.includes(name)) hosts.push(name);
   }
-  return out;
+  return hosts;
 }
 
-function explainParseError(err: Error & { code?: string }, argv: readonly string[]): string {
-  const option = /'(-{1,2}[^' ]+)/.exec(err.message)?.[1];
-  switch (err.code) {
-    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
-      return `unknown option ${option ?? err.message} (g2probe --help lists them)`;
-    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-      return err.message.includes('does not take')
-        ? `option ${option} takes no value`
-        : `option ${option} needs a value`;
-    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL': {
-      // `--proxy-user alice s3cret` is a likely slip: the stray word is a password, so it is not echoed.
-      const stray = /'([^']*)'/.exec(err.message)?.[1] ?? '';
-      const at = argv.indexOf(stray);
-      if ((at >= 2 && argv[at - 2] === '--proxy-user') || (at >= 1 && argv[at - 1]!.startsWith('--proxy-user='))) {
-        return 'unexpected argument after --proxy-user: give USER:PASSWORD as one value (not shown here)';
-      }
-      return `unexpected argument ${quote(stray)} (g2probe --help shows the usage)`;
-    }
-    default:
-      return err.message;
+/** ADDR, ADDR:PORT or [IPv6]:PORT, as c-ares takes it: `1.2.3.4:53`, `[::1]:53`. */
+export function parseDnsServer(raw: string): string {
+  const match = /^\[([^\]]+)\](?::(\d+))?$/.exec(raw) ?? (net.isIPv6(raw) ? [raw, raw] : /^([^:]+)(?::(\d+))?$/.exec(raw));
+  const address = match?.[1] ?? '';
+  const port = match?.[2] === undefined ? 53 : Number(match[2]);
+  if (net.isIP(address) === 0 || !(port >= 1 && port <= 65535)) {
+    throw new UsageError(`bad --dns-server value ${quote(raw)}: give the resolver's IP address, with :PORT if not 53 (e.g. 127.0.0.1:5353 or [::1]:53)`);
   }
+  return net.isIPv6(address) ? `[${address}]:${port}` : `${address}:${port}`;
 }
 
 export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOptions {
-  let values: ReturnType<typeof parseArgs<{ options: typeof SPEC; strict: true; allowPositionals: false }>>['values'];
-  try {
-    ({ values } = parseArgs({ args: joinValues(argv), options: SPEC, strict: true, allowPositionals: false }));
-  } catch (err) {
-    throw new UsageError(explainParseError(err as Error & { code?: string }, argv));
-  }
+  const values = parseFlags(argv, SPEC, { command: 'g2probe', secret: { flag: '--proxy-user', form: 'USER:PASSWORD' } });
   const role = values.role;
   if (role !== undefined && role !== 'host' && role !== 'client') {
     throw new UsageError(`bad --role value ${quote(role)}: use host (the PC you connect to) or client (the PC you connect from)`);
@@ -203,14 +199,19 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new UsageError(`bad --log-level value ${quote(logLevel)}: use one of ${LOG_LEVELS.join(', ')}`);
   }
-  for (const name of ['ranges', 'out', 'seed', 'sni', 'tls-roots', 'proxy', 'proxy-user'] as const) {
+  for (const name of ['ranges', 'out', 'seed', 'sni', 'tls-roots', 'proxy', 'proxy-user', 'hosts', 'dns-server'] as const) {
     if (values[name] === '') throw new UsageError(`option --${name} needs a value`);
   }
   if (values.all && values.sample !== undefined) throw new UsageError('--all and --sample cannot be used together: --all tries every address');
   const sni = values.sni ?? 'www.gotomypc.com';
-  if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i.test(sni) || /^[\d.]+$/.test(sni)) {
+  if (!isDnsName(sni)) {
     throw new UsageError(`bad --sni value ${quote(sni)}: give a DNS name such as www.gotomypc.com (TLS sends no IP address as a name)`);
   }
+  if (values['no-dns'] && (values.hosts !== undefined || values['dns-server'] !== undefined)) {
+    throw new UsageError('--no-dns cannot be used with --hosts or --dns-server');
+  }
+  const dnsServer = values['dns-server'] === undefined ? null : parseDnsServer(values['dns-server']);
+  const hosts = values.hosts === undefined ? null : parseHosts(values.hosts);
   const routes = proxyRoutes({ proxy: values.proxy ?? null, proxyUser: values['proxy-user'] ?? null }, env);
   if (values['compare-direct'] && routes.proxies.length === 0) {
     throw new UsageError('--compare-direct needs a proxy to compare with: give --proxy URL, or set HTTPS_PROXY / HTTP_PROXY');
@@ -232,6 +233,9 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
       tlsRoots: values['tls-roots'] ?? null,
       proxies: routes.settings,
       compareDirect: values['compare-direct'] ?? false,
+      // A --ranges file is the user's own target set: GoTo's names join it only when asked (--hosts, --dns-server).
+      hosts: values['no-dns'] ? [] : hosts ?? (values.ranges !== undefined && dnsServer === null ? [] : SERVICE_HOSTS.map((h) => h.name)),
+      dnsServer,
     },
     plan: values.plan ?? false,
     json: values.json ?? false,

@@ -6,7 +6,8 @@ import type {
   TlsObservation, Trace,
 } from './types.js';
 
-interface Rule {
+/** A status and reason, and the plain sentence that explains them: one row of a code table. */
+export interface Rule {
   status: Status;
   reason: Reason;
   why: string;

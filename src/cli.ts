@@ -1,8 +1,11 @@
 // The g2probe command: flags → ranges → plan → attempts → summary → verdict → reports.
+import { setMaxListeners } from 'node:events';
+import { existsSync } from 'node:fs';
 import { parseCli, HELP, type CliOptions } from './args.js';
 import { runAttempts } from './engine.js';
 import { EXIT_INTERNAL, UsageError, quote } from './errors.js';
-import { assertLoopbackOnly, assertLoopbackProxies } from './guard.js';
+import { assertLoopbackOnly, assertLoopbackProxies, assertLoopbackResolver } from './guard.js';
+import { inspectLocalPolicy, systemRunner } from './local-policy.js';
 import { createLogger } from './log.js';
 import { AtomicFile, BufferedWriter, EXIT_CANTCREAT, writeStdout } from './output.js';
 import { buildPlan, type Plan } from './plan.js';
@@ -13,6 +16,8 @@ import { builtinRanges, describeFsError, loadRangesFile } from './ranges.js';
 import { JsonReportStream, SCHEMA_VERSION } from './report/json.js';
 import { writePlanJson, writePlanText } from './report/plan.js';
 import { renderText } from './report/text.js';
+import { rulesCommand } from './rules-command.js';
+import { namesByAddress, resolveServices, serviceTargets } from './services.js';
 import { SummaryBuilder } from './summary.js';
 import { TrustStore } from './trust.js';
 import type { Attempt, Target } from './types.js';
@@ -31,6 +36,7 @@ function fail(message: string): void {
 }
 
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  if (argv[0] === 'rules') return rulesCommand(argv.slice(1), env);
   let options: CliOptions;
   let plan: Plan;
   let trust: TrustStore;
@@ -50,6 +56,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     if (!options.plan && options.probe.loopbackOnly) {
       assertLoopbackOnly(ranges);
       assertLoopbackProxies(options.routes.proxies);
+      assertLoopbackResolver(options.probe.hosts, options.probe.dnsServer);
     }
     trust = TrustStore.fromOptions(env, options.probe.tlsRoots);
   } catch (err) {
@@ -63,11 +70,11 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   const stdout = new BufferedWriter(writeStdout);
   if (options.plan) {
     if (options.json) writePlanJson(plan, TOOL, options.probe, stdout.write);
-    else writePlanText(plan, stdout.write);
+    else writePlanText(plan, options.probe.hosts, stdout.write);
     stdout.flush();
     return 0;
   }
-  return probe(options, plan, trust, stdout);
+  return probe(options, plan, trust, stdout, env);
 }
 
 /** Each target on its configured path (a proxy, unless NO_PROXY exempts it), then direct too with --compare-direct. */
@@ -78,7 +85,13 @@ function* jobsFor(targets: Iterable<Target>, routes: ProxyRoutes, compareDirect:
   }
 }
 
-async function probe(options: CliOptions, plan: Plan, trust: TrustStore, stdout: BufferedWriter): Promise<number> {
+/** GoToMyPC's own servers first, then the range addresses. */
+function* allTargets(services: readonly Target[], plan: Plan): Generator<Target> {
+  yield* services;
+  yield* plan.targets();
+}
+
+async function probe(options: CliOptions, plan: Plan, trust: TrustStore, stdout: BufferedWriter, env: NodeJS.ProcessEnv): Promise<number> {
   const log = createLogger(options.logLevel, process.stderr.isTTY === true);
   let outFile: AtomicFile | null = null;
   if (options.out) {
@@ -95,13 +108,9 @@ async function probe(options: CliOptions, plan: Plan, trust: TrustStore, stdout:
 
   const startedAt = new Date();
   const started = performance.now();
-  report.begin({ schemaVersion: SCHEMA_VERSION, tool: TOOL, startedAt: startedAt.toISOString(), options: options.probe });
-  const summary = new SummaryBuilder(plan.ranges, plan.ports);
-  const direct = options.probe.compareDirect ? new SummaryBuilder(plan.ranges, plan.ports) : null;
-  const planned = plan.count * (direct ? 2 : 1);
-  const done = (): number => summary.total + (direct?.total ?? 0);
-  const progress = process.stderr.isTTY && !options.quiet ? new Progress(planned, summary.counts, done) : null;
   const controller = new AbortController();
+  // Every DNS query and attempt in flight listens for the interrupt: as many listeners as there is work, by design.
+  setMaxListeners(0, controller.signal);
   // First Ctrl-C (or SIGTERM): stop launching, report what finished. A second one: leave at once.
   let stoppedBy: NodeJS.Signals | null = null;
   const interrupt = (signal: NodeJS.Signals): void => {
@@ -112,10 +121,25 @@ async function probe(options: CliOptions, plan: Plan, trust: TrustStore, stdout:
   };
   process.once('SIGINT', interrupt);
   process.once('SIGTERM', interrupt);
-  log.info({ attempts: planned, ranges: plan.ranges.length, ports: plan.ports, concurrency: options.probe.concurrency, proxies: options.probe.proxies }, 'probe started');
 
-  const settings = { timeoutMs: options.probe.timeoutMs, connectOnly: options.probe.connectOnly, servername: options.probe.servername, trust };
-  const jobs = jobsFor(plan.targets(), options.routes, options.probe.compareDirect);
+  const { hosts, dnsServer, timeoutMs } = options.probe;
+  // Both only read before the first attempt: names from the resolver, this PC's firewall rules from netsh.
+  const [dns, localPolicy] = await Promise.all([
+    hosts.length === 0 ? null : resolveServices(hosts, { server: dnsServer, timeoutMs }, { ranges: plan.ranges, loopbackOnly: options.probe.loopbackOnly }, controller.signal),
+    inspectLocalPolicy({ platform: process.platform, role: options.probe.role, env, run: systemRunner, exists: existsSync }),
+  ]);
+  if (dns) log.info({ dns: dns.results.map((r) => ({ host: r.host, status: r.status, reason: r.reason, addresses: r.addresses.map((a) => a.ip) })) }, 'names resolved');
+  const services = dns ? serviceTargets(dns, plan.ports) : [];
+  report.begin({ schemaVersion: SCHEMA_VERSION, tool: TOOL, startedAt: startedAt.toISOString(), options: options.probe, dns, localPolicy });
+  const summary = new SummaryBuilder(plan.ranges, plan.ports, dns ? namesByAddress(dns) : null);
+  const direct = options.probe.compareDirect ? new SummaryBuilder(plan.ranges, plan.ports, null) : null;
+  const planned = (services.length + plan.count) * (direct ? 2 : 1);
+  const done = (): number => summary.total + (direct?.total ?? 0);
+  const progress = process.stderr.isTTY && !options.quiet && !controller.signal.aborted ? new Progress(planned, summary.counts, done) : null;
+  log.info({ attempts: planned, services: services.length, ranges: plan.ranges.length, ports: plan.ports, concurrency: options.probe.concurrency, proxies: options.probe.proxies }, 'probe started');
+
+  const settings = { timeoutMs, connectOnly: options.probe.connectOnly, servername: options.probe.servername, trust };
+  const jobs = jobsFor(allTargets(services, plan), options.routes, options.probe.compareDirect);
   try {
     await runAttempts(jobs, { concurrency: options.probe.concurrency, probe: settings, signal: controller.signal }, (attempt: Attempt) => {
       (attempt.comparison && direct ? direct : summary).add(attempt);
@@ -133,14 +157,14 @@ async function probe(options: CliOptions, plan: Plan, trust: TrustStore, stdout:
   const interrupted = stoppedBy !== null;
 
   const result = summary.summary(direct);
-  const verdict = decideVerdict(result, options.probe.role);
+  const verdict = decideVerdict(result, options.probe.role, dns, localPolicy);
   const elapsedMs = performance.now() - started;
   report.end({ finishedAt: new Date().toISOString(), interrupted, summary: result, verdict });
   log.info({ verdict: verdict.status, attempts: result.total, elapsedMs: Math.round(elapsedMs) }, 'probe finished');
 
   if (!options.json) {
     const rangesFrom = options.probe.rangesFile ? `from ${options.probe.rangesFile}` : 'built-in GoTo list';
-    stdout.write(renderText({ version: VERSION, summary: result, verdict, elapsedMs, rangesFrom, planned: interrupted ? planned : null, proxies: options.probe.proxies }));
+    stdout.write(renderText({ version: VERSION, summary: result, verdict, elapsedMs, rangesFrom, planned: interrupted ? planned : null, proxies: options.probe.proxies, dns, localPolicy }));
   }
   stdout.flush();
   if (outFile && fileWriter) {

@@ -28,3 +28,18 @@ export function assertLoopbackProxies(proxies: readonly Proxy[]): void {
     }
   }
 }
+
+/**
+ * A resolver is a destination too, and the system's may forward anywhere (even one on 127.0.0.53 does):
+ * with the guard on, names are resolved only by a --dns-server on loopback.
+ */
+export function assertLoopbackResolver(hosts: readonly string[], dnsServer: string | null): void {
+  if (hosts.length === 0) return;
+  if (dnsServer === null) {
+    throw new UsageError("loopback-only guard: refusing to ask this PC's resolver, which may forward anywhere; give --dns-server on loopback (e.g. 127.0.0.1:5353) or --no-dns");
+  }
+  const address = dnsServer.replace(/^\[|\]?:\d+$/g, '');
+  if (!(address === '::1' || (net.isIPv4(address) && address.startsWith('127.')))) {
+    throw new UsageError(`loopback-only guard: refusing to ask the resolver ${dnsServer}, which lies outside 127.0.0.0/8 and ::1`);
+  }
+}

@@ -72,9 +72,9 @@ export async function attempt(job: Job, settings: ProbeSettings, signal: AbortSi
   const seen = await trace(job, settings, signal);
   if (interrupted(seen)) return null;
   const { status, reason, evidence } = classify(seen);
-  const { ip, port, range } = job.target;
+  const { ip, port, range, host } = job.target;
   return {
-    ip, port, range, path: seen.path,
+    ip, port, range, ...(host === undefined ? {} : { host }), path: seen.path,
     ...(job.comparison ? { comparison: true } : {}),
     status, reason,
     ms: round(performance.now() - started),

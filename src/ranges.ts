@@ -64,6 +64,13 @@ function cmp(a: bigint, b: bigint): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** The first of `ranges` that holds `ip`, or null. */
+export function rangeOf(ip: string, ranges: readonly Range[]): Range | null {
+  const at = parseRange(ip, { source: 'file', status: 'current' });
+  if (!at) return null;
+  return ranges.find((range) => range.family === at.family && range.first <= at.first && at.first <= range.last) ?? null;
+}
+
 export function builtinRanges(): Range[] {
   return BUILTIN_RANGES.map((spec) => {
     const range = parseRange(spec.cidr, spec);

@@ -1,10 +1,15 @@
 // Aggregates attempts as they stream in: memory grows with ranges × ports, never with attempts.
 import { CanaryTracker } from './canary.js';
 import { interceptionSigns } from './data/proxy-signs.js';
-import type { Attempt, Finding, PathComparison, PortState, PortSummary, Range, RangeSummary, Reason, Status, StatusCounts, Summary } from './types.js';
+import { endpoint } from './classify.js';
+import type {
+  Attempt, Finding, PathComparison, PortState, PortSummary, Range, RangeSummary, Reason, ServicesSummary, Status, StatusCounts, Summary,
+} from './types.js';
 
 /** Distinct interceptors remembered per run: enough for any real network, bounded for a hostile one. */
 const MAX_FINDINGS = 20;
+/** Attempts kept per port and reason for advice to cite. */
+const MAX_EXAMPLES = 3;
 
 function zeroCounts(): StatusCounts {
   return { ok: 0, blocked: 0, timeout: 0, intercepted: 0, error: 0 };
@@ -56,6 +61,24 @@ interface Cell {
   reasons: Map<Reason, number>;
 }
 
+/** A range address whose ports are still coming in; folded into its range's tally once all have. */
+interface Pending {
+  range: string;
+  seen: number;
+  answered: boolean;
+}
+
+interface AddressTally {
+  tried: number;
+  silent: number;
+  silentExamples: string[];
+}
+
+/** What answered on a port means for "did anything answer": a GoTo server, or anything in its place. */
+function answered(status: Status): boolean {
+  return status === 'ok' || status === 'intercepted';
+}
+
 function bump<K>(map: Map<K, number>, key: K): void {
   map.set(key, (map.get(key) ?? 0) + 1);
 }
@@ -63,31 +86,87 @@ function bump<K>(map: Map<K, number>, key: K): void {
 export class SummaryBuilder {
   readonly counts = zeroCounts();
   total = 0;
-  private readonly ports = new Map<number, { cell: Cell; codes: Map<string, number>; faultCodes: Map<string, number> }>();
+  private readonly ports = new Map<number, { cell: Cell; codes: Map<string, number>; faultCodes: Map<string, number>; examples: Map<Reason, string[]> }>();
   private readonly cells = new Map<string, Cell>();
   private readonly findings = new Map<string, Finding>();
   private readonly canaries = new CanaryTracker();
+  /** Bounded by the attempts in flight: an address leaves once every port of it has been seen. */
+  private readonly pending = new Map<string, Pending>();
+  private readonly tallies = new Map<string, AddressTally>();
+  private readonly servicePorts = new Map<number, { counts: StatusCounts; examples: string[] }>();
+  private readonly serviceHosts = new Map<string, Map<number, StatusCounts>>();
 
-  constructor(private readonly ranges: Range[], private readonly portList: number[]) {
-    for (const port of portList) this.ports.set(port, { cell: newCell(), codes: new Map(), faultCodes: new Map() });
-    for (const range of ranges) for (const port of portList) this.cells.set(cellKey(range.cidr, port), newCell());
+  /** `names`: which service names each probed service address stands for, or null when no name was resolved. */
+  constructor(private readonly ranges: Range[], private readonly portList: number[], private readonly names: ReadonlyMap<string, string[]> | null = null) {
+    for (const port of portList) this.ports.set(port, { cell: newCell(), codes: new Map(), faultCodes: new Map(), examples: new Map() });
+    for (const range of ranges) {
+      for (const port of portList) this.cells.set(cellKey(range.cidr, port), newCell());
+      this.tallies.set(range.cidr, { tried: 0, silent: 0, silentExamples: [] });
+    }
+    if (names && names.size > 0) {
+      for (const port of portList) this.servicePorts.set(port, { counts: zeroCounts(), examples: [] });
+      for (const hosts of names.values()) for (const host of hosts) this.serviceHosts.set(host, new Map(portList.map((p) => [p, zeroCounts()])));
+    }
   }
 
   add(attempt: Attempt): void {
     this.total++;
     this.counts[attempt.status]++;
     const port = this.ports.get(attempt.port);
-    const cell = this.cells.get(cellKey(attempt.range, attempt.port));
-    if (!port || !cell) throw new Error(`attempt outside the plan: ${attempt.range} port ${attempt.port}`);
+    const cell = attempt.range === null ? null : this.cells.get(cellKey(attempt.range, attempt.port));
+    if (!port || cell === undefined) throw new Error(`attempt outside the plan: ${attempt.range} port ${attempt.port}`);
     record(port.cell, attempt.status, attempt.reason);
-    record(cell, attempt.status, attempt.reason);
+    if (cell) record(cell, attempt.status, attempt.reason);
     const { code } = attempt.evidence;
     if (code) {
       bump(port.codes, code);
       if (attempt.status === 'error') bump(port.faultCodes, code);
     }
+    if (attempt.status !== 'ok') keepExample(port.examples, attempt.reason, endpoint(attempt.ip, attempt.port));
+    if (attempt.host === undefined) this.tallyAddress(attempt);
+    else this.addService(attempt);
     this.canaries.add(attempt);
     if (attempt.status === 'intercepted') this.noteInterception(attempt);
+  }
+
+  private tallyAddress(attempt: Attempt): void {
+    if (attempt.range === null) return;
+    const entry = this.pending.get(attempt.ip) ?? { range: attempt.range, seen: 0, answered: false };
+    entry.seen++;
+    entry.answered ||= answered(attempt.status);
+    if (entry.seen < this.portList.length) {
+      this.pending.set(attempt.ip, entry);
+      return;
+    }
+    this.pending.delete(attempt.ip);
+    const tally = this.tallies.get(entry.range);
+    if (!tally) return;
+    tally.tried++;
+    if (!entry.answered) {
+      tally.silent++;
+      if (tally.silentExamples.length < MAX_EXAMPLES) tally.silentExamples.push(attempt.ip);
+    }
+  }
+
+  private addService(attempt: Attempt): void {
+    const port = this.servicePorts.get(attempt.port);
+    if (!port) return;
+    port.counts[attempt.status]++;
+    const what = endpoint(attempt.ip, attempt.port);
+    if (attempt.status !== 'ok' && port.examples.length < MAX_EXAMPLES && !port.examples.includes(what)) port.examples.push(what);
+    for (const host of this.names?.get(attempt.ip) ?? []) {
+      const counts = this.serviceHosts.get(host)?.get(attempt.port);
+      if (counts) counts[attempt.status]++;
+    }
+  }
+
+  private servicesSummary(): ServicesSummary | null {
+    if (this.servicePorts.size === 0) return null;
+    return {
+      addresses: this.names?.size ?? 0,
+      ports: [...this.servicePorts].map(([port, { counts, examples }]) => ({ port, state: portState(counts), counts: { ...counts }, examples: [...examples] })),
+      hosts: [...this.serviceHosts].map(([host, ports]) => ({ host, ports: Object.fromEntries([...ports].map(([port, counts]) => [String(port), portState(counts)])) })),
+    };
   }
 
   private noteInterception(attempt: Attempt): void {
@@ -103,7 +182,7 @@ export class SummaryBuilder {
     const canaries = this.canaries.findings(this.portList).filter((f) => (this.ports.get(f.port)?.cell.counts.intercepted ?? 0) === 0);
     const caught = new Set(canaries.map((f) => f.port));
     const ports: PortSummary[] = this.portList.map((port) => {
-      const { cell, codes, faultCodes } = this.ports.get(port)!;
+      const { cell, codes, faultCodes, examples } = this.ports.get(port)!;
       return {
         port,
         state: caught.has(port) ? 'intercepted' : portState(cell.counts),
@@ -111,6 +190,7 @@ export class SummaryBuilder {
         reasons: Object.fromEntries(cell.reasons),
         codes: Object.fromEntries(codes),
         faultCodes: Object.fromEntries(faultCodes),
+        examples: Object.fromEntries(examples),
       };
     });
     const ranges: RangeSummary[] = this.ranges.map((range) => ({
@@ -123,9 +203,14 @@ export class SummaryBuilder {
           return [String(port), { state: portState(cell.counts), counts: { ...cell.counts }, reason: leadingReason(cell) }];
         }),
       ),
+      addresses: { ...this.tallies.get(range.cidr)!, silentExamples: [...this.tallies.get(range.cidr)!.silentExamples] },
     }));
     const findings = [...this.findings.values(), ...canaries].sort((a, b) => a.port - b.port);
-    return { total: this.total, counts: { ...this.counts }, ports, ranges, findings, comparison: comparison ? this.compare(ports, comparison) : null };
+    return {
+      total: this.total, counts: { ...this.counts }, ports, ranges, findings,
+      comparison: comparison ? this.compare(ports, comparison) : null,
+      services: this.servicesSummary(),
+    };
   }
 
   private compare(ports: PortSummary[], direct: SummaryBuilder): PathComparison[] {
@@ -143,6 +228,12 @@ function newCell(): Cell {
 
 function cellKey(cidr: string, port: number): string {
   return `${cidr} ${port}`;
+}
+
+function keepExample(examples: Map<Reason, string[]>, reason: Reason, what: string): void {
+  const list = examples.get(reason) ?? [];
+  // A service address is often sampled from its range too: cite it once.
+  if (list.length < MAX_EXAMPLES && !list.includes(what)) examples.set(reason, [...list, what]);
 }
 
 function record(cell: Cell, status: Status, reason: Reason): void {

@@ -27,8 +27,10 @@ export interface Range extends RangeSpec {
 export interface Target {
   ip: string;
   port: number;
-  /** The CIDR of the range the address was drawn from. */
-  range: string;
+  /** The CIDR of the range the address lies in, or null for a service address outside every range of the run. */
+  range: string | null;
+  /** Set on GoToMyPC's own servers: the first name that resolved to this address. */
+  host?: string;
 }
 
 export type Role = 'host' | 'client';
@@ -38,8 +40,10 @@ export type Status = 'ok' | 'blocked' | 'timeout' | 'intercepted' | 'error';
 
 export const STATUSES: readonly Status[] = ['ok', 'blocked', 'timeout', 'intercepted', 'error'];
 
-export type OkReason = 'connected';
-export type BlockedReason = 'refused' | 'unreachable' | 'local-firewall' | 'reset' | 'proxy-denied' | 'proxy-auth-required' | 'tls-failed';
+export type OkReason = 'connected' | 'resolved';
+export type BlockedReason =
+  | 'refused' | 'unreachable' | 'local-firewall' | 'reset' | 'proxy-denied' | 'proxy-auth-required' | 'tls-failed'
+  | 'dns-nxdomain' | 'dns-refused' | 'dns-sinkhole' | 'dns-failed';
 export type TimeoutReason = 'no-answer';
 export type InterceptedReason = 'http-proxy' | 'tls-inspection';
 export type ErrorReason = 'resource-exhausted' | 'no-local-address' | 'unsupported' | 'unexpected';
@@ -132,6 +136,56 @@ export interface ServiceObservation {
 }
 
 export type ApplicationObservation = HttpObservation | TlsObservation | ServiceObservation;
+
+export type DnsRecordType = 'A' | 'AAAA';
+
+/** What one DNS query (A or AAAA for one name) got back, before any interpretation. */
+export interface DnsQueryObservation {
+  type: DnsRecordType;
+  outcome: 'answered' | 'failed' | 'timeout' | 'interrupted';
+  addresses: string[];
+  /** c-ares' code: ENOTFOUND (NXDOMAIN), ENODATA, EREFUSED, ESERVFAIL, ETIMEOUT, ECONNREFUSED, … */
+  code?: string;
+  elapsedMs: number;
+}
+
+export interface DnsObservation {
+  kind: 'dns';
+  host: string;
+  /** The resolver asked: `system` or the --dns-server address. */
+  server: string;
+  queries: DnsQueryObservation[];
+}
+
+/** One resolved address, and what it means for this run. */
+export interface DnsAddress {
+  ip: string;
+  /** The range of this run it lies in, or null. */
+  range: string | null;
+  /** Why the address is a filter's answer and not a server (0.0.0.0, loopback, a block page), or null. */
+  sinkhole: string | null;
+  /** Whether it is probed: not when a sinkhole, nor when the loopback-only guard refuses it. */
+  probed: boolean;
+}
+
+/** A service name, resolved and classified like an attempt. */
+export interface DnsResult {
+  host: string;
+  /** What GoToMyPC uses the name for. */
+  use: string;
+  /** GoToMyPC cannot work when this name does not resolve. */
+  essential: boolean;
+  status: Status;
+  reason: Reason;
+  addresses: DnsAddress[];
+  evidence: Evidence;
+}
+
+export interface DnsReport {
+  /** `system` (this PC's resolver configuration) or the --dns-server address. */
+  server: string;
+  results: DnsResult[];
+}
 export type Observation = TcpObservation | ProxyObservation | ApplicationObservation;
 
 /** Everything one attempt saw, stage by stage; later stages exist only when earlier ones succeeded. */
@@ -146,10 +200,10 @@ export interface Trace {
 /** How an attempt reached its target: straight out, or through an explicit proxy with CONNECT. */
 export type PathKind = 'direct' | 'proxy';
 
-export type Stage = 'connect' | 'proxy' | 'http' | 'tls' | 'service';
+export type Stage = 'dns' | 'connect' | 'proxy' | 'http' | 'tls' | 'service';
 
 export interface Evidence {
-  /** The stage that decided: the TCP handshake, the proxy's CONNECT, or the check after the handshake. */
+  /** The stage that decided: DNS, the TCP handshake, the proxy's CONNECT, or the check after the handshake. */
   stage: Stage;
   /** The errno code that decided the outcome, or null when there was none (connected, timed out). */
   code: string | null;
@@ -177,6 +231,8 @@ export interface Evidence {
   };
   /** Bytes seen on 8200, escaped: before the probe and after it. */
   service?: { unsolicited?: string; reply?: string };
+  /** The DNS answers, per record type: addresses or the resolver's code. */
+  dns?: { server: string; answers: Partial<Record<DnsRecordType, string[] | string>> };
 }
 
 export interface Classification {
@@ -210,6 +266,8 @@ export interface PortSummary {
   codes: Record<string, number>;
   /** The subset of `codes` from `error` attempts: faults of this machine, not answers from the network. */
   faultCodes: Record<string, number>;
+  /** Up to three `address:port` per non-ok reason: the attempts advice cites. */
+  examples: Partial<Record<Reason, string[]>>;
 }
 
 export interface RangePortSummary {
@@ -221,6 +279,19 @@ export interface RangePortSummary {
 
 export interface RangeSummary extends RangeSpec {
   ports: Record<string, RangePortSummary>;
+  /**
+   * Addresses tried on every port, and those of them that answered on none (configured path only).
+   * A silent address beside ones that answer is most likely unused, not firewalled.
+   */
+  addresses: { tried: number; silent: number; silentExamples: string[] };
+}
+
+/** GoToMyPC's own servers, per port and per name: what the resolved service addresses saw. */
+export interface ServicesSummary {
+  /** Addresses probed. */
+  addresses: number;
+  ports: { port: number; state: PortState; counts: StatusCounts; examples: string[] }[];
+  hosts: { host: string; ports: Record<string, PortState> }[];
 }
 
 /** Who was seen in the way: one per port and kind of interception, with the evidence that decided it. */
@@ -261,12 +332,16 @@ export interface Summary {
   findings: Finding[];
   /** Null unless --compare-direct tried both paths. The rest of the summary describes the configured path. */
   comparison: PathComparison[] | null;
+  /** Null when no service name was resolved (DNS off, or no name gave a probed address). */
+  services: ServicesSummary | null;
 }
 
 export type VerdictStatus = 'ok' | 'partial' | 'intercepted' | 'blocked' | 'unknown';
 
 export interface AdviceStep {
   text: string;
+  /** What led to the step: attempts as `address:port reason`, DNS names, ranges or findings. */
+  evidence: string[];
 }
 
 export interface Verdict {
@@ -296,6 +371,10 @@ export interface ProbeOptions {
   tlsRoots: string | null;
   proxies: ProxySettings;
   compareDirect: boolean;
+  /** Service names resolved and probed first; empty when DNS is off. */
+  hosts: string[];
+  /** ADDR[:PORT] of the one resolver to ask, or null for the system's. */
+  dnsServer: string | null;
 }
 
 /** A proxy as reports show it: credentials are never kept here, the password is shown as `***`. */
@@ -314,6 +393,92 @@ export interface ProxySettings {
   noProxy: string | null;
 }
 
+// This PC's own policy (Windows): src/local-policy.ts reads it, the reports show it.
+
+/** What a tool printed, read; or why it could not be (it failed to run, or printed a language g2probe does not read). */
+export type Reading<T> = { readable: true; value: T } | { readable: false; why: string };
+
+export type FirewallProfile = 'domain' | 'private' | 'public';
+export type FirewallAction = 'allow' | 'block' | 'bypass';
+
+/** One Windows Defender Firewall rule as netsh prints it. Every text is escaped: rule names are anyone's. */
+export interface FirewallRule {
+  name: string;
+  enabled: boolean;
+  direction: 'in' | 'out';
+  profiles: FirewallProfile[];
+  action: FirewallAction;
+  /** As stored (environment variables unexpanded), or null for Any. */
+  program: string | null;
+  /** A service's short name, or null for Any. */
+  service: string | null;
+  /** As printed: Any, TCP, UDP, ICMPv6, a protocol number, … */
+  protocol: string;
+  /** As printed: Any, or a list such as 80,443,8000-8100. */
+  remotePorts: string;
+  remoteIPs: string;
+  grouping: string;
+}
+
+export interface FirewallProfileState {
+  profile: FirewallProfile;
+  /** `not-configured` appears in policy stores; Windows then keeps the firewall on. */
+  state: 'on' | 'off' | 'not-configured';
+  /** What happens to an outbound connection no rule matches; `not-configured` is Windows's default, allow. */
+  outbound: 'allow' | 'block' | 'not-configured';
+}
+
+export type WinHttpProxy =
+  | { kind: 'direct' }
+  | {
+      kind: 'proxy';
+      /** scheme null: the proxy for every scheme; otherwise one per scheme (`http=…;https=…`). Credentials masked. */
+      servers: { scheme: string | null; address: string }[];
+      bypass: string[];
+    };
+
+/** A rule that decided a verdict, as reports show it. */
+export interface RuleRef {
+  name: string;
+  action: FirewallAction;
+  profiles: FirewallProfile[];
+  /** Which of GoToMyPC's TCP ports (80, 443, 8200) the rule covers. */
+  ports: number[];
+  remoteIPs: string;
+}
+
+/** `unknown`: the rules could not be read. */
+export type ExecutableVerdict = 'blocked' | 'allowed' | 'no-rule' | 'unknown';
+
+export interface ExecutablePolicy {
+  name: string;
+  path: string;
+  role: Role;
+  verdict: ExecutableVerdict;
+  /** The rules that decided: the block rules when blocked, the allow rules when allowed. */
+  rules: RuleRef[];
+  /** One or two plain sentences: the verdict and what it means here. */
+  why: string;
+}
+
+export type LocalPolicy =
+  | { applies: false; why: string }
+  | {
+      applies: true;
+      /** Every GoToMyPC program found, with what the firewall's rules say about it going out. */
+      executables: ExecutablePolicy[];
+      /** Programs of the role found in none of the folders searched. */
+      missing: string[];
+      searched: string[];
+      firewall: {
+        profiles: Reading<FirewallProfileState[]>;
+        rules: Reading<{ total: number }>;
+        /** Enabled outbound block rules for every program that cover a GoToMyPC port: they stop it too. */
+        generalBlocks: RuleRef[];
+      };
+      winhttp: Reading<WinHttpProxy>;
+    };
+
 export interface Report {
   schemaVersion: 1;
   tool: { name: string; version: string };
@@ -322,6 +487,10 @@ export interface Report {
   /** True when the run was stopped (Ctrl-C, SIGTERM) before every planned attempt finished. */
   interrupted: boolean;
   options: ProbeOptions;
+  /** The service names and their answers, or null when DNS was off. */
+  dns: DnsReport | null;
+  /** GoToMyPC's programs and the firewall rules for them, the WinHTTP proxy; on other systems, why it does not apply. */
+  localPolicy: LocalPolicy;
   attempts: Attempt[];
   summary: Summary;
   verdict: Verdict;

@@ -1,6 +1,7 @@
 // The verdict: one status and one plain sentence from the summary. Pure.
 import { adviseOn } from './advice.js';
-import type { PortSummary, Reason, Role, Summary, Verdict, VerdictStatus } from './types.js';
+import { silenceOf } from './silence.js';
+import type { DnsReport, DnsResult, LocalPolicy, PortSummary, Reason, Role, Summary, Verdict, VerdictStatus } from './types.js';
 import { listing, plural, portWord } from './words.js';
 
 export const EXIT_CODES: Record<VerdictStatus, number> = { ok: 0, partial: 1, blocked: 2, unknown: 3, intercepted: 4 };
@@ -52,15 +53,59 @@ function interceptionText(summary: Summary): string {
   return texts.join(' ');
 }
 
-export function decideVerdict(summary: Summary, role: Role | null): Verdict {
-  const noRoute = hasNoRoute(summary);
-  const { status, text } = judge(summary, noRoute);
-  return { status, exitCode: EXIT_CODES[status], text, advice: adviseOn(summary, status, noRoute, role) };
+/** How a failed name reads after "DNS …", for the verdict sentence. */
+const DNS_CAUSE: Partial<Record<Reason, string>> = {
+  'dns-nxdomain': 'says it does not exist',
+  'dns-refused': 'refuses to answer for it',
+  'dns-sinkhole': "answers with a filter's address",
+  'dns-failed': 'fails to resolve it',
+  'no-answer': 'does not answer',
+};
+
+/** Essential names that gave no usable address: GoToMyPC cannot find its servers. */
+export function failedEssentialNames(dns: DnsReport | null): DnsResult[] {
+  return (dns?.results ?? []).filter((r) => r.essential && (r.status === 'blocked' || r.status === 'timeout'));
 }
 
-function judge(summary: Summary, noRoute: boolean): { status: VerdictStatus; text: string } {
+function dnsSentence(failed: DnsResult[]): string {
+  const parts = failed.map((r) => `${r.host} (DNS ${DNS_CAUSE[r.reason] ?? r.reason})`);
+  return `GoToMyPC cannot find its servers: no usable address for ${listing(parts)}.`;
+}
+
+/** "GoToMyPC's own servers (2 addresses of poll.gotomypc.com and www.gotomypc.com)", or null without them. */
+function ownServers(summary: Summary): string | null {
+  const { services } = summary;
+  if (!services) return null;
+  const hosts = services.hosts.map((h) => h.host);
+  const names = hosts.length <= 3 ? listing(hosts) : `${hosts.slice(0, 2).join(', ')} and ${hosts.length - 2} more names`;
+  return `GoToMyPC's own servers (${plural(services.addresses, 'address', 'addresses')} of ${names})`;
+}
+
+/**
+ * `dns`: the service names and their answers, or null when none were resolved. `localPolicy`: this PC's
+ * firewall rules for the GoToMyPC programs (Windows), which g2probe's own connections are not subject to.
+ */
+export function decideVerdict(summary: Summary, role: Role | null, dns: DnsReport | null = null, localPolicy: LocalPolicy | null = null): Verdict {
+  const noRoute = hasNoRoute(summary);
+  const network = judge(summary, dns, noRoute);
+  const { status, text } = withLocalBlocks(network, localPolicy);
+  return { status, exitCode: EXIT_CODES[status], text, advice: adviseOn(summary, status, noRoute, role, dns, localPolicy) };
+}
+
+/** A firewall rule that blocks a GoToMyPC program stops it whatever the network allows g2probe. */
+function withLocalBlocks(network: { status: VerdictStatus; text: string }, policy: LocalPolicy | null): { status: VerdictStatus; text: string } {
+  const blocked = policy?.applies ? policy.executables.filter((e) => e.verdict === 'blocked') : [];
+  if (blocked.length === 0) return network;
+  const names = [...new Set(blocked.map((e) => e.name))];
+  const local = `Windows Defender Firewall on this PC blocks ${listing(names)} going out, so GoToMyPC cannot connect from here.`;
+  if (network.status === 'blocked') return { status: 'blocked', text: `${network.text} Also: ${local}` };
+  return { status: 'blocked', text: `${local} The network itself: ${network.text}` };
+}
+
+function judge(summary: Summary, dns: DnsReport | null, noRoute: boolean): { status: VerdictStatus; text: string } {
   const allPorts = summary.ports.map((p) => p.port);
-  if (summary.total === 0) return { status: 'unknown', text: 'Nothing was tested: the run ended before any attempt finished.' };
+  const failedNames = failedEssentialNames(dns);
+  if (summary.total === 0 && failedNames.length === 0) return { status: 'unknown', text: 'Nothing was tested: the run ended before any attempt finished.' };
   if (noRoute) {
     return {
       status: 'blocked',
@@ -69,13 +114,33 @@ function judge(summary: Summary, noRoute: boolean): { status: VerdictStatus; tex
   }
   const interception = interceptionText(summary);
   const blocked = summary.ports.filter((p) => p.state === 'blocked');
+  const servers = ownServers(summary);
+  let portText = '';
   if (blocked.length > 0) {
     const reason = dominantReason(blocked);
     const cause = reason ? ` (the attempts ${CAUSE[reason]})` : '';
+    const ports = portWord(blocked.map((p) => p.port));
+    portText = servers
+      ? `on outbound TCP ${ports}, neither ${servers} nor any GoTo range answered${cause}.`
+      : `outbound TCP ${ports} reached no GoTo server${cause}.`;
+  }
+  if (failedNames.length > 0) {
+    const also = [portText && `Also: ${portText}`, interception && `Also: ${interception}`].filter(Boolean).join(' ');
+    return { status: 'blocked', text: `${dnsSentence(failedNames)}${also ? ` ${also}` : ''}` };
+  }
+  if (blocked.length > 0) {
     const also = interception ? ` Also: ${interception}` : '';
-    return { status: 'blocked', text: `GoToMyPC cannot connect: outbound TCP ${portWord(blocked.map((p) => p.port))} reached no GoTo server${cause}.${also}` };
+    return { status: 'blocked', text: `GoToMyPC cannot connect: ${portText}${also}` };
   }
   if (interception) return { status: 'intercepted', text: interception };
+  const services = summary.services;
+  const serviceGaps = services ? services.ports.filter((p) => p.state === 'blocked').map((p) => p.port) : [];
+  if (servers && serviceGaps.length === allPorts.length) {
+    return {
+      status: 'blocked',
+      text: `GoToMyPC cannot connect: ${servers} answered on no port, though other GoTo addresses did: something blocks these servers by name or by address.`,
+    };
+  }
   const unknown = summary.ports.filter((p) => p.state === 'unknown');
   if (unknown.length > 0) {
     return {
@@ -83,12 +148,25 @@ function judge(summary: Summary, noRoute: boolean): { status: VerdictStatus; tex
       text: `g2probe could not test ${portWord(unknown.map((p) => p.port))}: every attempt there failed with a local fault${localFaults(unknown)}, which says nothing about the network.`,
     };
   }
-  const current = summary.ranges.filter((r) => r.status === 'current');
-  const short = current.filter((r) => Object.values(r.ports).some((cell) => cell.state === 'blocked'));
-  if (short.length > 0) {
+  if (servers && serviceGaps.length > 0) {
     return {
       status: 'partial',
-      text: `GoToMyPC may connect, but not everywhere: ${portWord(allPorts)} reached GoTo servers, yet ${short.length} of ${plural(current.length, 'current GoTo range')} did not answer on every port.`,
+      text: `GoToMyPC may not connect: ${servers} did not answer on ${portWord(serviceGaps)}, though other GoTo addresses did there.`,
+    };
+  }
+  const current = summary.ranges.filter((r) => r.status === 'current');
+  const silence = silenceOf(summary);
+  if (silence.ranges.length > 0) {
+    const first = servers ? `${servers} answered on every port` : `${portWord(allPorts)} reached GoTo servers`;
+    const silent = silence.ranges.filter((r) => r.kind === 'range-silent').length;
+    const filtered = silence.ranges.length - silent;
+    const causes = [
+      silent > 0 ? `${plural(silent, 'range')} answered on no port (allowed nowhere by address, or not in use)` : '',
+      filtered > 0 ? `${plural(filtered, 'range')} answered some ports but not others (filtered there)` : '',
+    ].filter(Boolean);
+    return {
+      status: 'partial',
+      text: `GoToMyPC should connect, but not to every GoTo range: ${first}, yet ${silence.ranges.length} of ${plural(current.length, 'current GoTo range')} did not answer on every port: ${listing(causes)}.`,
     };
   }
   const untested = current.filter((r) => Object.values(r.ports).some((cell) => cell.state === 'unknown'));
@@ -99,5 +177,9 @@ function judge(summary: Summary, noRoute: boolean): { status: VerdictStatus; tex
       text: `Outbound TCP ${listing(allPorts)} reached GoTo servers, but ${plural(untested.length, 'range')} could not be tested${faults ? ` because of local faults${faults}` : ''}.`,
     };
   }
-  return { status: 'ok', text: `GoToMyPC should connect: outbound TCP ${listing(allPorts)} reached every GoTo range tested.` };
+  const reached = servers ? `${servers} and every GoTo range tested answered on TCP ${listing(allPorts)}` : `outbound TCP ${listing(allPorts)} reached every GoTo range tested`;
+  const unused = silence.unused.count > 0
+    ? ` ${plural(silence.unused.count, 'sampled address', 'sampled addresses')} answered on no port while others in the same ranges did: most likely unused addresses, not a firewall.`
+    : '';
+  return { status: 'ok', text: `GoToMyPC should connect: ${reached}.${unused}` };
 }

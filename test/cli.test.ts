@@ -50,6 +50,12 @@ const MISTAKES: [args: string[], names: string][] = [
   [['--ranges', `${FIXTURES}loopback-ok.txt`, '--sni', 'bad name'], '"bad name"'],
   [['--ranges', `${FIXTURES}loopback-ok.txt`, '--tls-roots', '/nonexistent/roots.pem'], '"/nonexistent/roots.pem": no such file'],
   [['--ranges', `${FIXTURES}loopback-ok.txt`, '--tls-roots', `${FIXTURES}loopback-ok.txt`], 'holds no PEM certificate'],
+  [['--ranges', `${FIXTURES}loopback-ok.txt`, '--dns-server', 'resolver.lab'], '"resolver.lab"'],
+  [['--ranges', `${FIXTURES}loopback-ok.txt`, '--dns-server', '127.0.0.1:0'], '"127.0.0.1:0"'],
+  [['--ranges', `${FIXTURES}loopback-ok.txt`, '--dns-server', '[::1]:99999'], '"[::1]:99999"'],
+  [['--ranges', `${FIXTURES}loopback-ok.txt`, '--hosts', 'poll.gotomypc.com,bad_name'], '"bad_name"'],
+  [['--ranges', `${FIXTURES}loopback-ok.txt`, '--hosts', '127.0.0.1'], '"127.0.0.1"'],
+  [['--ranges', `${FIXTURES}loopback-ok.txt`, '--no-dns', '--hosts', 'goto.com'], '--no-dns cannot be used with --hosts'],
 ];
 
 for (const [args, names] of MISTAKES) {
@@ -92,6 +98,17 @@ t.test('proxy mistakes never show the password', async (t) => {
   }
 });
 
+t.test('the guard applies to DNS: only a --dns-server on loopback may be asked, never this PC\'s resolver', async (t) => {
+  const system = await g2probe(['--ranges', `${FIXTURES}loopback-ok.txt`, '--hosts', 'poll.gotomypc.com']);
+  t.equal(system.code, 64);
+  t.match(system.stderr, /^g2probe: loopback-only guard: refusing to ask this PC's resolver, which may forward anywhere; give --dns-server on loopback/);
+  // A documentation address (TEST-NET-1): refused by the guard before any query, so nothing is ever sent to it.
+  const outside = await g2probe(['--ranges', `${FIXTURES}loopback-ok.txt`, '--dns-server', '192.0.2.53']);
+  t.equal(outside.code, 64);
+  t.equal(outside.stderr, 'g2probe: loopback-only guard: refusing to ask the resolver 192.0.2.53:53, which lies outside 127.0.0.0/8 and ::1\n');
+  t.equal(outside.stdout, '');
+});
+
 t.test('--plan lists the built-in targets deterministically and sends nothing', async (t) => {
   const text = await g2probe(['--plan']);
   t.equal(text.code, 0);
@@ -99,6 +116,7 @@ t.test('--plan lists the built-in targets deterministically and sends nothing', 
   t.equal(lines.length, 19 * 2 * 3, '19 ranges × 2 addresses × 3 ports');
   t.match(lines[0], /^23\.239\.2(2[89]|3[01])\.\d+ 80 23\.239\.228\.0\/22 current$/);
   t.match(text.stdout, / 66\.151\.158\.0\/24 legacy\n/);
+  t.match(text.stdout, /^# First, on every port, the addresses these names resolve to at run time: poll\.gotomypc\.com, www\.gotomypc\.com, /m, 'the names come first, resolved only at run time');
 
   const json = await g2probe(['--plan', '--json']);
   const plan = JSON.parse(json.stdout) as { kind: string; count: number; targets: { ip: string; port: number }[]; ranges: { status: string }[] };

@@ -5,11 +5,12 @@ import type { Write } from './json.js';
 import { SCHEMA_VERSION } from './json.js';
 import { plural, portWord } from '../words.js';
 
-export function writePlanText(plan: Plan, write: Write): void {
+export function writePlanText(plan: Plan, hosts: readonly string[], write: Write): void {
   write(`# ${plural(plan.count, 'attempt')}: ${plural(plan.ranges.length, 'range')}, ${portWord(plan.ports)}. --plan sends no packet.\n`);
+  if (hosts.length > 0) write(`# First, on every port, the addresses these names resolve to at run time: ${hosts.join(', ')}\n`);
   write('# ADDRESS PORT RANGE LIST\n');
   const status = new Map(plan.ranges.map((r) => [r.cidr, r.status]));
-  for (const t of plan.targets()) write(`${t.ip} ${t.port} ${t.range} ${status.get(t.range)}\n`);
+  for (const t of plan.targets()) write(`${t.ip} ${t.port} ${t.range} ${status.get(t.range ?? '')}\n`);
 }
 
 export function writePlanJson(plan: Plan, tool: { name: string; version: string }, options: ProbeOptions, write: Write): void {

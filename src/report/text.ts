@@ -1,6 +1,6 @@
 // The plain-language report: the verdict first, then the evidence as tables, then what to do.
 import { STATUSES } from '../types.js';
-import type { PortSummary, ProxySettings, Status, Summary, Verdict } from '../types.js';
+import type { DnsAddress, DnsReport, LocalPolicy, PortSummary, ProxySettings, Status, Summary, Verdict } from '../types.js';
 import { plural, wrap } from '../words.js';
 
 export interface TextReportInput {
@@ -12,6 +12,8 @@ export interface TextReportInput {
   /** Set when the run was interrupted: how many attempts were planned. */
   planned: number | null;
   proxies: ProxySettings;
+  dns: DnsReport | null;
+  localPolicy: LocalPolicy;
 }
 
 /** "direct", or which proxy each kind of port went through (credentials already masked). */
@@ -71,6 +73,7 @@ export function renderText(input: TextReportInput): string {
     out.push(...table([['PORT', 'PROXY PATH', 'DIRECT', ''], ...summary.comparison.map((c) => [String(c.port), c.configured, c.direct, c.differs ? 'differs' : 'same'])], () => false));
   }
   const ports = summary.ports.map((p) => String(p.port));
+  if (input.dns) out.push('', ...servers(input.dns, summary, ports));
   out.push('', 'Ranges (what each port saw)');
   out.push(
     ...table(
@@ -81,10 +84,54 @@ export function renderText(input: TextReportInput): string {
       () => false,
     ),
   );
+  out.push('', ...thisPc(input.localPolicy));
   out.push('', 'What to do');
-  verdict.advice.forEach((step, i) => out.push(wrap(`  ${i + 1}. ${step.text}`, WIDTH, '     ')));
+  verdict.advice.forEach((step, i) => {
+    out.push(wrap(`  ${i + 1}. ${step.text}`, WIDTH, '     '));
+    if (step.evidence.length > 0) out.push(wrap(`     Seen: ${step.evidence.join('; ')}`, WIDTH, '       '));
+  });
   out.push('', 'For a ticket, save the full evidence: g2probe --out g2probe-report.json');
   return `${out.join('\n')}\n`;
+}
+
+/** Two addresses and a count; a sinkhole or an address the guard kept out is marked. */
+function addressesText(addresses: readonly DnsAddress[]): string {
+  const shown = addresses.slice(0, 2).map((a) => `${a.ip}${a.sinkhole ? ' (filter)' : a.probed ? '' : ' (not probed)'}`);
+  return addresses.length > 2 ? `${shown.join(' ')} +${addresses.length - 2}` : shown.join(' ') || '-';
+}
+
+/** One row per name: what DNS said, and what its addresses saw on each port. */
+function servers(dns: DnsReport, summary: Summary, ports: readonly string[]): string[] {
+  const states = new Map((summary.services?.hosts ?? []).map((h) => [h.host, h.ports]));
+  const rows = dns.results.map((r) => [
+    r.host,
+    r.status === 'ok' ? 'ok' : `${r.status}/${r.reason}`,
+    addressesText(r.addresses),
+    ...ports.map((port) => states.get(r.host)?.[port] ?? '-'),
+  ]);
+  const from = dns.server === 'system' ? "this PC's resolver" : dns.server;
+  return [`GoToMyPC's servers (names asked of ${from}; their addresses probed first)`, ...table([['NAME', 'DNS', 'ADDRESSES', ...ports], ...rows], () => false)];
+}
+
+/** The GoToMyPC programs and what Windows Defender Firewall says of each; elsewhere, one line on why not. */
+function thisPc(policy: LocalPolicy): string[] {
+  const out = ['This PC (GoToMyPC programs, Windows Defender Firewall, WinHTTP proxy)'];
+  if (!policy.applies) return [...out, wrap(`  Not checked: ${policy.why}`, WIDTH, '  ')];
+  if (policy.executables.length > 0) {
+    out.push(...table([['PROGRAM', 'FIREWALL', 'RULES'], ...policy.executables.map((e) => [e.name, e.verdict, e.rules.map((r) => `"${r.name}"`).join(', ') || '-'])], () => false));
+  } else {
+    out.push('  No GoToMyPC program found.');
+  }
+  if (policy.missing.length > 0) out.push(wrap(`  Not installed here: ${policy.missing.join(', ')}`, WIDTH, '    '));
+  if (!policy.firewall.rules.readable) out.push(wrap(`  Firewall rules: ${policy.firewall.rules.why}`, WIDTH, '    '));
+  const { winhttp } = policy;
+  const proxy = !winhttp.readable
+    ? winhttp.why
+    : winhttp.value.kind === 'direct'
+      ? 'none (direct access)'
+      : `${winhttp.value.servers.map((s) => (s.scheme ? `${s.scheme}=${s.address}` : s.address)).join(', ')}${winhttp.value.bypass.length > 0 ? ` (bypass ${winhttp.value.bypass.join(';')})` : ''}`;
+  out.push(wrap(`  WinHTTP proxy: ${proxy}`, WIDTH, '    '));
+  return out;
 }
 
 function cellText(reason: string | null): string {

@@ -10,6 +10,7 @@ import { CLI, collect, type Run } from './cli.js';
 import { makeLabPki, type LabPki } from './pki.js';
 
 const LISTEN = fileURLToPath(new URL('../lab/listen.mjs', import.meta.url));
+const DNS = fileURLToPath(new URL('../lab/dns.mjs', import.meta.url));
 
 /** Why the lab cannot run here, or null when it can. */
 function unavailable(): string | null {
@@ -45,17 +46,21 @@ set -u
 pids=()
 # Wait (bounded) for them to go, so nothing from a scenario outlives inNamespace(): squid takes ~2 s to exit.
 trap 'kill "\${pids[@]}" 2>/dev/null; for _ in $(seq 50); do kill -0 "\${pids[@]}" 2>/dev/null || break; sleep 0.1; done' EXIT
-serve() {
-  local ready pid; ready=$(mktemp)
-  node ${JSON.stringify(LISTEN)} "$ready" "$@" & pid=$!; pids+=($pid)
+# start SCRIPT ARGS…: a lab server that writes its ready file (its first argument) once it listens.
+start() {
+  local script=$1 ready pid; shift; ready=$(mktemp)
+  node "$script" "$ready" "$@" & pid=$!; pids+=($pid)
   for _ in $(seq 400); do
     [ -s "$ready" ] && { rm -f "$ready"; return 0; }
     kill -0 $pid 2>/dev/null || break
     sleep 0.025
   done
-  echo "lab: $1 listener on \${*:2} did not start" >&2; exit 99
+  echo "lab: $(basename "$script") $* did not start" >&2; exit 99
 }
+serve() { start ${JSON.stringify(LISTEN)} "$@"; }
 listen() { serve goto "$@"; }
+# resolver HOST PORT NAME=ANSWER…: the lab's DNS server (test/lab/dns.mjs).
+resolver() { start ${JSON.stringify(DNS)} "$@"; }
 # In the lab the goto chain's root plays the public root GoTo's real certificates chain to.
 g2probe() { node ${JSON.stringify(CLI)} --tls-roots "$LAB_PKI/goto.root.pem" "$@"; }
 `;
@@ -87,8 +92,8 @@ export interface NamespaceOptions {
 
 /**
  * Runs `script` (bash) in a fresh network namespace. Defined there: `listen HOST PORT…` (a GoToMyPC stand-in),
- * `serve MODE HOST PORT…` (any mode of test/lab/listen.mjs), `g2probe ARGS…`, and the `pids` array of
- * background processes that are killed on exit.
+ * `serve MODE HOST PORT…` (any mode of test/lab/listen.mjs), `resolver HOST PORT NAME=ANSWER…` (test/lab/dns.mjs),
+ * `g2probe ARGS…`, and the `pids` array of background processes that are killed on exit.
  */
 export function inNamespace(script: string, { loopback = true, timeoutMs = 60_000, env = {}, mountNs = false }: NamespaceOptions = {}): Promise<Run> {
   const up = loopback ? 'ip link set lo up\n' : '';

@@ -12,11 +12,12 @@ import { buildPlan } from '../../src/plan.js';
 import { parseRange } from '../../src/ranges.js';
 import type { Attempt, ProbeOptions, Range, TcpObservation } from '../../src/types.js';
 import { renderText } from '../../src/report/text.js';
-import type { ProxySettings } from '../../src/types.js';
+import type { LocalPolicy, ProxySettings } from '../../src/types.js';
 import { listing, plural, portWord, wrap } from '../../src/words.js';
 
 const classifyTcp = (obs: TcpObservation) => classify({ path: 'direct', connect: obs });
 const NO_PROXIES: ProxySettings = { http: null, https: null, noProxy: null };
+const NOT_WINDOWS: LocalPolicy = { applies: false, why: 'Windows only: this PC runs linux.' };
 
 t.test('args.ts', async (t) => {
   function usage(argv: string[], env: NodeJS.ProcessEnv = {}): UsageError {
@@ -46,6 +47,8 @@ t.test('args.ts', async (t) => {
       tlsRoots: null,
       proxies: { http: null, https: null, noProxy: null },
       compareDirect: false,
+      hosts: ['poll.gotomypc.com', 'www.gotomypc.com', 'get.gotomypc.com', 'goto.com', 'gotomeeting.com', 'logmeininc.com', 'citrixonline.com', 'expertcity.com'],
+      dnsServer: null,
     });
     t.equal(o.plan, false);
     t.equal(o.json, false);
@@ -176,8 +179,9 @@ t.test('report/json.ts and report/plan.ts', async (t) => {
   const OPTIONS: ProbeOptions = {
     rangesFile: 'lab.txt', ports: [80, 443], sample: 2, seed: 'g2probe', all: false, concurrency: 64, timeoutMs: 3000, role: null, loopbackOnly: true,
     connectOnly: false, servername: 'www.gotomypc.com', tlsRoots: null, proxies: { http: null, https: null, noProxy: null }, compareDirect: false,
+    hosts: [], dnsServer: null,
   };
-  const HEADER: ReportHeader = { schemaVersion: SCHEMA_VERSION, tool: { name: 'g2probe', version: '0.0.0-test' }, startedAt: '2024-01-01T00:00:00.000Z', options: OPTIONS };
+  const HEADER: ReportHeader = { schemaVersion: SCHEMA_VERSION, tool: { name: 'g2probe', version: '0.0.0-test' }, startedAt: '2024-01-01T00:00:00.000Z', options: OPTIONS, dns: null, localPolicy: NOT_WINDOWS };
 
   function collect(attempts: Attempt[]): { text: string; chunks: string[] } {
     const chunks: string[] = [];
@@ -210,7 +214,7 @@ t.test('report/json.ts and report/plan.ts', async (t) => {
     t.equal(report.verdict.status, 'unknown');
     t.equal(report.verdict.exitCode, 3);
     t.equal(report.interrupted, false);
-    t.same(Object.keys(report), ['schemaVersion', 'tool', 'startedAt', 'options', 'attempts', 'finishedAt', 'interrupted', 'summary', 'verdict'], 'fields in reading order');
+    t.same(Object.keys(report), ['schemaVersion', 'tool', 'startedAt', 'options', 'dns', 'localPolicy', 'attempts', 'finishedAt', 'interrupted', 'summary', 'verdict'], 'fields in reading order');
     t.ok(text.endsWith('}\n'), 'ends with a newline');
   });
 
@@ -269,7 +273,7 @@ t.test('report/json.ts and report/plan.ts', async (t) => {
   t.test('plan text lists every target with its list', async (t) => {
     const plan = buildPlan([RANGE, V6], { ports: [80], sample: 1, seed: 'g2probe', all: false });
     let out = '';
-    writePlanText(plan, (chunk) => { out += chunk; });
+    writePlanText(plan, [], (chunk) => { out += chunk; });
     const lines = out.trimEnd().split('\n');
     t.match(lines[0], /^# 2 attempts: 2 ranges, ports? 80\. /);
     const rows = lines.filter((l) => !l.startsWith('#'));
@@ -295,7 +299,7 @@ t.test('report/text.ts and words.ts', async (t) => {
     }
     const summary = builder.summary();
     const verdict = decideVerdict(summary, 'host');
-    return { summary, verdict, text: renderText({ version: '9.9.9', summary, verdict, elapsedMs: 1234, rangesFrom: 'lab.txt', planned: null, proxies: NO_PROXIES }) };
+    return { summary, verdict, text: renderText({ version: '9.9.9', summary, verdict, elapsedMs: 1234, rangesFrom: 'lab.txt', planned: null, proxies: NO_PROXIES, dns: null, localPolicy: NOT_WINDOWS }) };
   }
 
   const ok: TcpObservation = { kind: 'tcp', outcome: 'connected', elapsedMs: 2, localAddress: '192.0.2.200', localPort: 4000 };
@@ -317,7 +321,7 @@ t.test('report/text.ts and words.ts', async (t) => {
     builder.add({ ip: '192.0.2.1', port: 80, range: A.cidr, ms: 2, path: 'direct' as const, connectMs: null, ...classifyTcp(ok) });
     const summary = builder.summary();
     const verdict = decideVerdict(summary, null);
-    const lines = renderText({ version: '1', summary, verdict, elapsedMs: 10, rangesFrom: 'lab.txt', planned: 3, proxies: NO_PROXIES }).split('\n');
+    const lines = renderText({ version: '1', summary, verdict, elapsedMs: 10, rangesFrom: 'lab.txt', planned: 3, proxies: NO_PROXIES, dns: null, localPolicy: NOT_WINDOWS }).split('\n');
     t.match(lines[2], /^INTERRUPTED after 1 of 3 attempts/);
     t.equal(lines[3], '');
     t.match(lines[4], new RegExp(`^${verdict.status.toUpperCase()}: `));
@@ -348,7 +352,8 @@ t.test('report/text.ts and words.ts', async (t) => {
     t.match(portRows[2], /^\s+8200\s+blocked\b.*no-answer ×3/);
     t.match(lines[portsAt + 1], /PORT\s+RESULT\s+OK\s+BLOCKED\s+TIMEOUT\s+SEEN/, 'only statuses seen, plus OK');
     t.notMatch(lines[portsAt + 1], 'ERROR');
-    const rangeRows = lines.slice(rangesAt + 2, todoAt - 1);
+    const rangeRows = lines.slice(rangesAt + 2, lines.indexOf('This PC (GoToMyPC programs, Windows Defender Firewall, WinHTTP proxy)') - 1);
+    t.equal(lines[todoAt - 2], '  Not checked: Windows only: this PC runs linux.', 'off Windows, the local policy section says it does not apply');
     t.equal(rangeRows.length, 3, 'one row per range');
     t.match(rangeRows[0], /^\s+192\.0\.2\.0\/24\s+current\s+ok\s+ok\s+no-answer$/);
     t.match(rangeRows[1], /^\s+198\.51\.100\.0\/24\s+current\s+ok\s+refused\s+no-answer$/);
@@ -367,14 +372,16 @@ t.test('report/text.ts and words.ts', async (t) => {
     const body = lines.slice(todoAt + 1, lines.length - 3);
     t.ok(body.length > numbered.length, 'long steps wrap onto more lines');
     t.same(body.filter((line) => line.length > 78), [], 'advice wrapped at 78 columns');
-    t.same(body.filter((line) => line !== '' && !/^ {2}\d+\. \S/.test(line) && !/^ {5}\S/.test(line)), [], 'continuation lines indented under the text');
+    t.same(body.filter((line) => line !== '' && !/^ {2}\d+\. \S/.test(line) && !/^ {5}\S/.test(line) && !/^ {7}\S/.test(line)), [], 'continuation lines indented under the text');
+    t.equal(body.filter((line) => /^ {5}Seen: /.test(line)).length, verdict.advice.filter((s) => s.evidence.length > 0).length, 'each step with evidence cites it');
+    t.match(text, /Seen: 192\.0\.2\.\d+:8200 local-firewall/, 'the local-firewall step cites the attempt');
     t.match(text, 'g2host.exe');
   });
 
   t.test('renderText: a range cell with no attempts shows a dash', async (t) => {
     const builder = new SummaryBuilder([A], [80]);
     const summary = builder.summary();
-    const text = renderText({ version: '1', summary, verdict: decideVerdict(summary, null), elapsedMs: 0, rangesFrom: 'built-in', planned: null, proxies: NO_PROXIES });
+    const text = renderText({ version: '1', summary, verdict: decideVerdict(summary, null), elapsedMs: 0, rangesFrom: 'built-in', planned: null, proxies: NO_PROXIES, dns: null, localPolicy: NOT_WINDOWS });
     t.match(text, /192\.0\.2\.0\/24\s+current\s+-$/m);
     t.match(text.split('\n')[2], /^UNKNOWN: /);
     t.match(text.split('\n')[0], '0 attempts to 1 range (built-in) in 0.0 s');

@@ -1,0 +1,43 @@
+// The DNS check: A and AAAA for one name, asked of one resolver, under the same kind of deadline as a handshake.
+import { Resolver } from 'node:dns/promises';
+import type { DnsObservation, DnsQueryObservation, DnsRecordType } from '../types.js';
+import { startDeadline } from './deadline.js';
+
+export interface DnsSettings {
+  /** ADDR[:PORT] of the resolver, or null for the system's configuration (resolv.conf, or Windows' adapters). */
+  server: string | null;
+  timeoutMs: number;
+}
+
+const METHOD = { A: 'resolve4', AAAA: 'resolve6' } as const;
+
+/**
+ * c-ares retries and backs off on its own, so its timeout is not a deadline: ours cancels the query.
+ * Never rejects; each answer or failure is an observation.
+ */
+async function query(host: string, type: DnsRecordType, settings: DnsSettings, signal: AbortSignal): Promise<DnsQueryObservation> {
+  const resolver = new Resolver({ timeout: settings.timeoutMs, tries: 1 });
+  if (settings.server) resolver.setServers([settings.server]);
+  let ended: 'timeout' | 'interrupted' | null = null;
+  const deadline = startDeadline(settings.timeoutMs, () => { ended = 'timeout'; resolver.cancel(); });
+  const interrupt = (): void => { ended = 'interrupted'; resolver.cancel(); };
+  signal.addEventListener('abort', interrupt, { once: true });
+  try {
+    const addresses = await resolver[METHOD[type]](host);
+    return { type, outcome: 'answered', addresses, elapsedMs: deadline.elapsed() };
+  } catch (err) {
+    const elapsedMs = deadline.elapsed();
+    const code = (err as NodeJS.ErrnoException).code;
+    if (ended) return { type, outcome: ended, addresses: [], elapsedMs };
+    if (code === 'ETIMEOUT') return { type, outcome: 'timeout', addresses: [], code, elapsedMs };
+    return { type, outcome: 'failed', addresses: [], ...(code ? { code } : {}), elapsedMs };
+  } finally {
+    deadline.cancel();
+    signal.removeEventListener('abort', interrupt);
+  }
+}
+
+export async function resolveName(host: string, settings: DnsSettings, signal: AbortSignal): Promise<DnsObservation> {
+  const queries = await Promise.all((['A', 'AAAA'] as const).map((type) => query(host, type, settings, signal)));
+  return { kind: 'dns', host, server: settings.server ?? 'system', queries };
+}

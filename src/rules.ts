@@ -1,0 +1,195 @@
+// Firewall rules that admit GoToMyPC: one set of ranges, ports and programs, written for each firewall.
+import { EXECUTABLES } from './data/executables.js';
+import { quote } from './errors.js';
+import type { Family, Range, Role } from './types.js';
+import { listing, wrap } from './words.js';
+
+export const RULE_FORMATS = ['iptables', 'nftables', 'windows', 'pf', 'csv'] as const;
+export type RuleFormat = (typeof RULE_FORMATS)[number];
+
+/** iptables, nftables and pf match addresses and ports, not programs. */
+export const PROGRAM_FORMATS: readonly RuleFormat[] = ['windows', 'csv'];
+
+export interface RuleInput {
+  ranges: readonly Range[];
+  ports: readonly number[];
+  /** With a role (windows and csv only), one rule per program of that role; without, one for any program. */
+  role: Role | null;
+  /** The --ranges file, named in the header; null for the built-in list. */
+  rangesFile: string | null;
+}
+
+const CSV_HEADER = ['action', 'direction', 'protocol', 'remote_address', 'remote_ports', 'program', 'range_list'] as const;
+
+const CHAIN = 'GOTOMYPC';
+/** The xt_multiport limit: more ports than this need more than one rule. */
+const MULTIPORT_MAX = 15;
+
+export function renderRules(format: RuleFormat, input: RuleInput): string {
+  const lines = RENDERERS[format](input);
+  return format === 'csv' ? lines.map((line) => `${line}\r\n`).join('') : `${lines.join('\n')}\n`;
+}
+
+const RENDERERS: Record<RuleFormat, (input: RuleInput) => string[]> = { iptables, nftables, windows, pf, csv };
+
+function programsOf(role: Role | null): string[] {
+  return role ? [...EXECUTABLES[role].primary, ...EXECUTABLES[role].additional] : [];
+}
+
+function iptables(input: RuleInput): string[] {
+  const families = byFamily(input.ranges).map(([family, ranges]) => ({ command: family === 4 ? 'iptables' : 'ip6tables', ranges }));
+  const each = (line: (command: string) => string): string[] => families.map(({ command }) => `#   ${line(command)}`);
+  const lines = [
+    '#!/bin/sh',
+    ...header(input, 'iptables'),
+    '# Replies need the stateful rule that any stateful policy has:',
+    ...each((c) => `${c} -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT`),
+    `# Run as root: sh -e FILE, or pipe it to sh -e. Running it again replaces the rules of the ${CHAIN}`,
+    '# chain and keeps a single jump to it at the top of OUTPUT. The rules last until reboot: save them',
+    '# with iptables-save (or netfilter-persistent save). To remove them:',
+    ...each((c) => `${c} -D OUTPUT -j ${CHAIN} && ${c} -F ${CHAIN} && ${c} -X ${CHAIN}`),
+    'set -e',
+  ];
+  const portGroups = chunks(input.ports, MULTIPORT_MAX);
+  for (const { command: c, ranges } of families) {
+    lines.push('', `${c} -N ${CHAIN} 2>/dev/null || ${c} -F ${CHAIN}`);
+    for (const range of ranges) {
+      for (const ports of portGroups) lines.push(`${c} -A ${CHAIN} -d ${range.cidr} -p tcp -m multiport --dports ${ports.join(',')} -j ACCEPT`);
+    }
+    lines.push(`${c} -C OUTPUT -j ${CHAIN} 2>/dev/null || ${c} -I OUTPUT -j ${CHAIN}`);
+  }
+  return lines;
+}
+
+function nftables(input: RuleInput): string[] {
+  const families = byFamily(input.ranges).map(([family, ranges]) => ({ family, ranges, set: `gotomypc_v${family}` }));
+  const lines = [
+    '#!/usr/sbin/nft -f',
+    ...header(input, 'nftables'),
+    '# Replies need the stateful rule that any stateful policy has: ct state established,related accept',
+    "# Load it as root: nft -f FILE. It adds to table inet filter, chain output (the names of Debian's",
+    '# /etc/nftables.conf): change them to those of the chain that drops. A table of its own would not',
+    '# do: a packet that any base chain drops is dropped, whatever the other chains accept. Without that',
+    '# chain, nft loads nothing.',
+    '# Loading it again refreshes the sets but inserts the rule again; to find and remove a copy:',
+    '#   nft -a list chain inet filter output',
+    '#   nft delete rule inet filter output handle N',
+    'table inet filter {',
+  ];
+  for (const [index, { family, set }] of families.entries()) {
+    if (index > 0) lines.push('');
+    lines.push(`\tset ${set} {`, `\t\ttype ipv${family}_addr`, '\t\tflags interval', '\t}');
+  }
+  lines.push('}');
+  const ports = `{ ${input.ports.join(', ')} }`;
+  for (const { family, ranges, set } of families) {
+    lines.push(
+      '',
+      `flush set inet filter ${set}`,
+      `add element inet filter ${set} {`,
+      ...ranges.map((range, i) => `\t${range.cidr}${i < ranges.length - 1 ? ',' : ''}`),
+      '}',
+      `insert rule inet filter output ${family === 4 ? 'ip' : 'ip6'} daddr @${set} tcp dport ${ports} accept comment "GoToMyPC"`,
+    );
+  }
+  return lines;
+}
+
+function windows(input: RuleInput): string[] {
+  const programs = programsOf(input.role);
+  const id = input.role ? `GoToMyPC-g2probe-${input.role}` : 'GoToMyPC-g2probe';
+  const common = [
+    '-Group', psString('GoToMyPC'),
+    '-Direction Outbound -Action Allow -Protocol TCP',
+    '-RemotePort', input.ports.join(', '),
+    '-RemoteAddress', input.ranges.map((range) => psString(range.cidr)).join(', '),
+  ].join(' ');
+  const lines = [
+    ...header(input, 'windows'),
+    '# Run it in an elevated PowerShell (Windows 8 or Server 2012 and later). The rules matter where',
+    '# outbound connections are blocked by default; Windows Firewall is stateful: replies need no rule.',
+    `# Running it again replaces ${programs.length > 0 ? `these rules (named ${id}-*` : `this rule (named ${id}`}, in the group GoToMyPC).`,
+    "$ErrorActionPreference = 'Stop'",
+  ];
+  if (programs.length === 0) {
+    lines.push(
+      `Remove-NetFirewallRule -Name ${psString(id)} -ErrorAction SilentlyContinue`,
+      `New-NetFirewallRule -Name ${psString(id)} -DisplayName ${psString('GoToMyPC')} ${common}`,
+    );
+    return lines;
+  }
+  lines.push(
+    "# The programs' folder: check it (in Task Manager, right-click one, Open file location).",
+    '$GoToMyPCDir = "${env:ProgramFiles(x86)}\\GoToMyPC"',
+    `Remove-NetFirewallRule -Name ${psString(`${id}-*`)} -ErrorAction SilentlyContinue`,
+  );
+  for (const program of programs) {
+    lines.push(`New-NetFirewallRule -Name ${psString(`${id}-${program}`)} -DisplayName ${psString(`GoToMyPC (${program})`)} ${common} -Program (Join-Path $GoToMyPCDir ${psString(program)})`);
+  }
+  return lines;
+}
+
+function pf(input: RuleInput): string[] {
+  return [
+    ...header(input, 'pf'),
+    '# For pf.conf: the table goes with the other tables, the rule among the filter rules, before any',
+    '# block rule with quick (quick makes the first match final). keep state lets the replies in.',
+    '# The table holds IPv4 and IPv6 alike: a rule without inet or inet6 covers both. Check, then load:',
+    '#   pfctl -nf /etc/pf.conf',
+    '#   pfctl -f /etc/pf.conf',
+    'table <gotomypc> const { \\',
+    ...input.ranges.map((range, i) => `\t${range.cidr}${i < input.ranges.length - 1 ? ',' : ''} \\`),
+    '}',
+    `pass out quick proto tcp from any to <gotomypc> port { ${input.ports.join(' ')} } keep state`,
+  ];
+}
+
+function csv(input: RuleInput): string[] {
+  const programs = programsOf(input.role);
+  const ports = input.ports.join(' ');
+  const rows = (programs.length > 0 ? programs : ['']).flatMap((program) =>
+    input.ranges.map((range) => ['allow', 'outbound', 'tcp', range.cidr, ports, program, range.source === 'file' ? 'file' : range.status]),
+  );
+  return [CSV_HEADER, ...rows].map((fields) => fields.map(csvField).join(','));
+}
+
+/** RFC 4180: a field with a comma, a double quote or a line break is quoted, its quotes doubled. */
+export function csvField(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+/** A PowerShell verbatim string. PowerShell also reads the typographic single quotes as quotes, so they are doubled too. */
+export function psString(value: string): string {
+  return `'${value.replace(/['\u2018\u2019\u201a\u201b]/g, (q) => q + q)}'`;
+}
+
+/** What the rules do and where the ranges come from: the lines that vary with the input, wrapped. */
+function header(input: RuleInput, format: RuleFormat): string[] {
+  const programs = input.role ? `, for the GoToMyPC programs of a ${input.role} PC` : '';
+  return [
+    `GoToMyPC: allow outbound TCP ${listing(input.ports)} to the GoTo ranges${programs}.`,
+    `Made by g2probe rules --format ${format} from ${origin(input)}.`,
+  ].flatMap((paragraph) => wrap(paragraph, 98).split('\n').map((line) => `# ${line}`));
+}
+
+function origin(input: RuleInput): string {
+  const file = input.rangesFile;
+  if (file !== null) return `${input.ranges.length === 1 ? 'the range' : `the ${input.ranges.length} ranges`} in ${quote(file, 1000)}`;
+  const current = input.ranges.filter((range) => range.status === 'current').length;
+  const legacy = input.ranges.length - current;
+  const page = `the ${current} current ranges on GoTo's "Firewalls and GoToMyPC" page`;
+  return legacy === 0 ? page : `${page} and the ${legacy} legacy ranges of the Citrix Online era (possibly retired)`;
+}
+
+/** IPv4 first, then IPv6, each in the given order; a family without ranges is left out. */
+function byFamily(ranges: readonly Range[]): [Family, Range[]][] {
+  return ([4, 6] as const)
+    .map((family): [Family, Range[]] => [family, ranges.filter((range) => range.family === family)])
+    .filter(([, list]) => list.length > 0);
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

@@ -1,0 +1,21 @@
+#!/bin/sh
+# GoToMyPC: allow outbound TCP 80, 443 and 8200 to the GoTo ranges.
+# Made by g2probe rules --format iptables from the 3 ranges in "fixtures/loopback-rules.txt".
+# Replies need the stateful rule that any stateful policy has:
+#   iptables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
+#   ip6tables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
+# Run as root: sh -e FILE, or pipe it to sh -e. Running it again replaces the rules of the GOTOMYPC
+# chain and keeps a single jump to it at the top of OUTPUT. The rules last until reboot: save them
+# with iptables-save (or netfilter-persistent save). To remove them:
+#   iptables -D OUTPUT -j GOTOMYPC && iptables -F GOTOMYPC && iptables -X GOTOMYPC
+#   ip6tables -D OUTPUT -j GOTOMYPC && ip6tables -F GOTOMYPC && ip6tables -X GOTOMYPC
+set -e
+
+iptables -N GOTOMYPC 2>/dev/null || iptables -F GOTOMYPC
+iptables -A GOTOMYPC -d 127.0.0.1/32 -p tcp -m multiport --dports 80,443,8200 -j ACCEPT
+iptables -A GOTOMYPC -d 127.0.0.2/32 -p tcp -m multiport --dports 80,443,8200 -j ACCEPT
+iptables -C OUTPUT -j GOTOMYPC 2>/dev/null || iptables -I OUTPUT -j GOTOMYPC
+
+ip6tables -N GOTOMYPC 2>/dev/null || ip6tables -F GOTOMYPC
+ip6tables -A GOTOMYPC -d ::1/128 -p tcp -m multiport --dports 80,443,8200 -j ACCEPT
+ip6tables -C OUTPUT -j GOTOMYPC 2>/dev/null || ip6tables -I OUTPUT -j GOTOMYPC

@@ -1,0 +1,74 @@
+// Lab DNS server (UDP): answers each name the way a scenario needs; writes READY_FILE once it listens.
+// Usage: node dns.mjs READY_FILE HOST PORT NAME=ANSWER...
+//   NAME=a:IP[,IP]  A/AAAA records (an address goes to the record type of its family; the other type is NODATA)
+//   NAME=nxdomain   NXDOMAIN          NAME=refused   REFUSED        NAME=servfail  SERVFAIL
+//   NAME=silent     no answer at all (the client times out)
+// A name not listed gets NXDOMAIN, as from a real resolver.
+import dgram from 'node:dgram';
+import net from 'node:net';
+import { writeFileSync } from 'node:fs';
+
+const [ready, host, port, ...rules] = process.argv.slice(2);
+const zone = new Map(rules.map((rule) => {
+  const at = rule.indexOf('=');
+  return [rule.slice(0, at).toLowerCase(), rule.slice(at + 1)];
+}));
+
+const RCODE = { nxdomain: 3, refused: 5, servfail: 2 };
+const A = 1;
+const AAAA = 28;
+
+/** The question: name, type and where it ends (labels only; queries carry no compression pointers). */
+function question(msg) {
+  const labels = [];
+  let at = 12;
+  while (msg[at] !== 0) {
+    labels.push(msg.subarray(at + 1, at + 1 + msg[at]).toString('latin1'));
+    at += 1 + msg[at];
+  }
+  return { name: labels.join('.').toLowerCase(), type: msg.readUInt16BE(at + 1), end: at + 5 };
+}
+
+function addressBytes(ip) {
+  if (net.isIPv4(ip)) return Buffer.from(ip.split('.').map(Number));
+  const [head, tail = ''] = ip.split('::');
+  const groups = (text) => (text ? text.split(':') : []);
+  const fill = 8 - groups(head).length - groups(tail).length;
+  const all = [...groups(head), ...Array(ip.includes('::') ? fill : 0).fill('0'), ...groups(tail)];
+  const out = Buffer.alloc(16);
+  all.forEach((g, i) => out.writeUInt16BE(parseInt(g, 16), i * 2));
+  return out;
+}
+
+function reply(msg) {
+  const { name, type, end } = question(msg);
+  const rule = zone.get(name) ?? 'nxdomain';
+  if (rule === 'silent') return null;
+  const records = rule.startsWith('a:')
+    ? rule.slice(2).split(',').filter((ip) => (type === A ? net.isIPv4(ip) : type === AAAA && net.isIPv6(ip)))
+    : [];
+  const head = Buffer.alloc(12);
+  head.writeUInt16BE(msg.readUInt16BE(0), 0);
+  // QR, opcode 0, AA, RD copied; RA; the rcode.
+  head.writeUInt16BE(0x8400 | (msg[2] & 0x01) << 8 | 0x80 | (RCODE[rule] ?? 0), 2);
+  head.writeUInt16BE(1, 4);
+  head.writeUInt16BE(records.length, 6);
+  const answers = records.map((ip) => {
+    const data = addressBytes(ip);
+    const rr = Buffer.alloc(12);
+    rr.writeUInt16BE(0xc00c, 0); // the name: a pointer to the question's
+    rr.writeUInt16BE(type, 2);
+    rr.writeUInt16BE(1, 4);
+    rr.writeUInt32BE(60, 6);
+    rr.writeUInt16BE(data.length, 10);
+    return Buffer.concat([rr, data]);
+  });
+  return Buffer.concat([head, msg.subarray(12, end), ...answers]);
+}
+
+const socket = dgram.createSocket(net.isIPv6(host) ? 'udp6' : 'udp4');
+socket.on('message', (msg, from) => {
+  const out = msg.length > 12 ? reply(msg) : null;
+  if (out) socket.send(out, from.port, from.address);
+});
+socket.bind(Number(port), host, () => writeFileSync(ready, 'ready\n'));
