@@ -122,7 +122,11 @@ export class SummaryBuilder {
       bump(port.codes, code);
       if (attempt.status === 'error') bump(port.faultCodes, code);
     }
-    if (attempt.status !== 'ok') keepExample(port.examples, attempt.reason, endpoint(attempt.ip, attempt.port));
+    if (attempt.status !== 'ok') {
+      let examples = port.examples.get(attempt.reason);
+      if (!examples) port.examples.set(attempt.reason, (examples = []));
+      keepExample(examples, attempt);
+    }
     if (attempt.host === undefined) this.tallyAddress(attempt);
     else this.addService(attempt);
     this.canaries.add(attempt);
@@ -152,8 +156,7 @@ export class SummaryBuilder {
     const port = this.servicePorts.get(attempt.port);
     if (!port) return;
     port.counts[attempt.status]++;
-    const what = endpoint(attempt.ip, attempt.port);
-    if (attempt.status !== 'ok' && port.examples.length < MAX_EXAMPLES && !port.examples.includes(what)) port.examples.push(what);
+    if (attempt.status !== 'ok') keepExample(port.examples, attempt);
     for (const host of this.names?.get(attempt.ip) ?? []) {
       const counts = this.serviceHosts.get(host)?.get(attempt.port);
       if (counts) counts[attempt.status]++;
@@ -230,10 +233,14 @@ function cellKey(cidr: string, port: number): string {
   return `${cidr} ${port}`;
 }
 
-function keepExample(examples: Map<Reason, string[]>, reason: Reason, what: string): void {
-  const list = examples.get(reason) ?? [];
-  // A service address is often sampled from its range too: cite it once.
-  if (list.length < MAX_EXAMPLES && !list.includes(what)) examples.set(reason, [...list, what]);
+/**
+ * Up to MAX_EXAMPLES distinct `address:port` for advice to cite (a service address is often sampled from
+ * its range too). The string is built only while there is room: most attempts of a sweep pass straight by.
+ */
+function keepExample(examples: string[], attempt: Attempt): void {
+  if (examples.length >= MAX_EXAMPLES) return;
+  const what = endpoint(attempt.ip, attempt.port);
+  if (!examples.includes(what)) examples.push(what);
 }
 
 function record(cell: Cell, status: Status, reason: Reason): void {
