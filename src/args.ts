@@ -2,36 +2,47 @@
 import net from 'node:net';
 import type { LevelWithSilent } from 'pino';
 import { UsageError, quote } from './errors.js';
-import { parseFlags } from './flags.js';
+import { parseFlags, type FlagValues } from './flags.js';
 import { guardFromEnv } from './guard.js';
 import { LOG_LEVELS } from './log.js';
 import { MAX_ATTEMPTS } from './plan.js';
 import { proxyRoutes, type ProxyRoutes } from './proxy-settings.js';
+import { parseRangesUrl, redactRangesUrl } from './ranges-update.js';
 import { SERVICE_HOSTS } from './data/service-hosts.js';
 import type { ProbeOptions, Role } from './types.js';
 
-export interface CliOptions {
+/** What a probe run needs, from the flags both `g2probe` and `g2probe serve` take. */
+export interface ProbeCommandOptions {
   probe: ProbeOptions;
   /** The proxies themselves, credentials included (never serialised: see Proxy). */
   routes: ProxyRoutes;
-  plan: boolean;
-  json: boolean;
-  out: string | null;
-  quiet: boolean;
+  /** --ranges-url, parsed; null without it. */
+  rangesUrl: URL | null;
   logLevel: LevelWithSilent;
   help: boolean;
   version: boolean;
 }
 
+export type OutputFormat = 'text' | 'json' | 'prometheus';
+
+export interface CliOptions extends ProbeCommandOptions {
+  plan: boolean;
+  format: OutputFormat;
+  out: string | null;
+  quiet: boolean;
+}
+
 export const DEFAULT_PORTS = [80, 443, 8200];
 
-const SPEC = {
+/** The flags that say what and how to probe, shared by `g2probe` and `g2probe serve`. */
+export const PROBE_SPEC = {
   ranges: { type: 'string' },
+  'ranges-url': { type: 'string' },
+  'ranges-cache': { type: 'string' },
   ports: { type: 'string' },
   sample: { type: 'string' },
   seed: { type: 'string' },
   all: { type: 'boolean' },
-  plan: { type: 'boolean' },
   concurrency: { type: 'string' },
   timeout: { type: 'string' },
   'loopback-only': { type: 'boolean' },
@@ -44,14 +55,22 @@ const SPEC = {
   hosts: { type: 'string' },
   'dns-server': { type: 'string' },
   'no-dns': { type: 'boolean' },
-  json: { type: 'boolean' },
-  out: { type: 'string' },
   role: { type: 'string' },
-  quiet: { type: 'boolean', short: 'q' },
   'log-level': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const;
+
+const SPEC = {
+  ...PROBE_SPEC,
+  plan: { type: 'boolean' },
+  json: { type: 'boolean' },
+  format: { type: 'string' },
+  out: { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
+} as const;
+
+const FORMATS: readonly OutputFormat[] = ['text', 'json', 'prometheus'];
 
 export const HELP = `Usage: g2probe [options]
 
@@ -68,8 +87,16 @@ Examples
   g2probe --plan                list what would be probed; sends no packet
   g2probe --out report.json     save the full evidence to attach to a ticket
   g2probe --ranges lab.txt --ports 443 --all --json
+  g2probe --format prometheus   the run as metrics, for node_exporter's textfile
+                                collector
   g2probe rules --format pf     print firewall rules that admit GoToMyPC (also
                                 iptables, nftables, windows, csv: rules --help)
+
+Commands (each has --help)
+  g2probe serve       probe on a schedule; serve /metrics, /report.json, /healthz
+  g2probe rules       firewall rules for the ranges and ports
+  g2probe schema      the JSON Schema of the --json report
+  g2probe health      ask a local serve's /healthz (Docker's HEALTHCHECK)
 
 What to probe
   --ranges FILE       probe these ranges instead of the built-in GoTo list: one
@@ -77,10 +104,16 @@ What to probe
   --ports LIST        comma-separated TCP ports (default 80,443,8200)
   --sample N          addresses tried per range, chosen deterministically
                       (default 2)
+  --ranges-url URL    fetch the range list over HTTPS before probing (at most
+                      1 MiB, every line checked); if that fails, the cached
+                      copy, else the --ranges file, else the built-in list is
+                      probed, and the report says so
+  --ranges-cache DIR  keep the last good --ranges-url list here, for the runs
+                      whose download fails
   --seed TEXT         picks other addresses for --sample (default g2probe)
   --all               every address of every range (at most ${MAX_ATTEMPTS.toLocaleString('en-US')} attempts)
   --plan              print the targets (text, or JSON with --json) and exit;
-                      sends no packet at all
+                      sends no packet to them (--ranges-url still downloads)
 
 GoToMyPC's own servers (resolved first, then probed first on every port)
   --hosts NAMES       comma-separated names to resolve instead of the built-in
@@ -120,7 +153,10 @@ Proxies (GoToMyPC works through one; g2probe asks it with CONNECT)
                       where the two paths differ
 
 Output
+  --format FORMAT     text (default), json, or prometheus (the run's metrics
+                      in the text exposition format)
   --json              the report as JSON on stdout, nothing else there
+                      (the same as --format json; g2probe schema describes it)
   --out FILE          also write the JSON report to FILE, whole or not at all
   --role host|client  which PC this is, for the firewall advice
   -q, --quiet         no progress line on the terminal
@@ -191,6 +227,26 @@ export function parseDnsServer(raw: string): string {
 
 export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOptions {
   const values = parseFlags(argv, SPEC, { command: 'g2probe', secret: { flag: '--proxy-user', form: 'USER:PASSWORD' } });
+  for (const name of ['out', 'format'] as const) {
+    if (values[name] === '') throw new UsageError(`option --${name} needs a value`);
+  }
+  const format = values.format ?? (values.json ? 'json' : 'text');
+  if (!(FORMATS as readonly string[]).includes(format)) {
+    throw new UsageError(`bad --format value ${quote(format)}: use text, json or prometheus`);
+  }
+  if (values.json && format !== 'json') throw new UsageError(`--json and --format ${format} cannot be used together (--json is --format json)`);
+  if (values.plan && format === 'prometheus') throw new UsageError('--plan prints text or JSON, not metrics: drop --format prometheus');
+  return {
+    ...parseProbeFlags(values, env),
+    plan: values.plan ?? false,
+    format: format as OutputFormat,
+    out: values.out ?? null,
+    quiet: values.quiet ?? false,
+  };
+}
+
+/** The probe's own flags, checked the same way for every command that probes. */
+export function parseProbeFlags(values: FlagValues<typeof PROBE_SPEC>, env: NodeJS.ProcessEnv): ProbeCommandOptions {
   const role = values.role;
   if (role !== undefined && role !== 'host' && role !== 'client') {
     throw new UsageError(`bad --role value ${quote(role)}: use host (the PC you connect to) or client (the PC you connect from)`);
@@ -199,7 +255,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new UsageError(`bad --log-level value ${quote(logLevel)}: use one of ${LOG_LEVELS.join(', ')}`);
   }
-  for (const name of ['ranges', 'out', 'seed', 'sni', 'tls-roots', 'proxy', 'proxy-user', 'hosts', 'dns-server'] as const) {
+  for (const name of ['ranges', 'ranges-url', 'ranges-cache', 'seed', 'sni', 'tls-roots', 'proxy', 'proxy-user', 'hosts', 'dns-server'] as const) {
     if (values[name] === '') throw new UsageError(`option --${name} needs a value`);
   }
   if (values.all && values.sample !== undefined) throw new UsageError('--all and --sample cannot be used together: --all tries every address');
@@ -212,12 +268,17 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
   }
   const dnsServer = values['dns-server'] === undefined ? null : parseDnsServer(values['dns-server']);
   const hosts = values.hosts === undefined ? null : parseHosts(values.hosts);
+  if (values['ranges-cache'] !== undefined && values['ranges-url'] === undefined) {
+    throw new UsageError('--ranges-cache keeps what --ranges-url fetched: give --ranges-url too');
+  }
+  const rangesUrl = values['ranges-url'] === undefined ? null : parseRangesUrl(values['ranges-url']);
   const routes = proxyRoutes({ proxy: values.proxy ?? null, proxyUser: values['proxy-user'] ?? null }, env);
   if (values['compare-direct'] && routes.proxies.length === 0) {
     throw new UsageError('--compare-direct needs a proxy to compare with: give --proxy URL, or set HTTPS_PROXY / HTTP_PROXY');
   }
   return {
     routes,
+    rangesUrl,
     probe: {
       rangesFile: values.ranges ?? null,
       ports: values.ports === undefined ? [...DEFAULT_PORTS] : parsePorts(values.ports),
@@ -236,11 +297,9 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
       // A --ranges file is the user's own target set: GoTo's names join it only when asked (--hosts, --dns-server).
       hosts: values['no-dns'] ? [] : hosts ?? (values.ranges !== undefined && dnsServer === null ? [] : SERVICE_HOSTS.map((h) => h.name)),
       dnsServer,
+      rangesUrl: rangesUrl === null ? null : redactRangesUrl(rangesUrl),
+      rangesCache: values['ranges-cache'] ?? null,
     },
-    plan: values.plan ?? false,
-    json: values.json ?? false,
-    out: values.out ?? null,
-    quiet: values.quiet ?? false,
     logLevel: logLevel as LevelWithSilent,
     help: values.help ?? false,
     version: values.version ?? false,

@@ -2,6 +2,7 @@
 import net from 'node:net';
 import { isLoopbackInterval } from './address.js';
 import { UsageError } from './errors.js';
+import type { ProbeCommandOptions } from './args.js';
 import type { Proxy } from './proxy-settings.js';
 import type { Range } from './types.js';
 
@@ -21,9 +22,7 @@ export function assertLoopbackOnly(ranges: Range[]): void {
 /** A proxy is a destination too. Only literal loopback addresses (or localhost) pass: a name would need DNS. */
 export function assertLoopbackProxies(proxies: readonly Proxy[]): void {
   for (const proxy of proxies) {
-    const { host } = proxy;
-    const loopback = host === 'localhost' || host === '::1' || (net.isIPv4(host) && host.startsWith('127.'));
-    if (!loopback) {
+    if (!isLoopbackHost(proxy.host)) {
       throw new UsageError(`loopback-only guard: refusing to use the proxy ${proxy.info.url}, which lies outside 127.0.0.0/8 and ::1`);
     }
   }
@@ -39,7 +38,35 @@ export function assertLoopbackResolver(hosts: readonly string[], dnsServer: stri
     throw new UsageError("loopback-only guard: refusing to ask this PC's resolver, which may forward anywhere; give --dns-server on loopback (e.g. 127.0.0.1:5353) or --no-dns");
   }
   const address = dnsServer.replace(/^\[|\]?:\d+$/g, '');
-  if (!(address === '::1' || (net.isIPv4(address) && address.startsWith('127.')))) {
+  if (!isLoopbackHost(address)) {
     throw new UsageError(`loopback-only guard: refusing to ask the resolver ${dnsServer}, which lies outside 127.0.0.0/8 and ::1`);
   }
+}
+
+/** Under the guard a --ranges-url server is a destination too: only a literal loopback address or localhost. */
+export function assertLoopbackUrl(url: URL): void {
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  if (!isLoopbackHost(host)) {
+    throw new UsageError(`loopback-only guard: refusing to fetch --ranges-url from ${host}, which lies outside 127.0.0.0/8 and ::1`);
+  }
+}
+
+/** For a local check (health): the address asked must be this machine's loopback. */
+export function assertLoopbackHost(host: string, what: string): void {
+  if (!isLoopbackHost(host)) throw new UsageError(`loopback-only guard: refusing to ask ${what} at ${host}, which lies outside 127.0.0.0/8 and ::1`);
+}
+
+function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || (net.isIPv4(host) && host.startsWith('127.'));
+}
+
+/**
+ * Everything a run sends to: the range list's server, the ranges (once known; null before), the proxies and
+ * the resolver, in the order a user reads about them.
+ */
+export function assertRunTargets(options: ProbeCommandOptions, ranges: Range[] | null): void {
+  if (options.rangesUrl) assertLoopbackUrl(options.rangesUrl);
+  if (ranges) assertLoopbackOnly(ranges);
+  assertLoopbackProxies(options.routes.proxies);
+  assertLoopbackResolver(options.probe.hosts, options.probe.dnsServer);
 }

@@ -25,6 +25,8 @@ export interface ProxyRoutes {
   settings: ProxySettings;
   /** The proxy for an attempt to `ip`:`port`, or null for a direct attempt. */
   proxyFor(ip: string, port: number): Proxy | null;
+  /** The proxy for a download from `host` (a name or an address), or null for a direct one. */
+  proxyForHost(host: string, port: number): Proxy | null;
   /** Every proxy in use, to check against the loopback guard. */
   proxies: Proxy[];
 }
@@ -104,6 +106,13 @@ function noProxyMatcher(raw: string | null): (ip: string, port: number) => boole
   };
 }
 
+/** NO_PROXY's host names, as curl reads them: `example.com` and `.example.com` both cover the name and its subdomains. */
+function noProxyNames(raw: string | null): (host: string) => boolean {
+  const names = (raw ?? '').split(/[,\s]+/).filter((item) => item !== '' && net.isIP(item.replace(/^\[|\](:\d+)?$/g, '')) === 0 && !item.includes('/'))
+    .map((item) => item.toLowerCase().replace(/:\d+$/, '').replace(/^\*?\./, ''));
+  return (host) => names.some((name) => name === '*' || host === name || host.endsWith(`.${name}`));
+}
+
 /** --proxy for every port; otherwise http_proxy for port 80 and https_proxy for the rest, as a browser would. */
 export function proxyRoutes(flags: ProxyFlags, env: NodeJS.ProcessEnv): ProxyRoutes {
   let http: Proxy | null = null;
@@ -121,12 +130,20 @@ export function proxyRoutes(flags: ProxyFlags, env: NodeJS.ProcessEnv): ProxyRou
   }
   const noProxy = fromEnv(env, ['no_proxy', 'NO_PROXY'])?.value ?? null;
   const bypass = noProxyMatcher(noProxy);
+  const bypassName = noProxyNames(noProxy);
+  const proxyFor = (ip: string, port: number): Proxy | null => {
+    const proxy = port === 80 ? http : https;
+    return proxy !== null && !bypass(ip, port) ? proxy : null;
+  };
   return {
     settings: { http: http?.info ?? null, https: https?.info ?? null, noProxy },
     proxies: [...new Set([http, https].filter((p): p is Proxy => p !== null))],
-    proxyFor: (ip, port) => {
+    proxyFor,
+    proxyForHost: (host, port) => {
+      const bare = host.replace(/^\[|\]$/g, '');
+      if (net.isIP(bare) !== 0) return proxyFor(bare, port);
       const proxy = port === 80 ? http : https;
-      return proxy !== null && !bypass(ip, port) ? proxy : null;
+      return proxy !== null && !bypassName(bare.toLowerCase()) ? proxy : null;
     },
   };
 }

@@ -4,7 +4,7 @@ import IPCIDR from 'ip-cidr';
 import { formatAddress } from './address.js';
 import { BUILTIN_RANGES } from './data/ranges.js';
 import { UsageError, quote } from './errors.js';
-import type { Range, RangeSpec } from './types.js';
+import type { Range, RangeSource, RangeSpec } from './types.js';
 
 /** Parses one CIDR or bare address; returns null when it is neither. */
 export function parseRange(text: string, spec: Omit<RangeSpec, 'cidr'>): Range | null {
@@ -32,14 +32,14 @@ export function parseRange(text: string, spec: Omit<RangeSpec, 'cidr'>): Range |
 }
 
 /** Parses a range file's text: one CIDR or address per line, `#` comments, blank lines, CRLF and a BOM. */
-export function parseRangesText(text: string, origin: string): Range[] {
+export function parseRangesText(text: string, origin: string, source: RangeSource = 'file'): Range[] {
   const ranges: Range[] = [];
   // trim() also removes a BOM and the CR of CRLF line ends.
   const lines = text.split('\n');
   lines.forEach((line, index) => {
     const value = line.replace(/#.*/, '').trim();
     if (value === '') return;
-    const range = parseRange(value, { source: 'file', status: 'current' });
+    const range = parseRange(value, { source, status: 'current' });
     if (!range) throw new UsageError(`${origin}:${index + 1}: ${quote(value)} is not an IPv4/IPv6 address or CIDR`);
     ranges.push(range);
   });

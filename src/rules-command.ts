@@ -70,15 +70,8 @@ Exit codes
  * is deliberately ignored: the rules depend on the flags alone, so the same command always prints the same rules.
  */
 export function rulesCommand(argv: readonly string[], _env: NodeJS.ProcessEnv): number {
-  let output: string;
-  try {
-    output = rulesFor(argv);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    process.stderr.write(`g2probe: ${err.message}\n`);
-    return err.exitCode;
-  }
-  writeStdout(output);
+  // Everything is checked before the first byte is written: a usage error leaves stdout empty.
+  writeStdout(rulesFor(argv));
   return 0;
 }
 

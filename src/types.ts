@@ -2,8 +2,8 @@
 
 export type Family = 4 | 6;
 
-/** Where a range came from: GoTo's current firewall page, the Citrix Online era list, or the user's file. */
-export type RangeSource = 'goto-firewall-page' | 'citrix-online-legacy' | 'file';
+/** Where a range came from: GoTo's current firewall page, the Citrix Online era list, the user's file, or a --ranges-url list. */
+export type RangeSource = 'goto-firewall-page' | 'citrix-online-legacy' | 'file' | 'url';
 
 /** Legacy ranges may be retired: they are probed and reported, but do not by themselves make a run `partial`. */
 export type RangeStatus = 'current' | 'legacy';
@@ -375,6 +375,10 @@ export interface ProbeOptions {
   hosts: string[];
   /** ADDR[:PORT] of the one resolver to ask, or null for the system's. */
   dnsServer: string | null;
+  /** HTTPS URL of a range list to fetch before probing, or null. */
+  rangesUrl: string | null;
+  /** Directory that keeps the last good list fetched from rangesUrl, or null. */
+  rangesCache: string | null;
 }
 
 /** A proxy as reports show it: credentials are never kept here, the password is shown as `***`. */
@@ -479,6 +483,32 @@ export type LocalPolicy =
       winhttp: Reading<WinHttpProxy>;
     };
 
+/** Where the ranges of a run came from: built into g2probe, a --ranges file, a --ranges-url download, or its cache. */
+export type RangesOrigin = 'builtin' | 'file' | 'url' | 'cache';
+
+/** What --ranges-url did. */
+export interface RangesUpdate {
+  url: string;
+  /** True when the list in use came from the URL in this run (a 304 that confirmed the cached copy counts). */
+  ok: boolean;
+  /** When the list in use was fetched from the URL, or null when none ever was. */
+  fetchedAt: string | null;
+  /** One plain sentence on why the update failed and what was used instead; null when ok. */
+  warning: string | null;
+}
+
+/** The range list a run probed, and where it came from. */
+export interface RangesInfo {
+  origin: RangesOrigin;
+  /** The --ranges file or the URL; null for the built-in list. */
+  location: string | null;
+  /** First 12 hex digits of the SHA-256 of the list as probed (one CIDR per line, in order): equal lists, equal versions. */
+  version: string;
+  count: number;
+  /** Null unless --ranges-url was given. */
+  update: RangesUpdate | null;
+}
+
 export interface Report {
   schemaVersion: 1;
   tool: { name: string; version: string };
@@ -487,6 +517,7 @@ export interface Report {
   /** True when the run was stopped (Ctrl-C, SIGTERM) before every planned attempt finished. */
   interrupted: boolean;
   options: ProbeOptions;
+  ranges: RangesInfo;
   /** The service names and their answers, or null when DNS was off. */
   dns: DnsReport | null;
   /** GoToMyPC's programs and the firewall rules for them, the WinHTTP proxy; on other systems, why it does not apply. */

@@ -22,6 +22,9 @@ t.test('--version prints the package version', async (t) => {
 });
 
 const MISTAKES: [args: string[], names: string][] = [
+  [['--format', 'xml'], 'bad --format value "xml": use text, json or prometheus'],
+  [['--json', '--format', 'text'], '--json and --format text cannot be used together'],
+  [['--plan', '--format', 'prometheus'], '--plan prints text or JSON, not metrics'],
   [['--ports', '0'], '"0"'],
   [['--ports', '65536'], '"65536"'],
   [['--ports', '80,http'], '"http"'],

@@ -1,21 +1,23 @@
 // `--plan`: what a run would try, as text or JSON, written as it is generated.
 import type { Plan } from '../plan.js';
-import type { ProbeOptions } from '../types.js';
+import type { ProbeOptions, RangesInfo } from '../types.js';
+import { rangesFrom } from './text.js';
 import type { Write } from './json.js';
 import { SCHEMA_VERSION } from './json.js';
 import { plural, portWord } from '../words.js';
 
-export function writePlanText(plan: Plan, hosts: readonly string[], write: Write): void {
-  write(`# ${plural(plan.count, 'attempt')}: ${plural(plan.ranges.length, 'range')}, ${portWord(plan.ports)}. --plan sends no packet.\n`);
+export function writePlanText(plan: Plan, hosts: readonly string[], ranges: RangesInfo, write: Write): void {
+  write(`# ${plural(plan.count, 'attempt')}: ${plural(plan.ranges.length, 'range')} (${rangesFrom(ranges)}, version ${ranges.version}), ${portWord(plan.ports)}. --plan sends no packet to them.\n`);
+  if (ranges.update?.warning) write(`# Warning: ${ranges.update.warning}\n`);
   if (hosts.length > 0) write(`# First, on every port, the addresses these names resolve to at run time: ${hosts.join(', ')}\n`);
   write('# ADDRESS PORT RANGE LIST\n');
   const status = new Map(plan.ranges.map((r) => [r.cidr, r.status]));
   for (const t of plan.targets()) write(`${t.ip} ${t.port} ${t.range} ${status.get(t.range ?? '')}\n`);
 }
 
-export function writePlanJson(plan: Plan, tool: { name: string; version: string }, options: ProbeOptions, write: Write): void {
+export function writePlanJson(plan: Plan, tool: { name: string; version: string }, options: ProbeOptions, rangeList: RangesInfo, write: Write): void {
   const ranges = plan.ranges.map((r) => ({ cidr: r.cidr, source: r.source, status: r.status, hosts: r.hostCount <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(r.hostCount) : r.hostCount.toString() }));
-  const head = JSON.stringify({ schemaVersion: SCHEMA_VERSION, kind: 'plan', tool, options, count: plan.count, ranges }, null, 2);
+  const head = JSON.stringify({ schemaVersion: SCHEMA_VERSION, kind: 'plan', tool, options, rangeList, count: plan.count, ranges }, null, 2);
   write(`${head.slice(0, head.lastIndexOf('}')).trimEnd()},\n  "targets": [`);
   let first = true;
   for (const t of plan.targets()) {

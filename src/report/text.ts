@@ -1,6 +1,6 @@
 // The plain-language report: the verdict first, then the evidence as tables, then what to do.
 import { STATUSES } from '../types.js';
-import type { DnsAddress, DnsReport, LocalPolicy, PortSummary, ProxySettings, Status, Summary, Verdict } from '../types.js';
+import type { DnsAddress, DnsReport, LocalPolicy, PortSummary, ProxySettings, RangesInfo, Status, Summary, Verdict } from '../types.js';
 import { plural, wrap } from '../words.js';
 
 export interface TextReportInput {
@@ -8,7 +8,7 @@ export interface TextReportInput {
   summary: Summary;
   verdict: Verdict;
   elapsedMs: number;
-  rangesFrom: string;
+  ranges: RangesInfo;
   /** Set when the run was interrupted: how many attempts were planned. */
   planned: number | null;
   proxies: ProxySettings;
@@ -31,6 +31,16 @@ function pathLine(proxies: ProxySettings): string | null {
 
 const WIDTH = 78;
 
+/** Where the ranges came from, as the first line says it. */
+export function rangesFrom(info: RangesInfo): string {
+  switch (info.origin) {
+    case 'builtin': return 'built-in GoTo list';
+    case 'file':
+    case 'url': return `from ${info.location}`;
+    case 'cache': return `cached copy of ${info.location}`;
+  }
+}
+
 function table(rows: string[][], alignRight: (column: number) => boolean): string[] {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
   return rows.map((row) =>
@@ -51,8 +61,9 @@ export function renderText(input: TextReportInput): string {
   const shown: Status[] = STATUSES.filter((s) => s === 'ok' || summary.ports.some((p) => p.counts[s] > 0));
   const out: string[] = [];
   out.push(
-    `g2probe ${input.version} · ${plural(summary.total, 'attempt')} to ${plural(summary.ranges.length, 'range')} (${input.rangesFrom}) in ${(input.elapsedMs / 1000).toFixed(1)} s`,
+    `g2probe ${input.version} · ${plural(summary.total, 'attempt')} to ${plural(summary.ranges.length, 'range')} (${rangesFrom(input.ranges)}) in ${(input.elapsedMs / 1000).toFixed(1)} s`,
     ...[pathLine(input.proxies)].filter((line): line is string => line !== null),
+    ...(input.ranges.update?.warning ? [wrap(`Warning: ${input.ranges.update.warning}`, WIDTH, '  ')] : []),
     '',
     ...(input.planned === null ? [] : [`INTERRUPTED after ${summary.total} of ${input.planned} attempts: what follows covers only those.`, '']),
     wrap(`${verdict.status.toUpperCase()}: ${verdict.text}`, WIDTH, '  '),

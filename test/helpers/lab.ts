@@ -8,9 +8,11 @@ import { fileURLToPath } from 'node:url';
 import type { Test } from 'tap';
 import { CLI, collect, type Run } from './cli.js';
 import { makeLabPki, type LabPki } from './pki.js';
+import { assertValidReport } from './schema.js';
 
 const LISTEN = fileURLToPath(new URL('../lab/listen.mjs', import.meta.url));
 const DNS = fileURLToPath(new URL('../lab/dns.mjs', import.meta.url));
+const LISTS = fileURLToPath(new URL('../lab/lists.mjs', import.meta.url));
 
 /** Why the lab cannot run here, or null when it can. */
 function unavailable(): string | null {
@@ -61,6 +63,15 @@ serve() { start ${JSON.stringify(LISTEN)} "$@"; }
 listen() { serve goto "$@"; }
 # resolver HOST PORT NAME=ANSWER…: the lab's DNS server (test/lab/dns.mjs).
 resolver() { start ${JSON.stringify(DNS)} "$@"; }
+# lists HOST PORT: the lab's HTTPS range-list server (test/lab/lists.mjs), its own certificate trusted by
+# every g2probe started after it (NODE_EXTRA_CA_CERTS), as a corporate root would be.
+lists() {
+  local dir; dir=$(mktemp -d)
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=g2probe-lab-lists \
+    -addext "subjectAltName=IP:$1,DNS:localhost" -keyout "$dir/key.pem" -out "$dir/cert.pem" 2>/dev/null || { echo "lab: openssl failed" >&2; exit 99; }
+  export NODE_EXTRA_CA_CERTS="$dir/cert.pem"
+  start ${JSON.stringify(LISTS)} "$1" "$2" "$dir/cert.pem" "$dir/key.pem"
+}
 # In the lab the goto chain's root plays the public root GoTo's real certificates chain to.
 g2probe() { node ${JSON.stringify(CLI)} --tls-roots "$LAB_PKI/goto.root.pem" "$@"; }
 `;
@@ -86,18 +97,20 @@ export interface NamespaceOptions {
    * directory. The rest is this process's environment, which may carry NODE_EXTRA_CA_CERTS or SSL_CERT_FILE.
    */
   env?: NodeJS.ProcessEnv;
-  /** Also a private mount namespace, so the script may bind-mount over system files (a CA bundle) unseen outside. */
-  mountNs?: boolean;
 }
 
 /**
  * Runs `script` (bash) in a fresh network namespace. Defined there: `listen HOST PORT…` (a GoToMyPC stand-in),
  * `serve MODE HOST PORT…` (any mode of test/lab/listen.mjs), `resolver HOST PORT NAME=ANSWER…` (test/lab/dns.mjs),
- * `g2probe ARGS…`, and the `pids` array of background processes that are killed on exit.
+ * `lists HOST PORT` (test/lab/lists.mjs), `g2probe ARGS…`, and the `pids` array of background processes that are
+ * killed on exit.
  */
-export function inNamespace(script: string, { loopback = true, timeoutMs = 60_000, env = {}, mountNs = false }: NamespaceOptions = {}): Promise<Run> {
+export function inNamespace(script: string, { loopback = true, timeoutMs = 60_000, env = {} }: NamespaceOptions = {}): Promise<Run> {
   const up = loopback ? 'ip link set lo up\n' : '';
-  const unshare = mountNs ? ['-n', '-m'] : ['-n'];
+  // A PID namespace too, with the script as its init: when a scenario overruns and is killed, everything it
+  // started dies with it, instead of holding the output pipe (and the test) open. --mount-proc brings a private
+  // mount namespace, so a script may also bind-mount over system files (a CA bundle) unseen outside.
+  const unshare = ['-n', '-p', '-f', '--kill-child', '--mount-proc'];
   return collect('unshare', [...unshare, 'bash', '-c', PRELUDE + up + script], { LAB_PKI: env.LAB_PKI ?? labPki().dir, ...env }, timeoutMs);
 }
 
@@ -106,10 +119,13 @@ export type { Attempt, Report } from '../../src/types.js';
 import type { Report } from '../../src/types.js';
 
 export function parseReport(t: Test, run: Run): Report {
+  let report: unknown;
   try {
-    return JSON.parse(run.stdout) as Report;
+    report = JSON.parse(run.stdout);
   } catch {
     t.fail('stdout is not a JSON report', { stdout: run.stdout.slice(0, 2000), stderr: run.stderr.slice(0, 2000) });
     throw new Error('no report');
   }
+  assertValidReport(t, report);
+  return report as Report;
 }

@@ -85,7 +85,7 @@ bundle=$(mktemp); cat /etc/ssl/certs/ca-certificates.crt ${pki.chains.extra.root
 mount --bind "$bundle" /etc/ssl/certs/ca-certificates.crt
 serve tls:extra 127.0.0.4 443
 ${ranges('127.0.0.4')}
-env -u NODE_EXTRA_CA_CERTS -u SSL_CERT_FILE node ${JSON.stringify(join(process.cwd(), 'bin', 'g2probe.js'))} --ranges "$ranges" --ports 443 --json`, { mountNs: true });
+env -u NODE_EXTRA_CA_CERTS -u SSL_CERT_FILE node ${JSON.stringify(join(process.cwd(), 'bin', 'g2probe.js'))} --ranges "$ranges" --ports 443 --json`);
   const report = parseReport(t, run);
   t.match(find(t, report, '127.0.0.4', 443).evidence.tls, { trust: 'extra-root', extraRoot: { source: 'system store (/etc/ssl/certs/ca-certificates.crt)' } });
 });

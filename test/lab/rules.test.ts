@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import t, { type Test } from 'tap';
 import { CLI, FIXTURES } from '../helpers/cli.js';
 import { inNamespace, lab, type Report } from '../helpers/lab.js';
+import { assertValidReport } from '../helpers/schema.js';
 
 const RANGES = `${FIXTURES}loopback-rules.txt`;
 /** Straight to the CLI: the lab's g2probe function adds --tls-roots, which only the probe takes. */
@@ -44,7 +45,9 @@ function results(t: Test, stdout: string): { probes: Probe[]; rest: string } {
   const probes: Probe[] = [];
   for (let i = 0; i + 1 < parts.length; i += 2) {
     try {
-      probes.push({ report: JSON.parse(parts[i]!) as Report, code: Number(parts[i + 1]) });
+      const report: unknown = JSON.parse(parts[i]!);
+      assertValidReport(t, report, `probe ${i / 2 + 1}'s report`);
+      probes.push({ report: report as Report, code: Number(parts[i + 1]) });
     } catch {
       t.fail(`probe ${i / 2 + 1} wrote no JSON report`, { stdout: parts[i]!.slice(0, 2000) });
     }

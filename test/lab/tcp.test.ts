@@ -2,6 +2,7 @@
 import t from 'tap';
 import { CLI, FIXTURES } from '../helpers/cli.js';
 import { inNamespace, lab, parseReport } from '../helpers/lab.js';
+import { assertValidReport } from '../helpers/schema.js';
 
 const CONDITIONS = `${FIXTURES}lab-conditions.txt`;
 
@@ -121,6 +122,7 @@ wait $pid
 echo "exit $?" >&2
 cat "$out"`);
   const report = JSON.parse(run.stdout) as { interrupted: boolean; attempts: unknown[]; summary: { total: number } };
+  assertValidReport(t, report, 'the interrupted report');
   t.match(run.stderr, /exit 130/);
   t.equal(report.interrupted, true);
   t.ok(report.attempts.length > 0 && report.attempts.length < 254, `stopped early (${report.attempts.length} of 254)`);

@@ -12,12 +12,15 @@ import { buildPlan } from '../../src/plan.js';
 import { parseRange } from '../../src/ranges.js';
 import type { Attempt, ProbeOptions, Range, TcpObservation } from '../../src/types.js';
 import { renderText } from '../../src/report/text.js';
-import type { LocalPolicy, ProxySettings } from '../../src/types.js';
+import type { LocalPolicy, ProxySettings, RangesInfo } from '../../src/types.js';
 import { listing, plural, portWord, wrap } from '../../src/words.js';
+import { assertValidReport } from '../helpers/schema.js';
 
 const classifyTcp = (obs: TcpObservation) => classify({ path: 'direct', connect: obs });
 const NO_PROXIES: ProxySettings = { http: null, https: null, noProxy: null };
 const NOT_WINDOWS: LocalPolicy = { applies: false, why: 'Windows only: this PC runs linux.' };
+const LAB_RANGES: RangesInfo = { origin: 'file', location: 'lab.txt', version: '0123456789ab', count: 2, update: null };
+const BUILTIN_INFO: RangesInfo = { origin: 'builtin', location: null, version: 'ba9876543210', count: 19, update: null };
 
 t.test('args.ts', async (t) => {
   function usage(argv: string[], env: NodeJS.ProcessEnv = {}): UsageError {
@@ -49,9 +52,11 @@ t.test('args.ts', async (t) => {
       compareDirect: false,
       hosts: ['poll.gotomypc.com', 'www.gotomypc.com', 'get.gotomypc.com', 'goto.com', 'gotomeeting.com', 'logmeininc.com', 'citrixonline.com', 'expertcity.com'],
       dnsServer: null,
+      rangesUrl: null,
+      rangesCache: null,
     });
     t.equal(o.plan, false);
-    t.equal(o.json, false);
+    t.equal(o.format, 'text');
     t.equal(o.out, null);
     t.equal(o.quiet, false);
     t.equal(o.logLevel, 'warn');
@@ -84,7 +89,7 @@ t.test('args.ts', async (t) => {
     t.equal(o.probe.timeoutMs, 250);
     t.equal(o.probe.role, 'client');
     t.equal(o.logLevel, 'debug');
-    t.equal(o.json, true);
+    t.equal(o.format, 'json');
     t.equal(o.plan, true);
     t.equal(o.out, 'r.json');
     t.equal(o.quiet, true);
@@ -179,9 +184,12 @@ t.test('report/json.ts and report/plan.ts', async (t) => {
   const OPTIONS: ProbeOptions = {
     rangesFile: 'lab.txt', ports: [80, 443], sample: 2, seed: 'g2probe', all: false, concurrency: 64, timeoutMs: 3000, role: null, loopbackOnly: true,
     connectOnly: false, servername: 'www.gotomypc.com', tlsRoots: null, proxies: { http: null, https: null, noProxy: null }, compareDirect: false,
-    hosts: [], dnsServer: null,
+    hosts: [], dnsServer: null, rangesUrl: null, rangesCache: null,
   };
-  const HEADER: ReportHeader = { schemaVersion: SCHEMA_VERSION, tool: { name: 'g2probe', version: '0.0.0-test' }, startedAt: '2024-01-01T00:00:00.000Z', options: OPTIONS, dns: null, localPolicy: NOT_WINDOWS };
+  const HEADER: ReportHeader = {
+    schemaVersion: SCHEMA_VERSION, tool: { name: 'g2probe', version: '0.0.0-test' }, startedAt: '2024-01-01T00:00:00.000Z', options: OPTIONS,
+    ranges: LAB_RANGES, dns: null, localPolicy: NOT_WINDOWS,
+  };
 
   function collect(attempts: Attempt[]): { text: string; chunks: string[] } {
     const chunks: string[] = [];
@@ -204,6 +212,7 @@ t.test('report/json.ts and report/plan.ts', async (t) => {
   t.test('0 attempts: valid JSON with an empty attempts array and the footer', async (t) => {
     const { text } = collect([]);
     const report = JSON.parse(text);
+    assertValidReport(t, report);
     t.equal(report.schemaVersion, 1);
     t.same(report.tool, HEADER.tool);
     t.equal(report.startedAt, HEADER.startedAt);
@@ -214,7 +223,7 @@ t.test('report/json.ts and report/plan.ts', async (t) => {
     t.equal(report.verdict.status, 'unknown');
     t.equal(report.verdict.exitCode, 3);
     t.equal(report.interrupted, false);
-    t.same(Object.keys(report), ['schemaVersion', 'tool', 'startedAt', 'options', 'dns', 'localPolicy', 'attempts', 'finishedAt', 'interrupted', 'summary', 'verdict'], 'fields in reading order');
+    t.same(Object.keys(report), ['schemaVersion', 'tool', 'startedAt', 'options', 'ranges', 'dns', 'localPolicy', 'attempts', 'finishedAt', 'interrupted', 'summary', 'verdict'], 'fields in reading order');
     t.ok(text.endsWith('}\n'), 'ends with a newline');
   });
 
@@ -226,6 +235,7 @@ t.test('report/json.ts and report/plan.ts', async (t) => {
     ];
     const { text, chunks } = collect(attempts);
     const report = JSON.parse(text);
+    assertValidReport(t, report);
     t.equal(report.attempts.length, 3);
     t.same(report.attempts, attempts, 'attempts round-trip in order');
     t.same(report.attempts.map((a: Attempt) => a.status), ['ok', 'blocked', 'timeout']);
@@ -242,6 +252,7 @@ t.test('report/json.ts and report/plan.ts', async (t) => {
   t.test('1 attempt: valid JSON', async (t) => {
     const one = make(80, '192.0.2.1', { kind: 'tcp', outcome: 'failed', code: 'EMFILE', elapsedMs: 0.3 });
     const report = JSON.parse(collect([one]).text);
+    assertValidReport(t, report);
     t.same(report.attempts, [one]);
     t.equal(report.verdict.status, 'unknown');
   });
@@ -249,9 +260,10 @@ t.test('report/json.ts and report/plan.ts', async (t) => {
   t.test('plan JSON is valid and matches the plan', async (t) => {
     const plan = buildPlan([RANGE, V6], { ports: [80, 443], sample: 2, seed: 'g2probe', all: false });
     let out = '';
-    writePlanJson(plan, HEADER.tool, OPTIONS, (chunk) => { out += chunk; });
+    writePlanJson(plan, HEADER.tool, OPTIONS, LAB_RANGES, (chunk) => { out += chunk; });
     const doc = JSON.parse(out);
     t.equal(doc.kind, 'plan');
+    t.same(doc.rangeList, LAB_RANGES, 'where the list came from');
     t.equal(doc.count, plan.count);
     t.same(doc.targets, [...plan.targets()]);
     t.same(doc.ranges, [
@@ -264,7 +276,7 @@ t.test('report/json.ts and report/plan.ts', async (t) => {
     const big = parseRange('2001:db8::/64', { source: 'file', status: 'current' })!;
     const plan = buildPlan([big], { ports: [443], sample: 1, seed: 'g2probe', all: false });
     let out = '';
-    writePlanJson(plan, HEADER.tool, OPTIONS, (chunk) => { out += chunk; });
+    writePlanJson(plan, HEADER.tool, OPTIONS, LAB_RANGES, (chunk) => { out += chunk; });
     const doc = JSON.parse(out);
     t.equal(doc.ranges[0].hosts, '18446744073709551616');
     t.equal(doc.targets.length, 1);
@@ -273,9 +285,9 @@ t.test('report/json.ts and report/plan.ts', async (t) => {
   t.test('plan text lists every target with its list', async (t) => {
     const plan = buildPlan([RANGE, V6], { ports: [80], sample: 1, seed: 'g2probe', all: false });
     let out = '';
-    writePlanText(plan, [], (chunk) => { out += chunk; });
+    writePlanText(plan, [], LAB_RANGES, (chunk) => { out += chunk; });
     const lines = out.trimEnd().split('\n');
-    t.match(lines[0], /^# 2 attempts: 2 ranges, ports? 80\. /);
+    t.match(lines[0], /^# 2 attempts: 2 ranges \(from lab\.txt, version 0123456789ab\), ports? 80\. /);
     const rows = lines.filter((l) => !l.startsWith('#'));
     t.equal(rows.length, 2);
     t.match(rows[0], / 80 192\.0\.2\.0\/24 current$/);
@@ -299,7 +311,7 @@ t.test('report/text.ts and words.ts', async (t) => {
     }
     const summary = builder.summary();
     const verdict = decideVerdict(summary, 'host');
-    return { summary, verdict, text: renderText({ version: '9.9.9', summary, verdict, elapsedMs: 1234, rangesFrom: 'lab.txt', planned: null, proxies: NO_PROXIES, dns: null, localPolicy: NOT_WINDOWS }) };
+    return { summary, verdict, text: renderText({ version: '9.9.9', summary, verdict, elapsedMs: 1234, ranges: LAB_RANGES, planned: null, proxies: NO_PROXIES, dns: null, localPolicy: NOT_WINDOWS }) };
   }
 
   const ok: TcpObservation = { kind: 'tcp', outcome: 'connected', elapsedMs: 2, localAddress: '192.0.2.200', localPort: 4000 };
@@ -310,10 +322,19 @@ t.test('report/text.ts and words.ts', async (t) => {
     const { text } = report(() => ok);
     const lines = text.split('\n');
     t.match(lines[0], 'g2probe 9.9.9');
-    t.match(lines[0], '9 attempts to 3 ranges (lab.txt) in 1.2 s');
+    t.match(lines[0], '9 attempts to 3 ranges (from lab.txt) in 1.2 s');
     t.equal(lines[1], '');
     t.match(lines[2], /^OK: GoToMyPC should connect/);
     t.ok(text.endsWith('\n'));
+  });
+
+  t.test('renderText: a failed --ranges-url update is the second line, and names the list probed', async (t) => {
+    const summary = new SummaryBuilder([A], PORTS).summary();
+    const warning = 'Could not update the range list from https://lists.example/goto.txt: the server answered 500. Using the copy fetched 2026-01-01T00:00:00.000Z.';
+    const ranges: RangesInfo = { origin: 'cache', location: 'https://lists.example/goto.txt', version: '0123456789ab', count: 1, update: { url: 'https://lists.example/goto.txt', ok: false, fetchedAt: '2026-01-01T00:00:00.000Z', warning } };
+    const lines = renderText({ version: '1', summary, verdict: decideVerdict(summary, null), elapsedMs: 0, ranges, planned: null, proxies: NO_PROXIES, dns: null, localPolicy: NOT_WINDOWS }).split('\n');
+    t.match(lines[0], '(cached copy of https://lists.example/goto.txt)');
+    t.equal(lines.slice(1, 3).join(' ').replace(/\s+/g, ' '), `Warning: ${warning}`, 'the whole warning, wrapped');
   });
 
   t.test('renderText: an interrupted run says so before the verdict', async (t) => {
@@ -321,7 +342,7 @@ t.test('report/text.ts and words.ts', async (t) => {
     builder.add({ ip: '192.0.2.1', port: 80, range: A.cidr, ms: 2, path: 'direct' as const, connectMs: null, ...classifyTcp(ok) });
     const summary = builder.summary();
     const verdict = decideVerdict(summary, null);
-    const lines = renderText({ version: '1', summary, verdict, elapsedMs: 10, rangesFrom: 'lab.txt', planned: 3, proxies: NO_PROXIES, dns: null, localPolicy: NOT_WINDOWS }).split('\n');
+    const lines = renderText({ version: '1', summary, verdict, elapsedMs: 10, ranges: LAB_RANGES, planned: 3, proxies: NO_PROXIES, dns: null, localPolicy: NOT_WINDOWS }).split('\n');
     t.match(lines[2], /^INTERRUPTED after 1 of 3 attempts/);
     t.equal(lines[3], '');
     t.match(lines[4], new RegExp(`^${verdict.status.toUpperCase()}: `));
@@ -381,10 +402,10 @@ t.test('report/text.ts and words.ts', async (t) => {
   t.test('renderText: a range cell with no attempts shows a dash', async (t) => {
     const builder = new SummaryBuilder([A], [80]);
     const summary = builder.summary();
-    const text = renderText({ version: '1', summary, verdict: decideVerdict(summary, null), elapsedMs: 0, rangesFrom: 'built-in', planned: null, proxies: NO_PROXIES, dns: null, localPolicy: NOT_WINDOWS });
+    const text = renderText({ version: '1', summary, verdict: decideVerdict(summary, null), elapsedMs: 0, ranges: BUILTIN_INFO, planned: null, proxies: NO_PROXIES, dns: null, localPolicy: NOT_WINDOWS });
     t.match(text, /192\.0\.2\.0\/24\s+current\s+-$/m);
     t.match(text.split('\n')[2], /^UNKNOWN: /);
-    t.match(text.split('\n')[0], '0 attempts to 1 range (built-in) in 0.0 s');
+    t.match(text.split('\n')[0], '0 attempts to 1 range (built-in GoTo list) in 0.0 s');
   });
 
   t.test('wrap keeps lines within width and keeps the leading indent', async (t) => {

@@ -84,7 +84,14 @@ t.test('proxy-settings.ts', async (t) => {
   t.not(routes.proxyFor('127.0.0.6', 443), null, 'only on that port');
   t.equal(routes.proxyFor('::1', 443), null, 'NO_PROXY [IPv6]');
   t.equal(routes.proxies.length, 2);
+  // A --ranges-url download goes to a name: NO_PROXY's names apply to it, as curl reads them.
+  t.equal(routes.proxyForHost('lists.example.com', 443), null, 'NO_PROXY .example.com covers a subdomain');
+  t.equal(routes.proxyForHost('example.com', 443), null, 'and the name itself');
+  t.equal(routes.proxyForHost('notexample.com', 443)?.host, '127.0.0.1', 'but not a name that only ends the same');
+  t.equal(routes.proxyForHost('127.0.0.5', 443), null, 'an address goes by the address rules');
+  t.equal(routes.proxyForHost('[::1]', 443), null, 'a bracketed IPv6 host too');
   t.equal(proxyRoutes({ proxy: null, proxyUser: null }, { HTTPS_PROXY: 'http://127.0.0.1:1', NO_PROXY: '*' }).proxyFor('127.0.0.1', 443), null, 'NO_PROXY=*');
+  t.equal(proxyRoutes({ proxy: null, proxyUser: null }, { HTTPS_PROXY: 'http://127.0.0.1:1', NO_PROXY: '*' }).proxyForHost('lists.example.com', 443), null, 'NO_PROXY=* for names');
   const all = proxyRoutes({ proxy: 'http://127.0.0.1:3128', proxyUser: null }, env);
   t.equal(all.proxyFor('127.0.0.1', 80)?.info.source, '--proxy', '--proxy beats the environment');
   t.equal(all.proxies.length, 1);

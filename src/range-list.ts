@@ -1,0 +1,40 @@
+// The range list of a run: --ranges-url (or its cached copy), else the --ranges file, else the built-in list.
+import type { Logger } from 'pino';
+import type { ProbeCommandOptions } from './args.js';
+import { builtinRanges, loadRangesFile } from './ranges.js';
+import { listVersion, updateRanges } from './ranges-update.js';
+import type { Range, RangesInfo } from './types.js';
+
+export interface RangeList {
+  ranges: Range[];
+  info: RangesInfo;
+}
+
+/**
+ * A failed --ranges-url never stops a run: the cached copy, or the fallback (the --ranges file when given,
+ * the built-in list otherwise), is probed instead and the report says so. A bad --ranges file is a usage error.
+ */
+export async function loadRangeList(options: ProbeCommandOptions, log: Logger, signal: AbortSignal): Promise<RangeList> {
+  const file = options.probe.rangesFile;
+  const fallback = (): RangeList => {
+    const ranges = file ? loadRangesFile(file) : builtinRanges();
+    return { ranges, info: { origin: file ? 'file' : 'builtin', location: file, version: listVersion(ranges), count: ranges.length, update: null } };
+  };
+  if (!options.rangesUrl) return fallback();
+  const fetched = await updateRanges({
+    url: options.rangesUrl,
+    cacheDir: options.probe.rangesCache,
+    timeoutMs: options.probe.timeoutMs,
+    loopbackOnly: options.probe.loopbackOnly,
+    proxyFor: options.routes.proxyForHost,
+    signal,
+    log,
+  });
+  const location = fetched.update.url;
+  if (fetched.ranges && fetched.origin) {
+    return { ranges: fetched.ranges, info: { origin: fetched.origin, location, version: listVersion(fetched.ranges), count: fetched.ranges.length, update: fetched.update } };
+  }
+  const list = fallback();
+  const instead = file ? `Probing the --ranges file ${file} instead.` : 'Probing the built-in GoTo list instead.';
+  return { ...list, info: { ...list.info, update: { ...fetched.update, warning: `${fetched.update.warning} ${instead}` } } };
+}

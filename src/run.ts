@@ -1,0 +1,112 @@
+// One probe run: names and this PC's policy, then every attempt, then the summary and the verdict.
+// Shared by the one-shot command and serve; where the report goes and when to stop are the caller's.
+import { existsSync } from 'node:fs';
+import type { Logger } from 'pino';
+import type { ProbeCommandOptions } from './args.js';
+import { runAttempts } from './engine.js';
+import { inspectLocalPolicy, systemRunner } from './local-policy.js';
+import { AttemptTally } from './metrics.js';
+import type { Plan } from './plan.js';
+import type { Job } from './probe.js';
+import type { ProxyRoutes } from './proxy-settings.js';
+import type { RangeList } from './range-list.js';
+import { JsonReportStream, SCHEMA_VERSION, type Write } from './report/json.js';
+import { namesByAddress, resolveServices, serviceTargets } from './services.js';
+import { SummaryBuilder } from './summary.js';
+import type { TrustStore } from './trust.js';
+import type { Attempt, DnsReport, LocalPolicy, RangesInfo, StatusCounts, Summary, Target, Verdict } from './types.js';
+import { decideVerdict } from './verdict.js';
+import { VERSION } from './version.js';
+
+export const TOOL = { name: 'g2probe', version: VERSION };
+
+export interface RunInput {
+  options: ProbeCommandOptions;
+  rangeList: RangeList;
+  plan: Plan;
+  trust: TrustStore;
+  env: NodeJS.ProcessEnv;
+  log: Logger;
+  /** Aborting stops launching attempts; the run still ends with a whole report of what finished. */
+  signal: AbortSignal;
+  /** Where the JSON report goes as it is written, or null. */
+  report: Write | null;
+  /** Called once the number of attempts is known; returns what to call when the run ends. */
+  onStart?: (planned: number, counts: StatusCounts, done: () => number) => (() => void) | null;
+}
+
+export interface RunResult {
+  startedAt: Date;
+  finishedAt: Date;
+  elapsedMs: number;
+  /** Attempts planned, the services' and --compare-direct's included. */
+  planned: number;
+  interrupted: boolean;
+  ranges: RangesInfo;
+  dns: DnsReport | null;
+  localPolicy: LocalPolicy;
+  summary: Summary;
+  verdict: Verdict;
+  tally: AttemptTally;
+}
+
+/** Each target on its configured path (a proxy, unless NO_PROXY exempts it), then direct too with --compare-direct. */
+function* jobsFor(targets: Iterable<Target>, routes: ProxyRoutes, compareDirect: boolean): Generator<Job> {
+  for (const target of targets) {
+    yield { target, proxy: routes.proxyFor(target.ip, target.port), comparison: false };
+    if (compareDirect) yield { target, proxy: null, comparison: true };
+  }
+}
+
+/** GoToMyPC's own servers first, then the range addresses. */
+function* allTargets(services: readonly Target[], plan: Plan): Generator<Target> {
+  yield* services;
+  yield* plan.targets();
+}
+
+export async function runProbe(input: RunInput): Promise<RunResult> {
+  const { options, plan, log, signal } = input;
+  const probe = options.probe;
+  const report = input.report ? new JsonReportStream(input.report) : null;
+  const startedAt = new Date();
+  const started = performance.now();
+
+  const { hosts, dnsServer, timeoutMs } = probe;
+  // Both only read before the first attempt: names from the resolver, this PC's firewall rules from netsh.
+  const [dns, localPolicy] = await Promise.all([
+    hosts.length === 0 ? null : resolveServices(hosts, { server: dnsServer, timeoutMs }, { ranges: plan.ranges, loopbackOnly: probe.loopbackOnly }, signal),
+    inspectLocalPolicy({ platform: process.platform, role: probe.role, env: input.env, run: systemRunner, exists: existsSync }),
+  ]);
+  if (dns) log.info({ dns: dns.results.map((r) => ({ host: r.host, status: r.status, reason: r.reason, addresses: r.addresses.map((a) => a.ip) })) }, 'names resolved');
+  const services = dns ? serviceTargets(dns, plan.ports) : [];
+  const ranges = input.rangeList.info;
+  report?.begin({ schemaVersion: SCHEMA_VERSION, tool: TOOL, startedAt: startedAt.toISOString(), options: probe, ranges, dns, localPolicy });
+  const summary = new SummaryBuilder(plan.ranges, plan.ports, dns ? namesByAddress(dns) : null);
+  const direct = probe.compareDirect ? new SummaryBuilder(plan.ranges, plan.ports, null) : null;
+  const tally = new AttemptTally(plan.ports);
+  const planned = (services.length + plan.count) * (direct ? 2 : 1);
+  const stop = input.onStart?.(planned, summary.counts, () => summary.total + (direct?.total ?? 0)) ?? null;
+  log.info({ attempts: planned, services: services.length, ranges: plan.ranges.length, ports: plan.ports, concurrency: probe.concurrency, proxies: probe.proxies }, 'probe started');
+
+  const settings = { timeoutMs, connectOnly: probe.connectOnly, servername: probe.servername, trust: input.trust };
+  const jobs = jobsFor(allTargets(services, plan), options.routes, probe.compareDirect);
+  try {
+    await runAttempts(jobs, { concurrency: probe.concurrency, probe: settings, signal }, (attempt: Attempt) => {
+      (attempt.comparison && direct ? direct : summary).add(attempt);
+      tally.add(attempt);
+      report?.attempt(attempt);
+      log.debug(attempt, 'attempt');
+    });
+  } finally {
+    stop?.();
+  }
+
+  const result = summary.summary(direct);
+  const verdict = decideVerdict(result, probe.role, dns, localPolicy);
+  const finishedAt = new Date();
+  const elapsedMs = performance.now() - started;
+  const interrupted = signal.aborted;
+  report?.end({ finishedAt: finishedAt.toISOString(), interrupted, summary: result, verdict });
+  log.info({ verdict: verdict.status, attempts: result.total, elapsedMs: Math.round(elapsedMs), ranges: ranges.origin, rangesVersion: ranges.version }, 'probe finished');
+  return { startedAt, finishedAt, elapsedMs, planned, interrupted, ranges, dns, localPolicy, summary: result, verdict, tally };
+}
