@@ -24,7 +24,6 @@ const BY_CODE: Record<string, Rule> = {
   EFORMERR: { status: 'blocked', reason: 'dns-failed', why: 'the resolver rejected the query as malformed (FORMERR)' },
   ENOTIMP: { status: 'blocked', reason: 'dns-failed', why: 'the resolver does not implement this query (NOTIMP)' },
   ECONNREFUSED: { status: 'blocked', reason: 'dns-failed', why: 'nothing answers DNS at the resolver\'s address (connection refused)' },
-  ETIMEOUT: { status: 'timeout', reason: 'no-answer', why: 'the resolver did not answer in time' },
   ENOMEM: { status: 'error', reason: 'resource-exhausted', why: 'this PC ran out of memory; says nothing about the network' },
   EFILE: { status: 'error', reason: 'resource-exhausted', why: 'this process ran out of file descriptors; says nothing about the network' },
 };

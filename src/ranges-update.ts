@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { UsageError, quote } from './errors.js';
 import { assertLoopbackOnly, assertLoopbackUrl } from './guard.js';
 import type { Proxy } from './proxy-settings.js';
@@ -131,11 +131,12 @@ async function download(options: UpdateOptions, etag: string | null): Promise<{ 
         throw new FetchProblem(`redirected to ${url.hostname}, outside loopback, which the loopback-only guard refuses`);
       }
     }
-    const dispatcher = dispatcherFor(url, options);
+    const dispatcher = await dispatcherFor(url, options);
     try {
-      const response = await request(url, {
+      const response = await dispatcher.request({
+        origin: url.origin,
+        path: `${url.pathname}${url.search}`,
         method: 'GET',
-        dispatcher,
         signal,
         headers: { accept: 'text/plain', 'user-agent': `g2probe/${VERSION}`, ...(etag ? { 'if-none-match': etag } : {}) },
       });
@@ -173,7 +174,9 @@ async function download(options: UpdateOptions, etag: string | null): Promise<{ 
   }
 }
 
-function dispatcherFor(url: URL, options: UpdateOptions): Dispatcher {
+/** undici is loaded only when a list is fetched: importing it costs every other run about as much as Node's own start-up. */
+async function dispatcherFor(url: URL, options: UpdateOptions): Promise<Dispatcher> {
+  const { Agent, ProxyAgent } = await import('undici');
   const step = { headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs };
   const proxy = options.proxyFor(url.hostname, Number(url.port || 443));
   if (!proxy) return new Agent({ ...step, connect: { timeout: options.timeoutMs } });

@@ -144,7 +144,7 @@ export interface DnsQueryObservation {
   type: DnsRecordType;
   outcome: 'answered' | 'failed' | 'timeout' | 'interrupted';
   addresses: string[];
-  /** c-ares' code: ENOTFOUND (NXDOMAIN), ENODATA, EREFUSED, ESERVFAIL, ETIMEOUT, ECONNREFUSED, … */
+  /** c-ares' code: ENOTFOUND (NXDOMAIN), ENODATA, EREFUSED, ESERVFAIL, ECONNREFUSED, …; none on a timeout (our deadline decides). */
   code?: string;
   elapsedMs: number;
 }

@@ -12,11 +12,12 @@ export interface DnsSettings {
 const METHOD = { A: 'resolve4', AAAA: 'resolve6' } as const;
 
 /**
- * c-ares retries and backs off on its own, so its timeout is not a deadline: ours cancels the query.
- * Never rejects; each answer or failure is an observation.
+ * c-ares retries and backs off on its own, so its timeout is not a deadline: ours cancels the query. Its own
+ * is set well past ours, so that a loaded event loop cannot let it decide first and report the same silence
+ * with another code. Never rejects; each answer or failure is an observation.
  */
 async function query(host: string, type: DnsRecordType, settings: DnsSettings, signal: AbortSignal): Promise<DnsQueryObservation> {
-  const resolver = new Resolver({ timeout: settings.timeoutMs, tries: 1 });
+  const resolver = new Resolver({ timeout: settings.timeoutMs * 2 + 1000, tries: 1 });
   if (settings.server) resolver.setServers([settings.server]);
   let ended: 'timeout' | 'interrupted' | null = null;
   const deadline = startDeadline(settings.timeoutMs, () => { ended = 'timeout'; resolver.cancel(); });
@@ -29,7 +30,7 @@ async function query(host: string, type: DnsRecordType, settings: DnsSettings, s
     const elapsedMs = deadline.elapsed();
     const code = (err as NodeJS.ErrnoException).code;
     if (ended) return { type, outcome: ended, addresses: [], elapsedMs };
-    if (code === 'ETIMEOUT') return { type, outcome: 'timeout', addresses: [], code, elapsedMs };
+    if (code === 'ETIMEOUT') return { type, outcome: 'timeout', addresses: [], elapsedMs };
     return { type, outcome: 'failed', addresses: [], ...(code ? { code } : {}), elapsedMs };
   } finally {
     deadline.cancel();

@@ -1,7 +1,11 @@
 // --ranges-url in the lab: a real HTTPS list server in the namespace. Every bad download falls back, says so, and never crashes.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import t from 'tap';
 import { FIXTURES } from '../helpers/cli.js';
 import { inNamespace, lab, parseReport } from '../helpers/lab.js';
+import { squidLab } from '../helpers/squid.js';
 
 const LIST = 'https://127.0.0.1:8443';
 const FALLBACK = `${FIXTURES}loopback.txt`;
@@ -91,6 +95,31 @@ g2probe --ranges-url ${LIST}/html --no-dns --timeout 300; echo "@@$?"`);
   t.match(run.stdout, /@@64\n$/, 'probing the fallback would leave loopback: usage error');
   t.match(run.stderr, /loopback-only guard: refusing to probe 23\.239\.228\.0\/22/);
 });
+
+lab(t, 'through the corporate proxy: HTTPS_PROXY (with its credentials) carries the download, NO_PROXY exempts it', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'g2probe-squid-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const squid = squidLab(dir);
+  const plan = (env: string) => `env ${env} node "$G2PROBE_CLI" --plan --json --ranges ${FALLBACK} --ranges-url ${LIST}/good --timeout 2000 | node -e 'let s = ""; process.stdin.on("data", (d) => s += d).on("end", () => console.log(JSON.parse(s).rangeList.origin))'`;
+  const run = await inNamespace(`lists 127.0.0.1 8443
+${squid.start}
+echo "@@open $(${plan(`HTTPS_PROXY=http://127.0.0.1:${squid.ports.open}`)})"
+echo "@@auth $(${plan(`HTTPS_PROXY=http://${squid.user}:${squid.password}@127.0.0.1:${squid.ports.auth}`)})"
+echo "@@noauth $(${plan(`HTTPS_PROXY=http://127.0.0.1:${squid.ports.auth}`)})"
+echo "@@exempt $(${plan(`HTTPS_PROXY=http://127.0.0.1:${squid.ports.open} NO_PROXY=127.0.0.1`)})"
+sleep 0.5`, { env: { G2PROBE_CLI: join(process.cwd(), 'bin', 'g2probe.js') } });
+  t.match(run.stdout, /@@open url\n/, 'fetched through the open proxy');
+  t.match(run.stdout, /@@auth url\n/, 'fetched through the proxy that wants credentials');
+  t.match(run.stdout, /@@noauth file\n/, 'without credentials the proxy says 407: fallback');
+  t.match(run.stdout, /@@exempt url\n/, 'NO_PROXY: fetched directly');
+  t.notMatch(run.stderr, squid.password, 'the password never appears');
+  const log = readFileSync(join(dir, 'access.log'), 'utf8');
+  const tunnels = log.split('\n').filter((line) => line.includes('CONNECT 127.0.0.1:8443'));
+  t.equal(tunnels.length, 3, 'three CONNECTs: the exempt download went direct');
+  t.match(tunnels[0], /TCP_TUNNEL\/200 .* - HIER_DIRECT/, 'open proxy: tunnel');
+  t.match(tunnels[1], new RegExp(`TCP_TUNNEL/200 .* ${squid.user} HIER_DIRECT`), 'auth proxy: tunnel as the user');
+  t.match(tunnels[2], /TCP_DENIED\/407/, 'auth proxy without credentials: 407');
+}, ['openssl', 'squid']);
 
 t.test('usage errors: a URL that is not one, --ranges-cache alone, a list server outside loopback', async (t) => {
   const { g2probe } = await import('../helpers/cli.js');
