@@ -139,9 +139,11 @@ class Service {
 
     const stopped = new Promise<void>((resolve) => {
       const onSignal = (signal: NodeJS.Signals): void => {
+        process.removeListener('SIGTERM', onSignal);
+        process.removeListener('SIGINT', onSignal);
         this.log.info({ signal }, 'stopping');
         // A second signal leaves at once; the backstop leaves if something still holds the loop.
-        process.once(signal, () => process.exit(0));
+        for (const again of ['SIGTERM', 'SIGINT'] as const) process.once(again, () => process.exit(0));
         setTimeout(() => {
           this.log.warn({ afterMs: SHUTDOWN_LIMIT_MS }, 'stopping: leaving before every socket closed');
           process.exit(0);
