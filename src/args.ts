@@ -178,7 +178,8 @@ Exit codes
   130 stopped by Ctrl-C (143: SIGTERM); the report covers what finished
 `;
 
-function integer(name: string, raw: string | undefined, fallback: number, min: number, max: number, unit: string): number {
+/** A whole-number flag value within bounds, or `fallback` when the flag is absent. */
+export function integer(name: string, raw: string | undefined, fallback: number, min: number, max: number, unit: string): number {
   if (raw === undefined) return fallback;
   const value = /^\d+$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isSafeInteger(value) || value < min || value > max) {

@@ -1,6 +1,6 @@
 // `g2probe health`: the container's HEALTHCHECK. Asks serve's /healthz on this machine and exits 0 or 1.
 import { request } from 'node:http';
-import { UsageError, quote } from './errors.js';
+import { integer } from './args.js';
 import { parseFlags } from './flags.js';
 import { assertLoopbackHost, guardFromEnv } from './guard.js';
 import { formatListen, listenFrom, type ListenAddress } from './listen-address.js';
@@ -33,8 +33,7 @@ export async function healthCommand(argv: readonly string[], env: NodeJS.Process
   }
   const target = local(listenFrom(values.listen, env));
   if (guardFromEnv(env.G2PROBE_LOOPBACK_ONLY)) assertLoopbackHost(target.host, 'serve');
-  const timeoutMs = values.timeout === undefined ? 2000 : /^\d+$/.test(values.timeout) && Number(values.timeout) >= 1 ? Number(values.timeout) : NaN;
-  if (Number.isNaN(timeoutMs)) throw new UsageError(`bad --timeout value ${quote(values.timeout ?? '')}: a whole number of milliseconds, at least 1`);
+  const timeoutMs = integer('timeout', values.timeout, 2000, 1, 600_000, 'the timeout in ms');
   const answer = await new Promise<{ status: number; body: string } | { error: string }>((resolve) => {
     const req = request({ host: target.host, port: target.port, path: '/healthz', timeout: timeoutMs }, (res) => {
       let body = '';

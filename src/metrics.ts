@@ -1,6 +1,6 @@
 // One run in the Prometheus text exposition format (0.0.4): for node_exporter's textfile collector and serve's /metrics.
 // Names follow blackbox_exporter: every series describes the last completed run, and no label carries an address.
-import type { Attempt, DnsReport, RangesInfo, Summary, Verdict, VerdictStatus } from './types.js';
+import type { Attempt, DnsReport, RangesInfo, Reason, Status, Summary, Verdict, VerdictStatus } from './types.js';
 
 /** Every metric g2probe exposes, with its type and help: the deploy/ dashboards and alerts are checked against this list. */
 export const METRICS = {
@@ -27,8 +27,8 @@ const VERDICTS: readonly VerdictStatus[] = ['ok', 'partial', 'intercepted', 'blo
 /** What the metrics need from the attempts, tallied as they finish so no attempt is kept for it. */
 export class AttemptTally {
   private readonly byPort = new Map<number, { buckets: number[]; count: number; sum: number }>();
-  /** `port status reason` → attempts. */
-  private readonly outcomes = new Map<string, number>();
+  /** Attempts by port, then `status/reason`: a few cells per port, found without building a key per attempt. */
+  private readonly outcomes = new Map<number, Map<Status, Map<Reason, number>>>();
 
   constructor(ports: readonly number[]) {
     for (const port of ports) this.byPort.set(port, { buckets: CONNECT_BUCKETS.map(() => 0), count: 0, sum: 0 });
@@ -37,8 +37,11 @@ export class AttemptTally {
   /** The configured path only, as the summary counts it: --compare-direct's extra attempts are left out. */
   add(attempt: Attempt): void {
     if (attempt.comparison) return;
-    const key = `${attempt.port} ${attempt.status} ${attempt.reason}`;
-    this.outcomes.set(key, (this.outcomes.get(key) ?? 0) + 1);
+    let byStatus = this.outcomes.get(attempt.port);
+    if (!byStatus) this.outcomes.set(attempt.port, (byStatus = new Map()));
+    let byReason = byStatus.get(attempt.status);
+    if (!byReason) byStatus.set(attempt.status, (byReason = new Map()));
+    byReason.set(attempt.reason, (byReason.get(attempt.reason) ?? 0) + 1);
     const cell = this.byPort.get(attempt.port);
     if (attempt.connectMs === null || !cell) return;
     const seconds = attempt.connectMs / 1000;
@@ -49,11 +52,10 @@ export class AttemptTally {
     if (at >= 0) cell.buckets[at]!++;
   }
 
-  attempts(): { port: number; status: string; reason: string; count: number }[] {
-    return [...this.outcomes].map(([key, count]) => {
-      const [port, status, reason] = key.split(' ') as [string, string, string];
-      return { port: Number(port), status, reason, count };
-    }).sort((a, b) => a.port - b.port || a.status.localeCompare(b.status) || a.reason.localeCompare(b.reason));
+  attempts(): { port: number; status: Status; reason: Reason; count: number }[] {
+    const rows = [...this.outcomes].flatMap(([port, byStatus]) =>
+      [...byStatus].flatMap(([status, byReason]) => [...byReason].map(([reason, count]) => ({ port, status, reason, count }))));
+    return rows.sort((a, b) => a.port - b.port || a.status.localeCompare(b.status) || a.reason.localeCompare(b.reason));
   }
 
   connectTimes(): [number, { buckets: readonly number[]; count: number; sum: number }][] {
@@ -80,14 +82,8 @@ function escapeLabel(value: string): string {
 
 function series(name: string, labels: Labels, value: number): string {
   const pairs = Object.entries(labels).map(([k, v]) => `${k}="${escapeLabel(String(v))}"`);
-  return `${name}${pairs.length ? `{${pairs.join(',')}}` : ''} ${formatValue(value)}\n`;
-}
-
-function formatValue(value: number): string {
-  if (Number.isNaN(value)) return 'NaN';
-  if (value === Infinity) return '+Inf';
-  if (value === -Infinity) return '-Inf';
-  return String(value);
+  // Every value is a count, a time or a 0/1: always finite, so String() is the exposition's number format.
+  return `${name}${pairs.length ? `{${pairs.join(',')}}` : ''} ${value}\n`;
 }
 
 /** A metric family: HELP and TYPE, then its samples. A family without samples is left out. */
