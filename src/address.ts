@@ -8,7 +8,7 @@ export function formatAddress(value: bigint, family: Family): string {
   return family === 4 ? formatV4(Number(value)) : formatV6(value);
 }
 
-function formatV4(n: number): string {
+export function formatV4(n: number): string {
   return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
 }
 

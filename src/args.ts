@@ -4,7 +4,7 @@ import type { LevelWithSilent } from 'pino';
 import { UsageError, quote } from './errors.js';
 import { parseFlags, type FlagValues } from './flags.js';
 import { guardFromEnv } from './guard.js';
-import { LOG_LEVELS } from './log.js';
+import { LOG_LEVELS } from './log-levels.js';
 import { MAX_ATTEMPTS } from './plan.js';
 import { proxyRoutes, type ProxyRoutes } from './proxy-settings.js';
 import { parseRangesUrl, redactRangesUrl } from './ranges-update.js';

@@ -1,4 +1,5 @@
 // DNS classification: a pure function from a name's answers to what they mean for GoToMyPC.
+import net from 'node:net';
 import { isLoopbackInterval } from './address.js';
 import { round, type Rule } from './classify.js';
 import { SINKHOLES } from './data/service-hosts.js';
@@ -56,7 +57,8 @@ function addressesOf(queries: readonly DnsQueryObservation[], ctx: DnsContext): 
   const out: DnsAddress[] = [];
   for (const q of queries) {
     for (const ip of q.addresses) {
-      if (seen.has(ip)) continue;
+      // c-ares answers with addresses; anything else (`127.0.0.1/8` reads as a loopback range) must never become a target.
+      if (seen.has(ip) || net.isIP(ip) === 0) continue;
       seen.add(ip);
       const range = rangeOf(ip, ctx.ranges);
       const sinkhole = range ? null : sinkholeOf(ip);

@@ -1,6 +1,4 @@
 // The probe engine: runs a plan's attempts in parallel, bounded, and streams each result out.
-import { setMaxListeners } from 'node:events';
-import pLimit from 'p-limit';
 import { attempt as runAttempt, type Job, type ProbeSettings } from './probe.js';
 import type { Attempt } from './types.js';
 
@@ -9,52 +7,107 @@ export interface EngineOptions {
   probe: ProbeSettings;
   /** Aborting stops new attempts and cuts short the ones in flight; their results are dropped. */
   signal: AbortSignal;
+  /** Told when running out of file descriptors lowered the attempts in flight. */
+  onThrottle?: (from: number, to: number, code: string) => void;
 }
 
+/** Out of file descriptors: this machine's limit, which fewer attempts in flight get under. */
+const FD_EXHAUSTED = new Set(['EMFILE', 'ENFILE']);
+/** A job is retried this many times before its fault is reported. */
+const MAX_RETRIES = 8;
+
+interface Pending {
+  job: Job;
+  retries: number;
+}
+
+/** One attempt, as probe.ts makes it; a parameter so the scheduling can be tested without sockets. */
+export type AttemptFn = (job: Job, settings: ProbeSettings, signal: AbortSignal) => Promise<Attempt | null>;
+
 /**
- * Pulls targets lazily and keeps at most `concurrency` attempts running and as many queued, so memory
- * stays flat however long the plan. Resolves when every launched attempt has been reported.
+ * Pulls targets lazily and keeps at most `concurrency` attempts running, so memory stays flat however
+ * long the plan. Each finished attempt launches the next directly: no queue of pending jobs and no
+ * promise per slot. Resolves when every launched attempt has been reported.
+ *
+ * An attempt that found no free file descriptor says nothing about the network. It is tried again,
+ * and once the burst of such failures has settled (the next turn of the event loop) the limit drops to
+ * the attempts still in flight: those hold the descriptors there are. Its fault is reported only when it
+ * failed alone with the limit already at 1, or after MAX_RETRIES.
  */
-export async function runAttempts(
-  jobs: Iterable<Job>,
-  options: EngineOptions,
-  onAttempt: (attempt: Attempt) => void,
-): Promise<void> {
-  const { signal, concurrency } = options;
-  const limit = pLimit(concurrency);
-  let outstanding = 0;
-  let failure: unknown;
-  let wake: (() => void) | null = null;
-  const nudge = (): void => {
-    const resume = wake;
-    wake = null;
-    resume?.();
-  };
-  const waitForSlot = (): Promise<void> => new Promise((resolve) => { wake = resolve; });
-  // Every attempt in flight listens for the interrupt: as many listeners as the concurrency, by design.
-  setMaxListeners(0, signal);
-  signal.addEventListener('abort', nudge, { once: true });
+export function runAttempts(jobs: Iterable<Job>, options: EngineOptions, onAttempt: (attempt: Attempt) => void, attemptFn: AttemptFn = runAttempt): Promise<void> {
+  const { signal, probe } = options;
+  const source = jobs[Symbol.iterator]();
+  const retry: Pending[] = [];
+  let limit = options.concurrency;
+  return new Promise((resolve, reject) => {
+    let running = 0;
+    let exhausted = false;
+    let failed = false;
+    let failure: unknown;
+    let throttledBy: string | null = null;
 
-  const attempt = async (job: Job): Promise<void> => {
-    if (signal.aborted) return;
-    const result = await runAttempt(job, options.probe, signal);
-    if (result) onAttempt(result);
-  };
-  const settle = (): void => {
-    outstanding--;
-    nudge();
-  };
-  const fail = (err: unknown): void => {
-    failure ??= err;
-  };
-
-  for (const job of jobs) {
-    while (outstanding >= concurrency * 2 && !signal.aborted && failure === undefined) await waitForSlot();
-    if (signal.aborted || failure !== undefined) break;
-    outstanding++;
-    limit(attempt, job).catch(fail).finally(settle);
-  }
-  while (outstanding > 0) await waitForSlot();
-  signal.removeEventListener('abort', nudge);
-  if (failure !== undefined) throw failure;
+    const fail = (err: unknown): void => {
+      if (!failed) failure = err;
+      failed = true;
+    };
+    const start = (pending: Pending): void => {
+      running++;
+      attemptFn(pending.job, probe, signal).then((result) => settle(pending, result), settleFailed);
+    };
+    const settle = (pending: Pending, result: Attempt | null): void => {
+      running--;
+      const code = result?.evidence.code;
+      if (code && FD_EXHAUSTED.has(code) && pending.retries < MAX_RETRIES && (limit > 1 || running > 0)) {
+        retry.push({ job: pending.job, retries: pending.retries + 1 });
+        if (throttledBy === null) setImmediate(rebalance);
+        throttledBy = code;
+        return;
+      }
+      try {
+        if (result && !failed) onAttempt(result);
+      } catch (err) {
+        fail(err);
+      }
+      launch();
+    };
+    const settleFailed = (err: unknown): void => {
+      running--;
+      fail(err);
+      launch();
+    };
+    const rebalance = (): void => {
+      const fits = Math.max(1, running);
+      if (fits < limit) {
+        options.onThrottle?.(limit, fits, throttledBy as string);
+        limit = fits;
+      }
+      throttledBy = null;
+      launch();
+    };
+    const launch = (): void => {
+      try {
+        while (throttledBy === null && running < limit && !failed && !signal.aborted) {
+          const again = retry.shift();
+          if (again) {
+            start(again);
+            continue;
+          }
+          if (exhausted) break;
+          const next = source.next();
+          if (next.done) {
+            exhausted = true;
+            break;
+          }
+          start({ job: next.value, retries: 0 });
+        }
+      } catch (err) {
+        fail(err);
+      }
+      if (running === 0 && throttledBy === null) {
+        if (failed) reject(failure);
+        else resolve();
+      }
+    };
+    launch();
+  });
 }

@@ -9,8 +9,31 @@ export class UsageError extends Error {
   readonly exitCode = EXIT_USAGE;
 }
 
-/** A value from the user, quoted for a one-line message: control characters escaped, long values cut. */
+/**
+ * What a terminal would act on instead of showing: controls (C0, DEL, C1: cursor moves, colours, titles),
+ * format characters (bidi overrides and isolates reorder the rest of the line; zero-width ones hide text)
+ * and the line and paragraph separators. JSON.stringify escapes only C0, `"` and `\`.
+ */
+const UNSHOWABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
+const HAS_UNSHOWABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u;
+
+function escapeUnits(text: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) out += `\\u${text.charCodeAt(i).toString(16).padStart(4, '0')}`;
+  return out;
+}
+
+/** A value from the user, quoted for a one-line message: control, bidi and separator characters escaped, long values cut. */
 export function quote(value: string, max = 80): string {
   const cut = value.length > max ? `${value.slice(0, max)}…` : value;
-  return JSON.stringify(cut).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(cut).replace(UNSHOWABLE, escapeUnits);
+}
+
+/**
+ * A name from outside (a file path, a flag as typed) inside a line of text: as it is when it is plain, so
+ * `ranges.txt:4:` stays readable; quoted and escaped like a value when it holds anything a terminal acts on
+ * (or a lone surrogate) or is too long for one line.
+ */
+export function inline(value: string, max = 80): string {
+  return value.length > max || HAS_UNSHOWABLE.test(value) ? quote(value, max) : value;
 }

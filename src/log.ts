@@ -1,8 +1,6 @@
 // Structured logs on stderr: JSON for machines, short lines for a person at a terminal. Stdout is the report's.
 import { pino, type Logger, type LevelWithSilent } from 'pino';
 
-export const LOG_LEVELS: readonly LevelWithSilent[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-
 const LABELS: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
 
 /** For a terminal: `g2probe warn: message key=value`, without another dependency for pretty-printing. */

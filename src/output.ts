@@ -1,6 +1,7 @@
 // Where reports go: stdout, and --out files that appear whole or not at all.
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, lstatSync, openSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { describeFsError } from './ranges.js';
 
 /** Exit code for an output file that cannot be created or written (EX_CANTCREAT). */
 export const EXIT_CANTCREAT = 73;
@@ -44,6 +45,17 @@ export function writeStdout(data: string): void {
   process.stdout.write(data);
 }
 
+/** Why a file could not be written, in the words of a one-line message. */
+export function describeWriteError(err: unknown): string {
+  switch ((err as NodeJS.ErrnoException).code) {
+    case 'ENOSPC': return 'no space left on device';
+    case 'EDQUOT': return 'disk quota exceeded';
+    case 'EROFS': return 'read-only file system';
+    case 'ENOTDIR': return 'part of the path is not a directory';
+    default: return describeFsError(err);
+  }
+}
+
 /**
  * Writes to a temporary file beside the target and renames it into place on commit, so a reader
  * never sees half a report. A write failure (disk full) is kept, not thrown: the run goes on.
@@ -54,14 +66,21 @@ export class AtomicFile {
   failure: NodeJS.ErrnoException | null = null;
 
   constructor(readonly path: string) {
+    // The rename onto a directory would fail only at commit, after the whole run.
+    if (lstatSync(path, { throwIfNoEntry: false })?.isDirectory()) {
+      throw Object.assign(new Error(`${path} is a directory`), { code: 'EISDIR' });
+    }
     this.tempPath = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
     this.fd = openSync(this.tempPath, 'wx', 0o644);
+    // process.exit (a second Ctrl-C) skips commit and discard.
+    process.once('exit', this.discard);
   }
 
   readonly write = (data: string): void => {
     if (this.fd === null || this.failure) return;
     try {
-      writeSync(this.fd, data);
+      // writeSync may take part of the data on a nearly full disk and drop the rest without an error.
+      writeFileSync(this.fd, data);
     } catch (err) {
       this.failure = err as NodeJS.ErrnoException;
     }
@@ -84,17 +103,19 @@ export class AtomicFile {
       }
     }
     if (this.failure) this.discard();
+    else process.removeListener('exit', this.discard);
     return this.failure;
   }
 
-  discard(): void {
+  readonly discard = (): void => {
+    process.removeListener('exit', this.discard);
     this.close();
     try {
       unlinkSync(this.tempPath);
     } catch {
       // already gone
     }
-  }
+  };
 
   private close(): void {
     if (this.fd === null) return;

@@ -1,5 +1,5 @@
 // The target plan: which addresses and ports a run will try, known in full before any packet is sent.
-import { formatAddress } from './address.js';
+import { formatAddress, formatV4 } from './address.js';
 import { UsageError } from './errors.js';
 import { sampleIndexes } from './sample.js';
 import type { Range, Target } from './types.js';
@@ -37,6 +37,14 @@ export function buildPlan(ranges: Range[], options: PlanOptions): Plan {
     count: Number(total),
     *targets() {
       for (const range of ranges) {
+        if (options.all && range.family === 4) {
+          // Every address of an IPv4 range fits a double: no BigInt per address on a sweep.
+          for (let n = Number(range.hostFirst), end = n + Number(range.hostCount); n < end; n++) {
+            const ip = formatV4(n);
+            for (const port of ports) yield { ip, port, range: range.cidr };
+          }
+          continue;
+        }
         const offsets = options.all ? everyIndex(range.hostCount) : sampleIndexes(range.hostCount, options.sample, options.seed, range.cidr);
         for (const offset of offsets) {
           const ip = formatAddress(range.hostFirst + offset, range.family);

@@ -8,7 +8,7 @@ import { checkTls } from './checks/tls.js';
 import { classify, round } from './classify.js';
 import type { Proxy } from './proxy-settings.js';
 import type { TrustStore } from './trust.js';
-import type { ApplicationObservation, Attempt, PathKind, Target, Trace } from './types.js';
+import type { ApplicationObservation, Attempt, PathKind, Target, TcpObservation, Trace } from './types.js';
 
 /** A target and how to reach it. `comparison` marks the direct attempt --compare-direct adds. */
 export interface Job {
@@ -32,14 +32,21 @@ function checkFor(port: number): PortCheck {
 }
 
 /** Every stage gets the full timeout as its own deadline; only the 8200 windows are shorter. */
-export async function trace(job: Job, settings: ProbeSettings, signal: AbortSignal): Promise<Trace> {
+export function trace(job: Job, settings: ProbeSettings, signal: AbortSignal): Promise<Trace> {
   const { target, proxy } = job;
   const path: PathKind = proxy ? 'proxy' : 'direct';
   const check = settings.connectOnly ? null : checkFor(target.port);
   // Through a proxy the tunnel must stay open for the check; a bare CONNECT answer is still evidence.
   const keep = proxy !== null || check !== null;
   const to = proxy ? { host: proxy.host, port: proxy.port } : { host: target.ip, port: target.port };
-  const { observation: connect, socket } = await connectTcp(to, settings.timeoutMs, signal, keep);
+  // A handshake alone is a sweep's whole attempt: no async frame around it.
+  if (!keep) return connectTcp(to, settings.timeoutMs, signal, false).then(({ observation }) => ({ path, connect: observation }));
+  return connectTcp(to, settings.timeoutMs, signal, true).then(({ observation: connect, socket }) => stages(job, check, connect, socket, settings, signal));
+}
+
+async function stages(job: Job, check: PortCheck, connect: TcpObservation, socket: Socket | null, settings: ProbeSettings, signal: AbortSignal): Promise<Trace> {
+  const { target, proxy } = job;
+  const path: PathKind = proxy ? 'proxy' : 'direct';
   if (!socket) return { path, connect };
   try {
     if (proxy) {
@@ -67,18 +74,18 @@ function interrupted(t: Trace): boolean {
 }
 
 /** The attempt as reported, or null when the run was interrupted before it finished. */
-export async function attempt(job: Job, settings: ProbeSettings, signal: AbortSignal): Promise<Attempt | null> {
+export function attempt(job: Job, settings: ProbeSettings, signal: AbortSignal): Promise<Attempt | null> {
   const started = performance.now();
-  const seen = await trace(job, settings, signal);
-  if (interrupted(seen)) return null;
+  return trace(job, settings, signal).then((seen) => (interrupted(seen) ? null : attemptOf(job, seen, performance.now() - started)));
+}
+
+/** What a finished trace reports; `ms` is the whole attempt. */
+function attemptOf(job: Job, seen: Trace, ms: number): Attempt {
   const { status, reason, evidence } = classify(seen);
   const { ip, port, range, host } = job.target;
-  return {
-    ip, port, range, ...(host === undefined ? {} : { host }), path: seen.path,
-    ...(job.comparison ? { comparison: true } : {}),
-    status, reason,
-    ms: round(performance.now() - started),
-    connectMs: seen.connect.outcome === 'connected' ? round(seen.connect.elapsedMs) : null,
-    evidence,
-  };
+  const connectMs = seen.connect.outcome === 'connected' ? round(seen.connect.elapsedMs) : null;
+  const { path } = seen;
+  // The common shape is built without spreads, which copy; the report keeps its field order either way.
+  if (host === undefined && !job.comparison) return { ip, port, range, path, status, reason, ms: round(ms), connectMs, evidence };
+  return { ip, port, range, ...(host === undefined ? {} : { host }), path, ...(job.comparison ? { comparison: true } : {}), status, reason, ms: round(ms), connectMs, evidence };
 }

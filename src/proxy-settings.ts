@@ -36,9 +36,13 @@ export interface ProxyFlags {
   proxyUser: string | null;
 }
 
-/** The URL with its password replaced by `***`: what reports, logs and errors may show. */
+/**
+ * The URL with its password replaced by `***`: what reports, logs and errors may show. The scheme is optional
+ * (`alice:pw@proxy:3128` is read as http), and the password runs to the last `@`: one with a raw `@` or `/` is
+ * a mistake to report, not to echo.
+ */
 export function redactUrl(raw: string): string {
-  return raw.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:]*):[^/@]*@/i, '$1:***@');
+  return raw.replace(/^((?:[a-z][a-z0-9+.-]*:\/\/)?[^/@:]*):.*@/is, '$1:***@');
 }
 
 /** `user:password` from --proxy-user, split at the first colon (a password may hold colons). */
@@ -64,7 +68,12 @@ export function parseProxy(raw: string, source: string, proxyUser: string | null
   }
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   const port = url.port === '' ? 80 : Number(url.port);
-  const fromUrl = url.username ? { user: decodeURIComponent(url.username), password: url.password ? decodeURIComponent(url.password) : null } : null;
+  let fromUrl: { user: string; password: string | null } | null;
+  try {
+    fromUrl = url.username ? { user: decodeURIComponent(url.username), password: url.password ? decodeURIComponent(url.password) : null } : null;
+  } catch {
+    throw new UsageError(`bad proxy ${quote(shown)} in ${source}: a % in the user name or password must start an escape such as %40 (a % itself is %25)`);
+  }
   const credentials = proxyUser !== null ? splitUser(proxyUser) : fromUrl;
   const display = `http://${credentials ? `${encodeURIComponent(credentials.user)}:***@` : ''}${url.host}`;
   return new Proxy({ url: display, source }, host, port, credentials?.user ?? null, credentials?.password ?? null);

@@ -1,6 +1,7 @@
 // The range list of a run: --ranges-url (or its cached copy), else the --ranges file, else the built-in list.
 import type { Logger } from 'pino';
 import type { ProbeCommandOptions } from './args.js';
+import { inline } from './errors.js';
 import { builtinRanges, loadRangesFile } from './ranges.js';
 import { listVersion, updateRanges } from './ranges-update.js';
 import type { Range, RangesInfo } from './types.js';
@@ -35,6 +36,6 @@ export async function loadRangeList(options: ProbeCommandOptions, log: Logger, s
     return { ranges: fetched.ranges, info: { origin: fetched.origin, location, version: listVersion(fetched.ranges), count: fetched.ranges.length, update: fetched.update } };
   }
   const list = fallback();
-  const instead = file ? `Probing the --ranges file ${file} instead.` : 'Probing the built-in GoTo list instead.';
+  const instead = file ? `Probing the --ranges file ${inline(file, 1000)} instead.` : 'Probing the built-in GoTo list instead.';
   return { ...list, info: { ...list.info, update: { ...fetched.update, warning: `${fetched.update.warning} ${instead}` } } };
 }

@@ -8,13 +8,10 @@ import type { Dispatcher } from 'undici';
 import { UsageError, quote } from './errors.js';
 import { assertLoopbackOnly, assertLoopbackUrl } from './guard.js';
 import type { Proxy } from './proxy-settings.js';
-import { describeFsError, parseRangesText } from './ranges.js';
+import { LIST_LIMIT, MAX_LIST_BYTES, describeFsError, parseRangesText } from './ranges.js';
 import type { Range, RangesOrigin, RangesUpdate } from './types.js';
 import { VERSION } from './version.js';
 
-/** A GoTo range list is a few hundred bytes; a megabyte is a wrong file, a login page or an attack. */
-export const MAX_LIST_BYTES = 1024 * 1024;
-const LIMIT = '1 MiB';
 const MAX_REDIRECTS = 3;
 
 export interface UpdateOptions {
@@ -165,7 +162,7 @@ async function download(options: UpdateOptions, etag: string | null): Promise<{ 
       const length = Number(header(headers, 'content-length') ?? NaN);
       if (length > MAX_LIST_BYTES) {
         discard(body);
-        throw new FetchProblem(`the list is ${length} bytes, over the ${LIMIT} limit`);
+        throw new FetchProblem(`the list is ${length} bytes, over the ${LIST_LIMIT} limit`);
       }
       return { text: await readCapped(body), etag: header(headers, 'etag') };
     } finally {
@@ -204,7 +201,7 @@ async function readCapped(body: Body): Promise<string> {
     size += chunk.length;
     if (size > MAX_LIST_BYTES) {
       discard(body);
-      throw new FetchProblem(`the list is over the ${LIMIT} limit`);
+      throw new FetchProblem(`the list is over the ${LIST_LIMIT} limit`);
     }
     chunks.push(chunk);
   }

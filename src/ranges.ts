@@ -1,17 +1,29 @@
 // Range lists: the built-in data or a user's file, parsed into integer bounds and de-duplicated.
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import net from 'node:net';
 import IPCIDR from 'ip-cidr';
 import { formatAddress } from './address.js';
 import { BUILTIN_RANGES } from './data/ranges.js';
-import { UsageError, quote } from './errors.js';
+import { UsageError, inline, quote } from './errors.js';
 import type { Range, RangeSource, RangeSpec } from './types.js';
+
+/**
+ * A GoTo range list is a few hundred bytes; past a mebibyte it is the wrong file, a login page or an attack,
+ * and parsing it would cost seconds and hundreds of MB (about 30 µs a line). For --ranges and --ranges-url alike.
+ */
+export const MAX_LIST_BYTES = 1024 * 1024;
+export const LIST_LIMIT = '1 MiB';
 
 /** Parses one CIDR or bare address; returns null when it is neither. */
 export function parseRange(text: string, spec: Omit<RangeSpec, 'cidr'>): Range | null {
   if (text.includes('%')) return null; // zone-scoped IPv6 addresses name a local link, never a published range
   // ip-cidr reads IPv6 with a dotted IPv4 tail (::ffff:192.0.2.1) as the bare IPv4 address: refuse it rather than probe the wrong host.
   if (text.includes(':') && text.includes('.')) return null;
-  const cidrText = text.includes('/') ? text : `${text}/${text.includes(':') ? 128 : 32}`;
+  // ip-cidr takes some garbage around a slash for IPv6 (`a/::/0` as ::/0, the whole address space): the address
+  // must be one Node's own parser takes, and the prefix plain digits.
+  const [address = '', prefixText, ...more] = text.split('/');
+  if (more.length > 0 || net.isIP(address) === 0 || (prefixText !== undefined && !/^\d{1,3}$/.test(prefixText))) return null;
+  const cidrText = prefixText === undefined ? `${text}/${text.includes(':') ? 128 : 32}` : text;
   if (!IPCIDR.isValidCIDR(cidrText)) return null;
   const cidr = new IPCIDR(cidrText);
   const family = cidr.address.v4 ? 4 : 6;
@@ -31,13 +43,17 @@ export function parseRange(text: string, spec: Omit<RangeSpec, 'cidr'>): Range |
   };
 }
 
-/** Parses a range file's text: one CIDR or address per line, `#` comments, blank lines, CRLF and a BOM. */
+/**
+ * Parses a range file's text: one CIDR or address per line, `#` comments, blank lines, CRLF and a BOM.
+ * `origin` names the list in messages as it is: the caller makes it safe to show.
+ */
 export function parseRangesText(text: string, origin: string, source: RangeSource = 'file'): Range[] {
   const ranges: Range[] = [];
   // trim() also removes a BOM and the CR of CRLF line ends.
   const lines = text.split('\n');
   lines.forEach((line, index) => {
-    const value = line.replace(/#.*/, '').trim();
+    // `s`: a comment runs to the line feed, past a lone CR or a U+2028 in it.
+    const value = line.replace(/#.*/s, '').trim();
     if (value === '') return;
     const range = parseRange(value, { source, status: 'current' });
     if (!range) throw new UsageError(`${origin}:${index + 1}: ${quote(value)} is not an IPv4/IPv6 address or CIDR`);
@@ -79,14 +95,36 @@ export function builtinRanges(): Range[] {
   });
 }
 
+class ListTooLarge extends Error {}
+
 export function loadRangesFile(path: string): Range[] {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readCapped(path);
   } catch (err) {
-    throw new UsageError(`cannot read --ranges ${quote(path)}: ${describeFsError(err)}`);
+    throw new UsageError(`cannot read --ranges ${quote(path)}: ${err instanceof ListTooLarge ? err.message : describeFsError(err)}`);
   }
-  return parseRangesText(text, path);
+  return parseRangesText(text, inline(path, 1000));
+}
+
+/** Never more than the limit in memory: a regular file is refused by its size, a device or pipe (/dev/zero) when it runs past it. */
+function readCapped(path: string): string {
+  const fd = openSync(path, 'r');
+  try {
+    const { size } = fstatSync(fd);
+    if (size > MAX_LIST_BYTES) throw new ListTooLarge(`it is ${size} bytes, over the ${LIST_LIMIT} limit for a range list`);
+    const buffer = Buffer.alloc(MAX_LIST_BYTES + 1);
+    let length = 0;
+    let read: number;
+    do {
+      read = readSync(fd, buffer, length, buffer.length - length, null);
+      length += read;
+    } while (read > 0 && length < buffer.length);
+    if (length > MAX_LIST_BYTES) throw new ListTooLarge(`it runs past the ${LIST_LIMIT} limit for a range list`);
+    return buffer.toString('utf8', 0, length);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export function describeFsError(err: unknown): string {

@@ -90,13 +90,17 @@ export async function runProbe(input: RunInput): Promise<RunResult> {
 
   const settings = { timeoutMs, connectOnly: probe.connectOnly, servername: probe.servername, trust: input.trust };
   const jobs = jobsFor(allTargets(services, plan), options.routes, probe.compareDirect);
+  const onThrottle = (from: number, to: number, code: string): void => {
+    log.warn({ code, from, to }, `out of file descriptors (${code}): attempts in flight lowered from ${from} to ${to}; raise the open-file limit (ulimit -n) to go faster`);
+  };
+  const onAttempt = (attempt: Attempt): void => {
+    (attempt.comparison && direct ? direct : summary).add(attempt);
+    tally.add(attempt);
+    report?.attempt(attempt);
+    log.debug(attempt, 'attempt');
+  };
   try {
-    await runAttempts(jobs, { concurrency: probe.concurrency, probe: settings, signal }, (attempt: Attempt) => {
-      (attempt.comparison && direct ? direct : summary).add(attempt);
-      tally.add(attempt);
-      report?.attempt(attempt);
-      log.debug(attempt, 'attempt');
-    });
+    await runAttempts(jobs, { concurrency: probe.concurrency, probe: settings, signal, onThrottle }, onAttempt);
   } finally {
     stop?.();
   }

@@ -31,12 +31,18 @@ export function parsePemBundle(text: string): X509Certificate[] {
 }
 
 export class TrustStore {
-  /** The context every TLS check verifies with: Node's public roots plus --tls-roots, nothing from the machine. */
-  readonly secureContext: tls.SecureContext;
+  private context: tls.SecureContext | null = null;
   private extras: Root[] | null = null;
 
-  constructor(private readonly env: NodeJS.ProcessEnv, private readonly labRoots: string[]) {
-    this.secureContext = tls.createSecureContext({ ca: [...tls.rootCertificates, ...labRoots] });
+  constructor(private readonly env: NodeJS.ProcessEnv, private readonly labRoots: string[]) {}
+
+  /**
+   * The context every TLS check verifies with: Node's public roots plus --tls-roots, nothing from the
+   * machine. Built on first use: parsing the roots costs ~20 ms that a connect-only run never needs.
+   */
+  get secureContext(): tls.SecureContext {
+    this.context ??= tls.createSecureContext({ ca: [...tls.rootCertificates, ...this.labRoots] });
+    return this.context;
   }
 
   /** Reads --tls-roots: a user mistake there is a usage error, before any packet is sent. */

@@ -154,7 +154,8 @@ export interface DnsObservation {
   host: string;
   /** The resolver asked: `system` or the --dns-server address. */
   server: string;
-  queries: DnsQueryObservation[];
+  /** Never empty: a name is judged by at least one answer (or silence). */
+  queries: [DnsQueryObservation, ...DnsQueryObservation[]];
 }
 
 /** One resolved address, and what it means for this run. */

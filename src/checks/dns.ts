@@ -39,6 +39,6 @@ async function query(host: string, type: DnsRecordType, settings: DnsSettings, s
 }
 
 export async function resolveName(host: string, settings: DnsSettings, signal: AbortSignal): Promise<DnsObservation> {
-  const queries = await Promise.all((['A', 'AAAA'] as const).map((type) => query(host, type, settings, signal)));
+  const queries = await Promise.all([query(host, 'A', settings, signal), query(host, 'AAAA', settings, signal)]);
   return { kind: 'dns', host, server: settings.server ?? 'system', queries };
 }

@@ -2,6 +2,8 @@
 import net from 'node:net';
 import type { TcpObservation } from '../types.js';
 import { startDeadline } from './deadline.js';
+import { onInterrupt } from './interrupt.js';
+import { errorName, tcpWrap, type TcpHandle } from './tcp-handle.js';
 
 export interface Endpoint {
   host: string;
@@ -14,43 +16,81 @@ export interface Connection {
   socket: net.Socket | null;
 }
 
-const TIMED_OUT = Symbol('timeout');
+type Outcome = Omit<TcpObservation, 'kind' | 'elapsedMs'>;
 
 function ignore(): void {}
 
 /**
  * Never rejects: every network outcome is an observation. The timeout is a real deadline on the
- * handshake (not socket.setTimeout, which measures idleness): it aborts a per-attempt signal that
- * destroys the socket, so no socket outlives its attempt. `signal` interrupts the whole run.
- * With `keep`, a connected socket is returned for the checks that follow; otherwise it is closed.
+ * handshake (not socket.setTimeout, which measures idleness) and closes the socket, so no socket
+ * outlives its attempt. `signal` interrupts the whole run. With `keep`, a connected socket is
+ * returned for the checks that follow; otherwise it is closed, and a bare handle does the work.
  */
 export function connectTcp(to: Endpoint, timeoutMs: number, signal: AbortSignal, keep: boolean): Promise<Connection> {
-  return new Promise((resolve) => {
-    const attempt = new AbortController();
-    const deadline = startDeadline(timeoutMs, () => attempt.abort(TIMED_OUT));
-    const interrupt = (): void => attempt.abort(signal.reason);
-    signal.addEventListener('abort', interrupt, { once: true });
+  const family = net.isIP(to.host);
+  if (!keep && tcpWrap && family !== 0) return handshakeOnly(to, family, timeoutMs, signal);
+  return connectSocket(to, timeoutMs, signal, keep);
+}
 
-    const socket = net.connect({ host: to.host, port: to.port, signal: attempt.signal });
-    const finish = (obs: Omit<TcpObservation, 'kind' | 'elapsedMs'>, handOver: boolean): void => {
+function connectSocket(to: Endpoint, timeoutMs: number, signal: AbortSignal, keep: boolean): Promise<Connection> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: to.host, port: to.port });
+    let done = false;
+    // A timeout or an interrupt destroys the socket directly: an AbortSignal per attempt would build an AbortError, stack and all, for each.
+    const finish = (obs: Outcome, handOver: boolean): void => {
+      if (done) return;
+      done = true;
       const elapsedMs = deadline.elapsed();
       deadline.cancel();
-      signal.removeEventListener('abort', interrupt);
+      stopWaiting();
       socket.removeAllListeners('connect').removeAllListeners('error');
       // Later stages read `socket.errored`; this listener only keeps a late error from crashing the run.
       socket.on('error', ignore);
       if (!handOver) socket.destroy();
       resolve({ observation: { kind: 'tcp', elapsedMs, ...obs }, socket: handOver ? socket : null });
     };
+    const deadline = startDeadline(timeoutMs, () => finish({ outcome: 'timeout' }, false));
+    const stopWaiting = onInterrupt(signal, () => finish({ outcome: 'interrupted' }, false));
     socket.once('connect', () => {
       finish({ outcome: 'connected', localAddress: socket.localAddress ?? '', localPort: socket.localPort ?? 0 }, keep);
     });
     socket.once('error', (err: NodeJS.ErrnoException) => {
-      if (attempt.signal.aborted) {
-        finish({ outcome: attempt.signal.reason === TIMED_OUT ? 'timeout' : 'interrupted' }, false);
-      } else {
-        finish({ outcome: 'failed', ...(err.code ? { code: err.code } : {}), ...(err.syscall ? { syscall: err.syscall } : {}) }, false);
-      }
+      finish({ outcome: 'failed', ...(err.code ? { code: err.code } : {}), ...(err.syscall ? { syscall: err.syscall } : {}) }, false);
     });
+  });
+}
+
+/**
+ * The handshake alone on a bare handle, closed with a reset once it completes: nothing is sent, so a
+ * FIN exchange and a TIME_WAIT entry per target would only load this machine (nmap's connect scan
+ * does the same).
+ */
+function handshakeOnly(to: Endpoint, family: number, timeoutMs: number, signal: AbortSignal): Promise<Connection> {
+  const wrap = tcpWrap as NonNullable<typeof tcpWrap>;
+  return new Promise((resolve) => {
+    const handle: TcpHandle = new wrap.TCP(wrap.constants.SOCKET);
+    const request = new wrap.TCPConnectWrap();
+    let done = false;
+    const finish = (obs: Outcome): void => {
+      if (done) return;
+      done = true;
+      const elapsedMs = deadline.elapsed();
+      deadline.cancel();
+      stopWaiting();
+      if (obs.outcome !== 'connected' || handle.reset(ignore) !== 0) handle.close();
+      resolve({ observation: { kind: 'tcp', elapsedMs, ...obs }, socket: null });
+    };
+    const deadline = startDeadline(timeoutMs, () => finish({ outcome: 'timeout' }));
+    const stopWaiting = onInterrupt(signal, () => finish({ outcome: 'interrupted' }));
+    request.oncomplete = (status) => {
+      if (status !== 0) return finish({ outcome: 'failed', code: errorName(status), syscall: 'connect' });
+      const local: { address?: string; port?: number } = {};
+      handle.getsockname(local);
+      finish({ outcome: 'connected', localAddress: local.address ?? '', localPort: local.port ?? 0 });
+    };
+    request.address = to.host;
+    request.port = to.port;
+    const status = family === 6 ? handle.connect6(request, to.host, to.port) : handle.connect(request, to.host, to.port);
+    if (status !== 0) finish({ outcome: 'failed', code: errorName(status), syscall: 'connect' });
   });
 }

@@ -1,4 +1,5 @@
 // The plain-language report: the verdict first, then the evidence as tables, then what to do.
+import { inline } from '../errors.js';
 import { STATUSES } from '../types.js';
 import type { DnsAddress, DnsReport, LocalPolicy, PortSummary, ProxySettings, RangesInfo, Status, Summary, Verdict } from '../types.js';
 import { plural, wrap } from '../words.js';
@@ -36,8 +37,8 @@ export function rangesFrom(info: RangesInfo): string {
   switch (info.origin) {
     case 'builtin': return 'built-in GoTo list';
     case 'file':
-    case 'url': return `from ${info.location}`;
-    case 'cache': return `cached copy of ${info.location}`;
+    case 'url': return `from ${inline(info.location ?? '', 1000)}`;
+    case 'cache': return `cached copy of ${inline(info.location ?? '', 1000)}`;
   }
 }
 

@@ -1,0 +1,265 @@
+// npm run bench: throughput against nmap and a bare net.connect loop, timeout precision, memory, start-up.
+// Everything runs on loopback inside a network and PID namespace this script creates; nothing leaves it.
+// Usage: node bench/run.mjs [--quick] [--only throughput,timeout,memory,startup] [--record]
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { hostBlocks } from './targets.mjs';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = dirname(HERE);
+const CLI = join(ROOT, 'bin', 'g2probe.js');
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const record = args.includes('--record');
+const onlyAt = args.indexOf('--only');
+const only = onlyAt >= 0 ? new Set((args[onlyAt + 1] ?? '').split(',')) : null;
+const wanted = (name) => only === null || only.has(name);
+
+function die(message) {
+  process.stderr.write(`bench: ${message}\n`);
+  process.exit(1);
+}
+
+if (process.env.G2PROBE_BENCH_INSIDE !== '1') {
+  if (process.getuid?.() !== 0) die('needs root, to create the network namespace it runs in (and iptables rules inside it)');
+  for (const tool of ['unshare', 'ip', 'iptables', 'nmap']) {
+    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) die(`${tool} is not installed (apt-get install nmap iptables iproute2 util-linux)`);
+  }
+  if (!existsSync(join(ROOT, 'dist', 'cli.js'))) die('dist/ is missing: run npm run build first');
+  // A fresh network namespace has only its own loopback, so no packet can leave even by mistake; the
+  // PID namespace takes every process started here down with this one.
+  const inside = spawnSync('unshare', ['-n', '-p', '-f', '--kill-child', '--mount-proc', process.execPath, fileURLToPath(import.meta.url), ...args], {
+    stdio: 'inherit',
+    env: { ...process.env, G2PROBE_BENCH_INSIDE: '1', G2PROBE_LOOPBACK_ONLY: '1' },
+    timeout: 15 * 60_000,
+  });
+  process.exit(inside.status ?? 1);
+}
+
+const work = mkdtempSync(join(os.tmpdir(), 'g2probe-bench-'));
+process.on('exit', () => rmSync(work, { recursive: true, force: true }));
+
+function sh(command) {
+  const run = spawnSync('sh', ['-c', command], { encoding: 'utf8' });
+  if (run.status !== 0) die(`${command}: ${run.stderr.trim()}`);
+  return run.stdout;
+}
+
+/** Runs a command to completion (bounded), timed from spawn to exit. */
+function timed(command, argv, options = {}) {
+  const started = performance.now();
+  const run = spawnSync(command, argv, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: 120_000, ...options });
+  const wallMs = performance.now() - started;
+  if (run.error) die(`${command}: ${run.error.message}`);
+  return { ...run, wallMs };
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+const fmt = (n, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const ratio = (a, b) => `${(a / b).toFixed(2)}×`;
+
+function table(head, rows) {
+  const cells = [head, ...rows].map((row) => row.map(String));
+  const widths = head.map((_, i) => Math.max(...cells.map((row) => row[i].length)));
+  const line = (row) => `| ${row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join(' | ')} |`;
+  return [line(cells[0]), `|${widths.map((w, i) => (i === 0 ? `${'-'.repeat(w + 1)}-` : `${'-'.repeat(w + 1)}:`)).join('|')}|`, ...cells.slice(1).map(line)].join('\n');
+}
+
+sh('ip link set lo up && sysctl -qw net.core.somaxconn=8192');
+const ready = join(work, 'sink.ready');
+const OPEN = 8200;
+const CLOSED = 8201;
+const sink = spawnSync('sh', ['-c', `node ${join(HERE, 'sink.mjs')} ${ready} ${OPEN} >/dev/null 2>&1 & echo $!`], { encoding: 'utf8' });
+const sinkPid = Number(sink.stdout.trim());
+for (let i = 0; i < 100 && !existsSync(ready); i++) spawnSync('sleep', ['0.05']);
+if (!existsSync(ready)) die('the loopback listener did not start');
+process.on('exit', () => { try { process.kill(sinkPid); } catch { /* already gone */ } });
+
+const reps = quick ? 1 : 3;
+const sections = [];
+const say = (text) => process.stdout.write(`${text}\n`);
+
+/**
+ * The g2probe command on a ranges file; returns wall ms, the probe phase from its log, and the
+ * attempts by status from its metrics. With `json` the whole report is streamed to stdout and discarded.
+ */
+function g2probe(rangesFile, extra, { env = {}, json = false } = {}) {
+  const format = json ? ['--json'] : ['--format', 'prometheus'];
+  const run = timed(process.execPath, [CLI, '--ranges', rangesFile, '--all', ...format, '--log-level', 'info', ...extra], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', json ? 'ignore' : 'pipe', 'pipe'],
+  });
+  const finished = run.stderr.split('\n').filter((l) => l.includes('"probe finished"')).map((l) => JSON.parse(l))[0];
+  if (!finished) die(`g2probe did not finish (exit ${run.status}): ${run.stderr.slice(0, 400)}`);
+  const attempts = {};
+  for (const m of (run.stdout ?? '').matchAll(/^g2probe_attempts\{port="(\d+)",status="(\w+)",reason="([\w-]+)"\} (\d+)$/gm)) {
+    attempts[m[2]] = (attempts[m[2]] ?? 0) + Number(m[4]);
+  }
+  return { wallMs: run.wallMs, phaseMs: finished.elapsedMs, total: finished.attempts, attempts };
+}
+
+function writeTargets(name, blocks, ports) {
+  const rangesFile = join(work, `${name}.ranges`);
+  const hostsFile = join(work, `${name}.hosts`);
+  const pairsFile = join(work, `${name}.pairs`);
+  writeFileSync(rangesFile, `${blocks.cidrs.join('\n')}\n`);
+  writeFileSync(hostsFile, `${blocks.hosts.join('\n')}\n`);
+  writeFileSync(pairsFile, `${blocks.hosts.flatMap((h) => ports.map((p) => `${h} ${p}`)).join('\n')}\n`);
+  return { rangesFile, hostsFile, pairsFile };
+}
+
+if (wanted('throughput')) {
+  const ports = [OPEN, CLOSED];
+  const blocks = hostBlocks('127.1.0.0', 10_000);
+  const { rangesFile, hostsFile, pairsFile } = writeTargets('throughput', blocks, ports);
+  const total = blocks.hosts.length * ports.length;
+  say(`throughput: ${fmt(total)} attempts (${fmt(blocks.hosts.length)} hosts × port ${OPEN} listening, ${CLOSED} closed), median of ${reps}`);
+  const rows = [];
+  for (const c of [64, 256, 1024]) {
+    const nmap = [];
+    const bare = [];
+    const g2 = [];
+    for (let i = 0; i < reps; i++) {
+      const grepable = join(work, 'nmap.g');
+      const n = timed('nmap', ['-sT', '-Pn', '-n', '-p', ports.join(','), '--min-parallelism', String(c), '--max-parallelism', String(c), '-iL', hostsFile, '-oG', grepable]);
+      const scanned = Number(/scanned in ([\d.]+) seconds/.exec(n.stdout)?.[1] ?? NaN) * 1000;
+      const out = readFileSync(grepable, 'utf8');
+      const nOpen = out.match(new RegExp(`${OPEN}/open`, 'g'))?.length ?? 0;
+      const nClosed = out.match(new RegExp(`${CLOSED}/closed`, 'g'))?.length ?? 0;
+      if (nOpen + nClosed !== total) die(`nmap saw ${nOpen} open and ${nClosed} closed of ${total}`);
+      nmap.push({ wallMs: n.wallMs, phaseMs: scanned });
+
+      const b = timed(process.execPath, [join(HERE, 'bare-loop.mjs'), pairsFile, String(c)]);
+      const tally = JSON.parse(b.stdout);
+      if (tally.ok + tally.refused !== total) die(`the bare loop saw ${JSON.stringify(tally)}`);
+      bare.push({ wallMs: b.wallMs, phaseMs: tally.ms });
+
+      const g = g2probe(rangesFile, ['--ports', ports.join(','), '--connect-only', '--concurrency', String(c)]);
+      if (g.attempts.ok !== total / 2 || g.attempts.blocked !== total / 2) die(`g2probe saw ${JSON.stringify(g.attempts)}`);
+      g2.push(g);
+    }
+    const rate = (runs, key) => total / (median(runs.map((r) => r[key])) / 1000);
+    rows.push({
+      c,
+      nmap: { phase: rate(nmap, 'phaseMs'), wall: rate(nmap, 'wallMs') },
+      bare: { phase: rate(bare, 'phaseMs'), wall: rate(bare, 'wallMs') },
+      g2: { phase: rate(g2, 'phaseMs'), wall: rate(g2, 'wallMs') },
+    });
+  }
+  const text = [
+    'Attempts per second while probing (nmap: its own "scanned in" time; bare loop and g2probe: first connect to last result, timed in process):',
+    '',
+    table(['concurrency', 'nmap -sT', 'bare net.connect', 'g2probe', 'g2probe ÷ nmap', 'g2probe ÷ bare'],
+      rows.map((r) => [r.c, fmt(r.nmap.phase), fmt(r.bare.phase), fmt(r.g2.phase), ratio(r.g2.phase, r.nmap.phase), ratio(r.g2.phase, r.bare.phase)])),
+    '',
+    'Whole command, spawn to exit (Node\'s own start-up counts against the bare loop and g2probe):',
+    '',
+    table(['concurrency', 'nmap -sT', 'bare net.connect', 'g2probe', 'g2probe ÷ nmap', 'g2probe ÷ bare'],
+      rows.map((r) => [r.c, fmt(r.nmap.wall), fmt(r.bare.wall), fmt(r.g2.wall), ratio(r.g2.wall, r.nmap.wall), ratio(r.g2.wall, r.bare.wall)])),
+  ].join('\n');
+  say(text);
+  sections.push({ title: `Throughput: ${fmt(total)} connect-only attempts, half listening, half refused`, text });
+}
+
+if (wanted('timeout')) {
+  const port = 8300;
+  const n = 2000;
+  const c = 256;
+  const timeoutMs = 500;
+  sh(`iptables -A INPUT -p tcp --dport ${port} --syn -j DROP`);
+  const blocks = hostBlocks('127.2.0.0', n);
+  const { rangesFile } = writeTargets('timeout', blocks, [port]);
+  const ideal = Math.ceil(n / c) * timeoutMs;
+  const runs = [];
+  for (let i = 0; i < reps; i++) {
+    const g = g2probe(rangesFile, ['--ports', String(port), '--connect-only', '--concurrency', String(c), '--timeout', String(timeoutMs)]);
+    if (g.attempts.timeout !== n) die(`expected ${n} timeouts, saw ${JSON.stringify(g.attempts)}`);
+    runs.push(g);
+  }
+  const phase = median(runs.map((r) => r.phaseMs));
+  const wall = median(runs.map((r) => r.wallMs));
+  const text = [
+    `${fmt(n)} targets behind iptables DROP, concurrency ${c}, --timeout ${timeoutMs}: ideal ceil(${n}/${c}) × ${timeoutMs} ms = ${fmt(ideal)} ms.`,
+    '',
+    table(['measure', 'ms', 'vs ideal'], [
+      ['probe phase (median)', fmt(phase), `${phase >= ideal ? '+' : ''}${(((phase - ideal) / ideal) * 100).toFixed(1)}%`],
+      ['whole command (median)', fmt(wall), `${wall >= ideal ? '+' : ''}${(((wall - ideal) / ideal) * 100).toFixed(1)}%`],
+    ]),
+  ].join('\n');
+  say(text);
+  sections.push({ title: 'Timeout precision', text });
+}
+
+if (wanted('memory')) {
+  const ports = [CLOSED, CLOSED + 1];
+  const rssFile = join(work, 'rss');
+  const rows = [];
+  for (const attempts of [50_000, 100_000, 200_000]) {
+    const blocks = hostBlocks('127.8.0.0', attempts / ports.length);
+    const { rangesFile } = writeTargets(`memory-${attempts}`, blocks, ports);
+    for (const format of attempts === 200_000 ? ['prometheus', 'json'] : ['prometheus']) {
+      rmSync(rssFile, { force: true });
+      const extra = ['--ports', ports.join(','), '--connect-only', '--concurrency', '256'];
+      const env = { NODE_OPTIONS: `--import ${join(HERE, 'maxrss.mjs')}`, BENCH_RSS_FILE: rssFile };
+      const g = g2probe(rangesFile, extra, { env, json: format === 'json' });
+      if (g.total !== attempts) die(`expected ${attempts} attempts, saw ${g.total}`);
+      const [rssKiB, heapBytes] = readFileSync(rssFile, 'utf8').trim().split('\n').at(-1).split(' ').map(Number);
+      rows.push([fmt(attempts), format === 'json' ? 'JSON report to stdout' : 'metrics', fmt(rssKiB / 1024, 1), fmt(heapBytes / 2 ** 20, 1), fmt(attempts / (g.phaseMs / 1000))]);
+    }
+  }
+  const text = [
+    'All refused (nothing listens on either port), concurrency 256, `--all --connect-only`. Peak RSS is getrusage\'s at exit;',
+    'the heap still reachable after a full collection at exit shows what is held rather than not yet collected.',
+    '',
+    table(['attempts', 'output', 'peak RSS MB', 'heap held MB', 'attempts/s'], rows),
+  ].join('\n');
+  say(text);
+  sections.push({ title: 'Memory', text });
+}
+
+if (wanted('startup')) {
+  const runs = quick ? 5 : 20;
+  const measure = (argv) => median(Array.from({ length: runs }, () => {
+    const r = timed(process.execPath, argv);
+    if (r.status !== 0) die(`${argv.join(' ')} exited ${r.status}: ${r.stderr}`);
+    return r.wallMs;
+  }));
+  const node = measure(['-e', '0']);
+  const version = measure([CLI, '--version']);
+  const plan = measure([CLI, '--plan']);
+  const text = [
+    `Median of ${runs} runs, spawn to exit; \`node -e 0\` is the floor any Node command pays.`,
+    '',
+    table(['command', 'median ms', '÷ node -e 0'], [
+      ['node -e 0', fmt(node), '1.00×'],
+      ['g2probe --version', fmt(version), ratio(version, node)],
+      ['g2probe --plan (built-in ranges)', fmt(plan), ratio(plan, node)],
+    ]),
+  ].join('\n');
+  say(text);
+  sections.push({ title: 'Start-up', text });
+}
+
+if (record) {
+  const cpu = os.cpus();
+  const nmapVersion = /Nmap version ([\d.]+)/.exec(sh('nmap --version'))?.[1] ?? 'unknown';
+  const machine = `${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${fmt(os.totalmem() / 2 ** 30, 1)} GiB, Linux ${os.release()}, Node ${process.versions.node}, nmap ${nmapVersion}`;
+  const body = [
+    '# Benchmark results',
+    '',
+    `Recorded by \`npm run bench -- --record\` on ${new Date().toISOString().slice(0, 10)}.`,
+    `Machine: ${machine}.`,
+    '',
+    ...sections.flatMap((s) => [`## ${s.title}`, '', s.text, '']),
+  ].join('\n');
+  writeFileSync(join(HERE, 'RESULTS.md'), body);
+  say(`\nrecorded in ${join('bench', 'RESULTS.md')}`);
+}
