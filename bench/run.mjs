@@ -10,7 +10,8 @@ import { hostBlocks } from './targets.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(HERE);
-const CLI = join(ROOT, 'bin', 'g2probe.js');
+// G2PROBE_BENCH_CLI measures another build (an older commit's bin/g2probe.js) with the same harness.
+const CLI = process.env.G2PROBE_BENCH_CLI ?? join(ROOT, 'bin', 'g2probe.js');
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const record = args.includes('--record');

@@ -47,6 +47,20 @@ lab(t, 'every condition gets its status, reason and evidence; the verdict is par
   t.equal(run.stderr, '', 'nothing on stderr when all is well');
 });
 
+for (const [path, env] of [['a bare handle', ''], ['net.connect (G2PROBE_NET_SOCKET=1)', 'G2PROBE_NET_SOCKET=1 ']] as const) {
+  lab(t, `--connect-only, through ${path}: the same status, reason and code for every condition`, async (t) => {
+    const run = await inNamespace(`${SETUP}\n${env}g2probe --ranges ${CONDITIONS} --timeout 500 --connect-only --json`);
+    const report = parseReport(t, run);
+    t.equal(report.attempts.length, 8 * 3);
+    for (const attempt of report.attempts) {
+      const [status, reason, code] = EXPECTED[attempt.ip]!;
+      t.same([attempt.status, attempt.reason, attempt.evidence.code, attempt.evidence.stage], [status, reason, code, 'connect'], `${attempt.ip}:${attempt.port}`);
+      if (status === 'ok') t.match(attempt.evidence.local, /^127\.0\.0\.1:\d+$/, 'ok carries the local address');
+      if (status === 'timeout') t.ok(attempt.ms >= 500 && attempt.ms < 2500, `timed out at the deadline (${attempt.ms} ms)`);
+    }
+  });
+}
+
 lab(t, 'every port open to every range: ok, exit 0', async (t) => {
   const run = await inNamespace(`listen 127.0.0.1 80 443 8200\ng2probe --ranges ${FIXTURES}loopback-ok.txt --json`);
   const report = parseReport(t, run);
