@@ -183,7 +183,7 @@ t.test('classify: a fault of this PC or an unknown code is never a network block
   }, 5000);
 });
 
-// Documentation and loopback addresses only: parsed and classified, never connected to.
+// Any address, as text (random ones, private ones, a DNS sinkhole's): classifyDns is pure, nothing is connected to.
 const SPEC = { source: 'file', status: 'current' } as const;
 const v4 = fc.integer({ min: 0, max: 0xffffffff }).map((n) => formatAddress(BigInt(n), 4));
 const v6 = fc.bigInt({ min: 0n, max: (1n << 128n) - 1n }).map((n) => formatAddress(n, 6));
