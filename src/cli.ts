@@ -1,14 +1,10 @@
 // The g2probe command line: which command, then flags; each command is loaded only when it runs.
 import { parseCli, HELP } from './args.js';
-import { EXIT_INTERNAL, UsageError } from './errors.js';
+import { EXIT_INTERNAL, UsageError, fail } from './errors.js';
 import { writeStdout } from './output.js';
 import { VERSION } from './version.js';
 
 type Command = (argv: readonly string[], env: NodeJS.ProcessEnv) => number | Promise<number>;
-
-function fail(message: string): void {
-  process.stderr.write(`g2probe: ${message}\n`);
-}
 
 // Loaded on use: --version and --help should not pay for the HTTP server, the rule renderers or the schema.
 const COMMANDS = new Map<string, () => Promise<Command>>([

@@ -37,3 +37,8 @@ export function quote(value: string, max = 80): string {
 export function inline(value: string, max = 80): string {
   return value.length > max || HAS_UNSHOWABLE.test(value) ? quote(value, max) : value;
 }
+
+/** One line on stderr, as every g2probe error is shown. */
+export function fail(message: string): void {
+  process.stderr.write(`g2probe: ${message}\n`);
+}

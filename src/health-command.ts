@@ -1,6 +1,7 @@
 // `g2probe health`: the container's HEALTHCHECK. Asks serve's /healthz on this machine and exits 0 or 1.
 import { request } from 'node:http';
 import { integer } from './args.js';
+import { fail } from './errors.js';
 import { parseFlags } from './flags.js';
 import { assertLoopbackHost, guardFromEnv } from './guard.js';
 import { formatListen, listenFrom, type ListenAddress } from './listen-address.js';
@@ -46,11 +47,11 @@ export async function healthCommand(argv: readonly string[], env: NodeJS.Process
   });
   const where = `http://${formatListen(target)}/healthz`;
   if ('error' in answer) {
-    process.stderr.write(`g2probe: ${where}: ${answer.error}\n`);
+    fail(`${where}: ${answer.error}`);
     return 1;
   }
   if (answer.status !== 200) {
-    process.stderr.write(`g2probe: ${where}: ${answer.status} ${answer.body.slice(0, 200)}\n`);
+    fail(`${where}: ${answer.status} ${answer.body.slice(0, 200)}`);
     return 1;
   }
   writeStdout(`${answer.body}\n`);

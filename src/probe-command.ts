@@ -1,7 +1,6 @@
 // The probe command: ranges → plan → attempts → summary → verdict → reports.
-import { setMaxListeners } from 'node:events';
 import type { CliOptions } from './args.js';
-import { quote } from './errors.js';
+import { fail, quote } from './errors.js';
 import { assertLoopbackUrl, assertRunTargets } from './guard.js';
 import { createLogger } from './log.js';
 import { renderMetrics } from './metrics.js';
@@ -22,10 +21,6 @@ function exitForSignal(signal: NodeJS.Signals): number {
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
-function fail(message: string): void {
-  process.stderr.write(`g2probe: ${message}\n`);
-}
-
 export async function probeCommand(options: CliOptions, env: NodeJS.ProcessEnv): Promise<number> {
   const log = createLogger(options.logLevel, process.stderr.isTTY === true);
   // --plan sends nothing to the ranges, so it may show ranges the guard would refuse to probe; a download is still a packet.
@@ -33,8 +28,6 @@ export async function probeCommand(options: CliOptions, env: NodeJS.ProcessEnv):
   if (guarded && options.rangesUrl) assertLoopbackUrl(options.rangesUrl);
 
   const controller = new AbortController();
-  // Every DNS query and attempt in flight listens for the interrupt: as many listeners as there is work, by design.
-  setMaxListeners(0, controller.signal);
   // First Ctrl-C (or SIGTERM): stop launching, report what finished. A second one of either: leave at once;
   // --out keeps what it had (AtomicFile removes its temporary file on exit).
   let stoppedBy: NodeJS.Signals | null = null;

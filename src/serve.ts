@@ -1,11 +1,10 @@
 // `g2probe serve`: a probe on a schedule, never two at once, with the last whole run served over HTTP
 // for Prometheus (/metrics), for people and tickets (/report.json), and for the container's health check.
-import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { LevelWithSilent, Logger } from 'pino';
 import { PROBE_SPEC, parseProbeFlags, type ProbeCommandOptions } from './args.js';
 import { formatDuration, parseDuration } from './duration.js';
-import { UsageError } from './errors.js';
+import { UsageError, fail } from './errors.js';
 import { parseFlags } from './flags.js';
 import { assertRunTargets } from './guard.js';
 import { DEFAULT_LISTEN, formatListen, listenFrom, type ListenAddress } from './listen-address.js';
@@ -116,7 +115,6 @@ class Service {
   private readonly server: Server;
 
   constructor(private readonly options: ServeOptions, private readonly env: NodeJS.ProcessEnv, private readonly log: Logger) {
-    setMaxListeners(0, this.stop.signal);
     this.server = createServer((req, res) => this.handle(req, res));
     // Scrapers keep connections open; closing must not wait for them.
     this.server.keepAliveTimeout = 5000;
@@ -130,7 +128,7 @@ class Service {
     });
     if (failure) {
       const why = failure.code === 'EADDRINUSE' ? 'the address is in use' : failure.code === 'EACCES' ? 'permission denied' : failure.code ?? failure.message;
-      process.stderr.write(`g2probe: cannot listen on ${formatListen(this.options.listen)}: ${why}\n`);
+      fail(`cannot listen on ${formatListen(this.options.listen)}: ${why}`);
       return EXIT_UNAVAILABLE;
     }
     const address = this.server.address();

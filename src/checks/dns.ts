@@ -2,6 +2,7 @@
 import { Resolver } from 'node:dns/promises';
 import type { DnsObservation, DnsQueryObservation, DnsRecordType } from '../types.js';
 import { startDeadline } from './deadline.js';
+import { onInterrupt } from './interrupt.js';
 
 export interface DnsSettings {
   /** ADDR[:PORT] of the resolver, or null for the system's configuration (resolv.conf, or Windows' adapters). */
@@ -21,8 +22,7 @@ async function query(host: string, type: DnsRecordType, settings: DnsSettings, s
   if (settings.server) resolver.setServers([settings.server]);
   let ended: 'timeout' | 'interrupted' | null = null;
   const deadline = startDeadline(settings.timeoutMs, () => { ended = 'timeout'; resolver.cancel(); });
-  const interrupt = (): void => { ended = 'interrupted'; resolver.cancel(); };
-  signal.addEventListener('abort', interrupt, { once: true });
+  const stopWaiting = onInterrupt(signal, () => { ended = 'interrupted'; resolver.cancel(); });
   try {
     const addresses = await resolver[METHOD[type]](host);
     return { type, outcome: 'answered', addresses, elapsedMs: deadline.elapsed() };
@@ -34,7 +34,7 @@ async function query(host: string, type: DnsRecordType, settings: DnsSettings, s
     return { type, outcome: 'failed', addresses: [], ...(code ? { code } : {}), elapsedMs };
   } finally {
     deadline.cancel();
-    signal.removeEventListener('abort', interrupt);
+    stopWaiting();
   }
 }
 

@@ -1,6 +1,7 @@
 // One bounded exchange on a connected socket: optionally write, then read until enough, closed, or the deadline.
 import type { Socket } from 'node:net';
 import { startDeadline } from './deadline.js';
+import { onInterrupt } from './interrupt.js';
 
 export interface ExchangeOptions {
   /** Sent first, when given. */
@@ -31,14 +32,14 @@ export function exchange(socket: Socket, options: ExchangeOptions): Promise<Exch
     let size = 0;
     let done = false;
     const deadline = startDeadline(options.timeoutMs, () => finish('quiet'));
-    const onInterrupt = (): void => finish('interrupted');
+    let stopWaiting = (): void => {};
     const data = (): Buffer => (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
 
     function finish(outcome: ExchangeResult['outcome'], code?: string): void {
       if (done) return;
       done = true;
       deadline.cancel();
-      options.signal.removeEventListener('abort', onInterrupt);
+      stopWaiting();
       socket.off('data', onData).off('end', onEnd).off('close', onEnd).off('error', onError);
       socket.pause();
       resolve({ outcome, data: data(), ...(code ? { code } : {}), elapsedMs: deadline.elapsed() });
@@ -64,7 +65,7 @@ export function exchange(socket: Socket, options: ExchangeOptions): Promise<Exch
     if (options.signal.aborted) return finish('interrupted');
     if (socket.errored) return finish('failed', (socket.errored as NodeJS.ErrnoException).code ?? 'UNKNOWN');
     if (socket.destroyed || socket.readableEnded) return finish('closed');
-    options.signal.addEventListener('abort', onInterrupt, { once: true });
+    stopWaiting = onInterrupt(options.signal, () => finish('interrupted'));
     // A 'data' listener does not restart a socket an earlier exchange paused: resume explicitly.
     socket.on('data', onData).on('end', onEnd).on('close', onEnd).on('error', onError).resume();
     if (options.send !== undefined) socket.write(options.send);

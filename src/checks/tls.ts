@@ -5,6 +5,7 @@ import tls from 'node:tls';
 import type { TlsObservation } from '../types.js';
 import { judgeChain, summarize, type TrustStore } from '../trust.js';
 import { startDeadline } from './deadline.js';
+import { onInterrupt } from './interrupt.js';
 
 export interface TlsCheckOptions {
   servername: string;
@@ -37,14 +38,12 @@ export function checkTls(socket: Socket, options: TlsCheckOptions, signal: Abort
       if (done) return;
       done = true;
       deadline.cancel();
-      signal.removeEventListener('abort', interrupt);
+      stopWaiting();
       secure.removeAllListeners().on('error', () => undefined).destroy();
       resolve({ ...base, ...obs, elapsedMs: deadline.elapsed() });
     };
     const deadline = startDeadline(options.timeoutMs, () => finish({ outcome: 'timeout' }));
-    const interrupt = (): void => finish({ outcome: 'interrupted' });
-    if (signal.aborted) return interrupt();
-    signal.addEventListener('abort', interrupt, { once: true });
+    const stopWaiting = onInterrupt(signal, () => finish({ outcome: 'interrupted' }));
 
     secure.once('secureConnect', () => {
       const chain = presentedChain(secure);
