@@ -2,13 +2,19 @@
 // with the attempts, names or ranges that led to it.
 import { EXECUTABLES } from './data/executables.js';
 import { INSPECTION_PRODUCTS } from './data/inspection-cas.js';
-import { silenceOf } from './silence.js';
+import { silenceOf, type RangeSilence } from './silence.js';
+import { IN_THE_WAY } from './summary.js';
 import type { AdviceStep, DnsReport, DnsResult, Finding, LocalPolicy, Reason, Role, Summary, VerdictStatus } from './types.js';
 import { listing, plural } from './words.js';
 
+/**
+ * The blocked ports where any attempt had one of `reasons`. Reasons that say this PC or the proxy stood in
+ * the way (IN_THE_WAY) count on any port: they need fixing even where other addresses got through.
+ */
 function portsWith(summary: Summary, reasons: readonly Reason[]): number[] {
+  const anywhere = reasons.every((reason) => IN_THE_WAY.has(reason));
   return summary.ports
-    .filter((p) => p.state === 'blocked' && reasons.some((reason) => (p.reasons[reason] ?? 0) > 0))
+    .filter((p) => (anywhere || p.state === 'blocked') && reasons.some((reason) => (p.reasons[reason] ?? 0) > 0))
     .map((p) => p.port);
 }
 
@@ -95,19 +101,27 @@ function silenceSteps(summary: Summary): AdviceStep[] {
     });
   }
   const silence = silenceOf(summary);
-  const cells = (r: (typeof silence.ranges)[number]): string => `${r.cidr}: ${r.ports.map((p, i) => `${p} ${r.reasons[i]}`).join(', ')}`;
-  const filtered = silence.ranges.filter((r) => r.kind === 'ports-filtered');
+  const cells = (r: RangeSilence): string => `${r.cidr}: ${r.ports.map((p, i) => `${p} ${r.reasons[i]}`).join(', ')}`;
+  const filtered = silence.filtered.filter((r) => r.kind === 'ports-filtered');
   if (filtered.length > 0) {
     steps.push({
-      text: `Some GoTo ranges answer on some ports but not on others: ${listing(filtered.map((r) => `${r.cidr} (not ${listing(r.ports)})`))}. A firewall filters those ports for those addresses: if it allows GoTo by address and port, make sure every range is allowed on 80, 443 and 8200 (g2probe rules prints the rules).`,
+      text: `Some GoTo ranges answer on some of the ports they are documented for but not on others: ${listing(filtered.map((r) => `${r.cidr} (not ${listing(r.ports)})`))}. A firewall filters those ports for those addresses: if it allows GoTo by address and port, make sure every range is allowed on its ports (g2probe rules prints the rules).`,
       evidence: filtered.map(cells),
     });
   }
-  const silent = silence.ranges.filter((r) => r.kind === 'range-silent');
+  const silent = silence.filtered.filter((r) => r.kind === 'range-silent');
   if (silent.length > 0) {
     steps.push({
-      text: `${plural(silent.length, 'GoTo range')} answered on no port while others did: ${listing(silent.map((r) => r.cidr))}. If your firewall allows GoTo by address, make sure it allows every range (g2probe rules prints them). If it allows them all, those addresses are most likely not in use; run again with a larger --sample to tell.`,
+      text: `${plural(silent.length, 'GoTo range')} answered on no port, though every address of ${silent.length === 1 ? 'it' : 'them'} was tried and other ranges answered: ${listing(silent.map((r) => r.cidr))}. If your firewall allows GoTo by address, make sure it allows every range (g2probe rules prints them); if it does, those ranges are not in use.`,
       evidence: silent.map(cells),
+    });
+  }
+  // A sampled range that is silent is a weak sign (a sample of a large range easily finds only unused
+  // addresses): a note on how to tell, never a request to change anything.
+  if (silence.unsampled.length > 0) {
+    steps.push({
+      text: `Possibly nothing to fix: ${plural(silence.unsampled.length, 'GoTo range')} answered on no port while others did (${listing(silence.unsampled.map((r) => r.cidr))}). Only a sample was tried, and most likely no server in use was sampled; run g2probe again with a larger --sample (say --sample 16) to tell a range not in use from one a firewall misses.`,
+      evidence: silence.unsampled.map(cells),
     });
   }
   return steps;
@@ -148,9 +162,19 @@ export function adviseOn(
     return steps;
   }
   steps.push(...localPolicySteps(localPolicy), ...dnsSteps(dns), ...interceptionSteps(summary.findings));
+  const filtered = portsWith(summary, ['app-filter']);
+  if (filtered.length > 0) {
+    steps.push({
+      text: `An application-control rule (a next-generation firewall, an IPS or a security gateway) recognises GoToMyPC on TCP ${listing(filtered)}, by its TLS SNI, its HTTP Host or its own bytes, and cuts the connection: the same exchange without GoToMyPC's names passed. Ask the network administrator to allow the GoToMyPC application (GoTo, LogMeIn or "remote access" category) in that rule: opening the ports is not enough.`,
+      evidence: appFilterEvidence(summary, filtered),
+    });
+  }
   const denied = portsWith(summary, ['proxy-denied']);
   if (denied.length > 0) {
-    add(`The proxy refuses to open tunnels (CONNECT) to TCP ${listing(denied)}. Ask its administrator to allow CONNECT to ports 80, 443 and 8200 for the GoTo ranges (the table above), or let that traffic bypass the proxy.`, denied, ['proxy-denied']);
+    const open443 = summary.ports.some((p) => p.port === 443 && p.state === 'reachable') && !denied.includes(443);
+    const known = open443 ? `The proxy refuses to open tunnels (CONNECT) to TCP ${listing(denied)}, while 443 is open through it: squid does this by default (http_access deny CONNECT !SSL_ports, with 443 the only SSL port).` : `The proxy refuses to open tunnels (CONNECT) to TCP ${listing(denied)}.`;
+    const squid = denied.some((p) => p !== 443) ? ' For squid, that is acl SSL_ports port 8200 beside 443.' : '';
+    add(`${known} Ask its administrator to allow CONNECT to ${listing(denied)} for the GoTo servers, or let that traffic bypass the proxy.${squid}`, denied, ['proxy-denied']);
   }
   const auth = portsWith(summary, ['proxy-auth-required']);
   if (auth.length > 0) {
@@ -172,15 +196,17 @@ export function adviseOn(
   if (local.length > 0) {
     add(`A firewall or security suite on this PC (Windows Defender Firewall, ZoneAlarm, Norton, …) refuses outbound TCP ${listing(local)}. ${executablesStep(role)}`, local, ['local-firewall']);
   }
-  const dropped = portsWith(summary, ['no-answer']);
+  // Where a filter cut GoToMyPC's bytes, that is the cause: the silent addresses beside it are only unused ones.
+  const notFiltered = (port: number): boolean => !filtered.includes(port);
+  const dropped = portsWith(summary, ['no-answer']).filter(notFiltered);
   if (dropped.length > 0) {
     add(`Outbound TCP ${listing(dropped)} is dropped silently, usually by a firewall between this PC and the internet. Ask the network administrator to allow outbound TCP ${listing(dropped)} to the GoTo ranges: g2probe rules --format iptables (or nftables, windows, pf, csv) prints the exact rules.`, dropped, ['no-answer']);
   }
-  const rejected = portsWith(summary, ['refused', 'unreachable', 'reset']);
+  const rejected = portsWith(summary, ['refused', 'unreachable', 'reset']).filter(notFiltered);
   if (rejected.length > 0) {
     add(`Outbound TCP ${listing(rejected)} is rejected (refused, reset or 'unreachable'). Ask the network administrator to allow outbound TCP ${listing(rejected)} to the GoTo ranges (g2probe rules prints the rules); if a firewall on this PC is involved, allow the GoToMyPC programs in it.`, rejected, ['refused', 'unreachable', 'reset']);
   }
-  steps.push(...silenceSteps(summary));
+  steps.push(...silenceSteps(summary), ...possibleSteps(summary.findings));
   const faults = (reasons: readonly Reason[]): number =>
     summary.ports.reduce((sum, p) => sum + reasons.reduce((n, reason) => n + (p.reasons[reason] ?? 0), 0), 0);
   const exhausted = faults(['resource-exhausted']);
@@ -202,10 +228,34 @@ export function adviseOn(
   return steps;
 }
 
+/** Weak signs: named, with what would settle them, never as a change to make. */
+function possibleSteps(findings: readonly Finding[]): AdviceStep[] {
+  const possible = findings.filter((f) => f.possible);
+  if (possible.length === 0) return [];
+  return [{
+    text: `Possibly something in the way, on a sign too weak to judge on: ${possible.map((f) => f.text.replace(/^Possibly /, '')).join(' ')} If GoToMyPC fails although the rest looks fine, show this to the network administrator.`,
+    evidence: possible.map((f) => `port ${f.port}: ${plural(f.attempts, 'attempt')}`),
+  }];
+}
+
+/** Both exchanges of the first app-filter attempts per port: what was cut, and what passed. */
+function appFilterEvidence(summary: Summary, ports: readonly number[]): string[] {
+  return summary.findings
+    .filter((f) => f.reason === 'app-filter' && !f.possible && ports.includes(f.port) && !('kind' in f.evidence))
+    .map((f) => {
+      const exchanges = 'kind' in f.evidence ? undefined : f.evidence.exchanges;
+      if (!exchanges) return `port ${f.port}: app-filter`;
+      const { gotomypc, neutral } = exchanges;
+      const how = (e: typeof gotomypc): string => `${e.outcome}${e.code ? ` ${e.code}` : ''}${e.answer ? ` (${e.answer})` : ''}`;
+      return `port ${f.port}: ${gotomypc.sent}: ${how(gotomypc)}; ${neutral.sent}: ${how(neutral)}; ${plural(f.attempts, 'attempt')}`;
+    });
+}
+
 /** One step per interceptor: who to ask and what to exempt depends on whether it is a gateway or a suite on this PC. */
 function interceptionSteps(findings: readonly Finding[]): AdviceStep[] {
   const steps: AdviceStep[] = [];
   for (const finding of findings) {
+    if (finding.possible || finding.reason === 'app-filter') continue;
     let step: string;
     if (finding.reason === 'tls-inspection') {
       const known = INSPECTION_PRODUCTS.find((p) => p.product === finding.product);
@@ -219,8 +269,6 @@ function interceptionSteps(findings: readonly Finding[]): AdviceStep[] {
           : '';
         step = `Exempt the GoTo ranges (the table above) from HTTPS inspection${where}: GoToMyPC does not accept a certificate re-signed by someone else.${local}`;
       }
-    } else if ('kind' in finding.evidence) {
-      step = `Something between this PC and the internet accepts connections on port ${finding.port} itself without passing them on (a transparent proxy or security appliance). Ask the network administrator to let outbound TCP ${finding.port} to the GoTo ranges through unproxied.`;
     } else {
       const name = finding.product ? ` (${finding.product})` : '';
       step = `A transparent proxy or filter${name} answers port ${finding.port} in GoTo's place. Ask the network administrator to exempt the GoTo ranges from it, or to allow GoToMyPC through it.`;

@@ -1,5 +1,5 @@
-// The canary: handshakes that complete for addresses that answer nothing else, all about equally close,
-// mean something in the path accepts connections on their behalf. Streaming and bounded.
+// The canary: handshakes that complete for addresses that answer nothing else, all about equally close, may
+// mean something in the path accepts connections on their behalf: a possible finding only. Streaming, bounded.
 import { round } from './classify.js';
 import type { Attempt, CanaryEvidence, Finding } from './types.js';
 
@@ -62,8 +62,10 @@ export class CanaryTracker {
       findings.push({
         port,
         reason: 'http-proxy',
+        // Timing alone names no one: a weak sign, reported beside the attempts' own status.
+        possible: true,
         product: null,
-        text: `Something in the path accepts every connection on port ${port} itself: ${evidence.addresses} different addresses completed the handshake in ${evidence.connectMs.min}–${evidence.connectMs.max} ms, as close as the local network, and none of them answered.`,
+        text: `Possibly something in the path accepts every connection on port ${port} itself: ${evidence.addresses} different addresses completed the handshake in ${evidence.connectMs.min}–${evidence.connectMs.max} ms, as close as the local network, and none of them answered.`,
         attempts: stats.silent,
         evidence,
       });

@@ -7,7 +7,7 @@ import type { ServiceHost } from './data/service-hosts.js';
 import { parseRange, rangeOf } from './ranges.js';
 import type { DnsAddress, DnsObservation, DnsQueryObservation, DnsResult, Evidence, Range } from './types.js';
 
-const SINKHOLE_RANGES = SINKHOLES.map((s) => ({ range: parseRange(s.cidr, { source: 'file', status: 'current' })!, why: s.why }));
+const SINKHOLE_RANGES = SINKHOLES.map((s) => ({ range: parseRange(s.cidr)!, why: s.why }));
 
 export interface DnsContext {
   /** The ranges of this run: an answer inside them is a GoTo address, even a loopback one in a lab. */
@@ -38,13 +38,13 @@ function weight(q: DnsQueryObservation): number {
 }
 
 function sinkholeOf(ip: string): string | null {
-  const at = parseRange(ip, { source: 'file', status: 'current' });
+  const at = parseRange(ip);
   if (!at) return null;
   return SINKHOLE_RANGES.find((s) => s.range.family === at.family && s.range.first <= at.first && at.first <= s.range.last)?.why ?? null;
 }
 
 function isLoopback(ip: string): boolean {
-  const at = parseRange(ip, { source: 'file', status: 'current' });
+  const at = parseRange(ip);
   return at !== null && isLoopbackInterval(at.first, at.last, at.family);
 }
 
@@ -84,6 +84,7 @@ export function classifyDns(obs: DnsObservation, host: ServiceHost, ctx: DnsCont
   const decide = (rule: Rule, code: string | null): DnsResult => ({
     host: host.name,
     use: host.use,
+    ports: [...host.ports],
     essential: host.essential,
     status: rule.status,
     reason: rule.reason,

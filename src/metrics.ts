@@ -5,7 +5,7 @@ import type { Attempt, DnsReport, RangesInfo, Reason, Status, Summary, Verdict, 
 /** Every metric g2probe exposes, with its type and help: the deploy/ dashboards and alerts are checked against this list. */
 export const METRICS = {
   g2probe_build_info: { type: 'gauge', help: 'Always 1; the version of g2probe that ran.' },
-  g2probe_port_reachable: { type: 'gauge', help: 'Whether a GoTo server answered on the port in the last run (1) or not (0): blocked, intercepted or unknown.' },
+  g2probe_port_reachable: { type: 'gauge', help: 'Whether a GoTo server answered on the port in the last run (1) or not (0): blocked, intercepted or unknown. Absent for a port no address that must answer was tried on (unconfirmed).' },
   g2probe_attempts: { type: 'gauge', help: 'Attempts of the last run by port, status and reason (configured path only).' },
   g2probe_connect_duration_seconds: { type: 'histogram', help: 'TCP handshake times of the last run by port, for handshakes that completed.' },
   g2probe_dns_ok: { type: 'gauge', help: 'Whether the name resolved to a usable address in the last run.' },
@@ -116,7 +116,8 @@ function runFamilies(run: MetricsRun): string[] {
     histogram.push(series('g2probe_connect_duration_seconds_count', { port }, cell.count));
   }
   return [
-    family('g2probe_port_reachable', summary.ports.map((p) => series('g2probe_port_reachable', { port: p.port }, p.state === 'reachable' ? 1 : 0))),
+    // An unconfirmed port is no evidence either way: a 0 would page someone over a retired address.
+    family('g2probe_port_reachable', summary.ports.filter((p) => p.state !== 'unconfirmed').map((p) => series('g2probe_port_reachable', { port: p.port }, p.state === 'reachable' ? 1 : 0))),
     family('g2probe_attempts', attempts),
     family('g2probe_connect_duration_seconds', histogram),
     family('g2probe_dns_ok', (dns?.results ?? []).map((r) => series('g2probe_dns_ok', { host: r.host }, r.status === 'ok' ? 1 : 0))),

@@ -2,9 +2,10 @@
 import type { Logger } from 'pino';
 import type { ProbeCommandOptions } from './args.js';
 import { inline } from './errors.js';
+import { BUILTIN_LIST_INFO } from './data/ranges.js';
 import { builtinRanges, loadRangesFile } from './ranges.js';
 import { listVersion, updateRanges } from './ranges-update.js';
-import type { Range, RangesInfo } from './types.js';
+import type { Range, RangeListInfo, RangesInfo } from './types.js';
 
 export interface RangeList {
   ranges: Range[];
@@ -19,7 +20,7 @@ export async function loadRangeList(options: ProbeCommandOptions, log: Logger, s
   const file = options.probe.rangesFile;
   const fallback = (): RangeList => {
     const ranges = file ? loadRangesFile(file) : builtinRanges();
-    return { ranges, info: { origin: file ? 'file' : 'builtin', location: file, version: listVersion(ranges), count: ranges.length, update: null } };
+    return { ranges, info: { origin: file ? 'file' : 'builtin', location: file, lists: listsOf(ranges, file), version: listVersion(ranges), count: ranges.length, update: null } };
   };
   if (!options.rangesUrl) return fallback();
   const fetched = await updateRanges({
@@ -33,9 +34,16 @@ export async function loadRangeList(options: ProbeCommandOptions, log: Logger, s
   });
   const location = fetched.update.url;
   if (fetched.ranges && fetched.origin) {
-    return { ranges: fetched.ranges, info: { origin: fetched.origin, location, version: listVersion(fetched.ranges), count: fetched.ranges.length, update: fetched.update } };
+    return { ranges: fetched.ranges, info: { origin: fetched.origin, location, lists: listsOf(fetched.ranges, location), version: listVersion(fetched.ranges), count: fetched.ranges.length, update: fetched.update } };
   }
   const list = fallback();
   const instead = file ? `Probing the --ranges file ${inline(file, 1000)} instead.` : 'Probing the built-in GoTo list instead.';
   return { ...list, info: { ...list.info, update: { ...fetched.update, warning: `${fetched.update.warning} ${instead}` } } };
+}
+
+/** The lists the ranges name, in the order met: the built-in ones with their sources, a file's or URL's with it. */
+export function listsOf(ranges: readonly Range[], location: string | null): RangeListInfo[] {
+  const names = [...new Set(ranges.flatMap((r) => r.lists))];
+  if (location === null) return BUILTIN_LIST_INFO.filter((list) => names.includes(list.name));
+  return names.map((name) => ({ name, title: `ranges from ${inline(location, 1000)}`, status: 'current', ports: null, source: location }));
 }

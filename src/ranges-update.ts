@@ -8,7 +8,7 @@ import type { Dispatcher } from 'undici';
 import { UsageError, quote } from './errors.js';
 import { assertLoopbackOnly, assertLoopbackUrl } from './guard.js';
 import type { Proxy } from './proxy-settings.js';
-import { LIST_LIMIT, MAX_LIST_BYTES, describeFsError, parseRangesText } from './ranges.js';
+import { LIST_LIMIT, MAX_LIST_BYTES, defaultListName, describeFsError, parseRangesText } from './ranges.js';
 import type { Range, RangesOrigin, RangesUpdate } from './types.js';
 import { VERSION } from './version.js';
 
@@ -33,9 +33,13 @@ export interface UpdatedList {
   update: RangesUpdate;
 }
 
-/** The version ops compare across sites: the same CIDRs in the same order give the same value wherever they came from. */
+/**
+ * The version ops compare across sites: the same ranges with the same ports in the same order give the same
+ * value wherever they came from (list names are labels, and a file's default one is its own name: left out).
+ */
 export function listVersion(ranges: readonly Range[]): string {
-  return createHash('sha256').update(ranges.map((r) => r.cidr).join('\n')).digest('hex').slice(0, 12);
+  const lines = ranges.map((r) => (r.ports === null ? r.cidr : `${r.cidr} ports=${r.ports.join(',')}${r.legacyPorts.length > 0 ? ` legacy=${r.legacyPorts.join(',')}` : ''}`));
+  return createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 12);
 }
 
 /** A --ranges-url value: any absolute URL (a non-HTTPS one is refused at run time, with the fallback, not here). */
@@ -68,7 +72,7 @@ export async function updateRanges(options: UpdateOptions): Promise<UpdatedList>
       log.info({ url: shown, version: cached.version }, 'range list unchanged since the cached copy');
       return { ranges: cached.ranges, origin: 'url', update: { url: shown, ok: true, fetchedAt: new Date().toISOString(), warning: null } };
     }
-    const ranges = validate(fetched.text, shown, options.loopbackOnly);
+    const ranges = validate(fetched.text, shown, shown, options.loopbackOnly);
     const fetchedAt = new Date().toISOString();
     writeCache(options, { url: url.href, fetchedAt, etag: fetched.etag, version: listVersion(ranges), ranges }, fetched.text);
     log.info({ url: shown, ranges: ranges.length, version: listVersion(ranges) }, 'range list fetched');
@@ -90,11 +94,12 @@ export function redactRangesUrl(url: URL): string {
   return `${url.protocol}//${url.host}${url.pathname}`;
 }
 
-function validate(text: string, shown: string, loopbackOnly: boolean): Range[] {
+/** `shown` names the list in messages; `url` gives its ranges their default list name. */
+function validate(text: string, shown: string, url: string, loopbackOnly: boolean): Range[] {
   if (/^\s*</.test(text)) throw new FetchProblem('the server sent an HTML or XML page, not a range list (a login or captive-portal page?)');
   let ranges: Range[];
   try {
-    ranges = parseRangesText(text, shown, 'url');
+    ranges = parseRangesText(text, shown, { source: 'url', list: defaultListName(url) });
   } catch (err) {
     // parseRangesText names the place as `origin:line: …` or `origin: …`; here the origin is already said.
     if (err instanceof UsageError) throw new FetchProblem(err.message.slice(shown.length + 1).replace(/^(\d+):/, 'line $1:').trim());
@@ -238,7 +243,7 @@ function readCache(options: UpdateOptions): CacheEntry | null {
   try {
     const meta = JSON.parse(readFileSync(join(options.cacheDir, META_FILE), 'utf8')) as Omit<CacheEntry, 'ranges'>;
     if (meta.url !== options.url.href) return null;
-    const ranges = validate(readFileSync(join(options.cacheDir, LIST_FILE), 'utf8'), LIST_FILE, options.loopbackOnly);
+    const ranges = validate(readFileSync(join(options.cacheDir, LIST_FILE), 'utf8'), LIST_FILE, redactRangesUrl(options.url), options.loopbackOnly);
     if (listVersion(ranges) !== meta.version) return null;
     return { ...meta, ranges };
   } catch (err) {

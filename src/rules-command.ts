@@ -3,9 +3,10 @@ import { DEFAULT_PORTS, parsePorts } from './args.js';
 import { UsageError, quote } from './errors.js';
 import { parseFlags } from './flags.js';
 import { writeStdout } from './output.js';
-import { builtinRanges, loadRangesFile } from './ranges.js';
+import { builtinRanges, loadRangesFile, portsOf } from './ranges.js';
 import { PROGRAM_FORMATS, RULE_FORMATS, renderRules, type RuleFormat } from './rules.js';
 import type { Role } from './types.js';
+import { listing, portWord } from './words.js';
 
 const SPEC = {
   format: { type: 'string' },
@@ -19,8 +20,9 @@ const SPEC = {
 const RULES_HELP = `Usage: g2probe rules --format FORMAT [options]
 
 Prints firewall rules that allow what GoToMyPC needs: outbound TCP to GoTo's
-published ranges on ports 80, 443 and 8200, ready to paste or to pipe. Sends
-no packet. The same input always gives the same output.
+published ranges, each on the ports it is documented for (80, 443 and 8200
+for the GoToMyPC list, 443 for the GoTo Meeting servers), ready to paste or
+to pipe. Sends no packet. The same input always gives the same output.
 
 Examples
   g2probe rules --format iptables | sudo sh -e
@@ -31,27 +33,29 @@ Examples
 
 Formats
   iptables  shell commands: a GOTOMYPC chain (ip6tables too for IPv6 ranges)
-            with one ACCEPT rule per range, jumped to from the top of OUTPUT;
-            running them again replaces the chain's rules
-  nftables  an nft -f script: a set of the ranges per address family and an
-            accept rule inserted into table inet filter, chain output (change
-            the names to those of your ruleset)
-  windows   PowerShell New-NetFirewallRule commands, to run elevated; with
-            --role, one rule per GoToMyPC program
-  pf        a <gotomypc> table and a pass out quick rule, for pf.conf
+            with one ACCEPT rule per range and its ports, jumped to from the
+            top of OUTPUT; running them again replaces the chain's rules
+  nftables  an nft -f script: a set of ranges per address family and port
+            set, each with an accept rule inserted into table inet filter,
+            chain output (change the names to those of your ruleset)
+  windows   PowerShell New-NetFirewallRule commands, to run elevated: a rule
+            per port set; with --role, per GoToMyPC program too
+  pf        a table per port set and a pass out quick rule each, for pf.conf
   csv       RFC 4180 CSV, one row per range (per program and range with
             --role), columns: action (allow), direction (outbound), protocol
             (tcp), remote_address (CIDR), remote_ports (space-separated),
-            program (file name, empty for any program), range_list (current,
-            legacy or file)
+            program (file name, empty for any program), range_list (the
+            lists that name the range, space-separated)
 
 Options
   --format FORMAT     iptables, nftables, windows, pf or csv (required)
   --ranges FILE       these ranges instead of the built-in GoTo list: one
-                      IPv4/IPv6 CIDR or address per line, # starts a comment
-  --with-legacy       add the legacy Citrix Online ranges (possibly retired)
-                      to the built-in list
-  --ports LIST        comma-separated TCP ports (default 80,443,8200)
+                      CIDR or address per line, optionally followed by
+                      ports=P,P,… and list=NAME; # starts a comment
+  --with-legacy       add the ranges only the old Citrix Online list names
+                      (possibly retired) to the built-in list
+  --ports LIST        comma-separated TCP ports (default 80,443,8200): each
+                      range is allowed on those of them it serves
   --role host|client  windows and csv: a rule per GoToMyPC program of a host
                       PC (the one you connect to) or a client PC (the one you
                       connect from) instead of one for any program
@@ -95,6 +99,10 @@ function rulesFor(argv: readonly string[]): string {
   const ranges = rangesFile === undefined
     ? builtinRanges().filter((range) => values['with-legacy'] || range.status === 'current')
     : loadRangesFile(rangesFile);
+  if (!ranges.some((range) => portsOf(range, ports).length > 0)) {
+    const served = [...new Set(ranges.flatMap((range) => range.ports ?? []))].sort((a, b) => a - b);
+    throw new UsageError(`no range of the list serves ${portWord(ports)} (they serve ${listing(served)}): give --ranges FILE to allow other ports`);
+  }
   return renderRules(format, { ranges, ports, role: (role as Role | undefined) ?? null, rangesFile: rangesFile ?? null });
 }
 

@@ -1,6 +1,7 @@
 // Firewall rules that admit GoToMyPC: one set of ranges, ports and programs, written for each firewall.
 import { EXECUTABLES } from './data/executables.js';
 import { quote } from './errors.js';
+import { portsOf } from './ranges.js';
 import type { Family, Range, Role } from './types.js';
 import { listing, wrap } from './words.js';
 
@@ -12,6 +13,7 @@ export const PROGRAM_FORMATS: readonly RuleFormat[] = ['windows', 'csv'];
 
 export interface RuleInput {
   ranges: readonly Range[];
+  /** --ports: each range is allowed on the ports it serves, of these; a range that serves none of them is left out. */
   ports: readonly number[];
   /** With a role (windows and csv only), one rule per program of that role; without, one for any program. */
   role: Role | null;
@@ -36,8 +38,30 @@ function programsOf(role: Role | null): string[] {
   return role ? [...EXECUTABLES[role].primary, ...EXECUTABLES[role].additional] : [];
 }
 
+/** A range and the ports it is allowed on. */
+interface Allowed {
+  range: Range;
+  ports: number[];
+}
+
+function allowed(input: RuleInput): Allowed[] {
+  return input.ranges.map((range) => ({ range, ports: portsOf(range, input.ports) })).filter((a) => a.ports.length > 0);
+}
+
+/** Ranges that share a port set, in order of first appearance: one set, table or rule per group. */
+function byPorts(items: readonly Allowed[]): { ports: number[]; ranges: Range[] }[] {
+  const groups = new Map<string, { ports: number[]; ranges: Range[] }>();
+  for (const { range, ports } of items) {
+    const key = ports.join(',');
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { ports, ranges: [] }));
+    group.ranges.push(range);
+  }
+  return [...groups.values()];
+}
+
 function iptables(input: RuleInput): string[] {
-  const families = byFamily(input.ranges).map(([family, ranges]) => ({ command: family === 4 ? 'iptables' : 'ip6tables', ranges }));
+  const families = byFamily(allowed(input)).map(([family, items]) => ({ command: family === 4 ? 'iptables' : 'ip6tables', items }));
   const each = (line: (command: string) => string): string[] => families.map(({ command }) => `#   ${line(command)}`);
   const lines = [
     '#!/bin/sh',
@@ -50,11 +74,10 @@ function iptables(input: RuleInput): string[] {
     ...each((c) => `${c} -D OUTPUT -j ${CHAIN} && ${c} -F ${CHAIN} && ${c} -X ${CHAIN}`),
     'set -e',
   ];
-  const portGroups = chunks(input.ports, MULTIPORT_MAX);
-  for (const { command: c, ranges } of families) {
+  for (const { command: c, items } of families) {
     lines.push('', `${c} -N ${CHAIN} 2>/dev/null || ${c} -F ${CHAIN}`);
-    for (const range of ranges) {
-      for (const ports of portGroups) lines.push(`${c} -A ${CHAIN} -d ${range.cidr} -p tcp -m multiport --dports ${ports.join(',')} -j ACCEPT`);
+    for (const { range, ports: served } of items) {
+      for (const ports of chunks(served, MULTIPORT_MAX)) lines.push(`${c} -A ${CHAIN} -d ${range.cidr} -p tcp -m multiport --dports ${ports.join(',')} -j ACCEPT`);
     }
     lines.push(`${c} -C OUTPUT -j ${CHAIN} 2>/dev/null || ${c} -I OUTPUT -j ${CHAIN}`);
   }
@@ -62,7 +85,8 @@ function iptables(input: RuleInput): string[] {
 }
 
 function nftables(input: RuleInput): string[] {
-  const families = byFamily(input.ranges).map(([family, ranges]) => ({ family, ranges, set: `gotomypc_v${family}` }));
+  const families = byFamily(allowed(input)).flatMap(([family, items]) =>
+    byPorts(items).map(({ ports, ranges }) => ({ family, ports, ranges, set: `gotomypc_v${family}_${ports.join('_')}` })));
   const lines = [
     '#!/usr/sbin/nft -f',
     ...header(input, 'nftables'),
@@ -81,8 +105,8 @@ function nftables(input: RuleInput): string[] {
     lines.push(`\tset ${set} {`, `\t\ttype ipv${family}_addr`, '\t\tflags interval', '\t}');
   }
   lines.push('}');
-  const ports = `{ ${input.ports.join(', ')} }`;
-  for (const { family, ranges, set } of families) {
+  for (const { family, ports: served, ranges, set } of families) {
+    const ports = `{ ${served.join(', ')} }`;
     lines.push(
       '',
       `flush set inet filter ${set}`,
@@ -98,24 +122,28 @@ function nftables(input: RuleInput): string[] {
 function windows(input: RuleInput): string[] {
   const programs = programsOf(input.role);
   const id = input.role ? `GoToMyPC-g2probe-${input.role}` : 'GoToMyPC-g2probe';
-  const common = [
+  const groups = byPorts(allowed(input));
+  // One rule per port set (RemotePort is per rule); with one set, the names stay those of a single rule.
+  const tcp = (ports: readonly number[]): string => (groups.length === 1 ? '' : `-tcp${ports.join('_')}`);
+  const common = (group: { ports: number[]; ranges: Range[] }): string => [
     '-Group', psString('GoToMyPC'),
     '-Direction Outbound -Action Allow -Protocol TCP',
-    '-RemotePort', input.ports.join(', '),
-    '-RemoteAddress', input.ranges.map((range) => psString(range.cidr)).join(', '),
+    '-RemotePort', group.ports.join(', '),
+    '-RemoteAddress', group.ranges.map((range) => psString(range.cidr)).join(', '),
   ].join(' ');
   const lines = [
     ...header(input, 'windows'),
     '# Run it in an elevated PowerShell (Windows 8 or Server 2012 and later). The rules matter where',
     '# outbound connections are blocked by default; Windows Firewall is stateful: replies need no rule.',
-    `# Running it again replaces ${programs.length > 0 ? `these rules (named ${id}-*` : `this rule (named ${id}`}, in the group GoToMyPC).`,
+    `# Running it again replaces ${programs.length > 0 ? `these rules (named ${id}-*` : groups.length > 1 ? `these rules (named ${id}-tcp*` : `this rule (named ${id}`}, in the group GoToMyPC).`,
     "$ErrorActionPreference = 'Stop'",
   ];
   if (programs.length === 0) {
-    lines.push(
-      `Remove-NetFirewallRule -Name ${psString(id)} -ErrorAction SilentlyContinue`,
-      `New-NetFirewallRule -Name ${psString(id)} -DisplayName ${psString('GoToMyPC')} ${common}`,
-    );
+    // The role's rules are named ${id}-host-* and ${id}-client-*: a wildcard here must not reach them.
+    lines.push(`Remove-NetFirewallRule -Name ${groups.length > 1 ? `${psString(id)}, ${psString(`${id}-tcp*`)}` : psString(id)} -ErrorAction SilentlyContinue`);
+    for (const group of groups) {
+      lines.push(`New-NetFirewallRule -Name ${psString(`${id}${tcp(group.ports)}`)} -DisplayName ${psString(`GoToMyPC${groups.length > 1 ? ` (TCP ${group.ports.join(', ')})` : ''}`)} ${common(group)}`);
+    }
     return lines;
   }
   lines.push(
@@ -124,31 +152,40 @@ function windows(input: RuleInput): string[] {
     `Remove-NetFirewallRule -Name ${psString(`${id}-*`)} -ErrorAction SilentlyContinue`,
   );
   for (const program of programs) {
-    lines.push(`New-NetFirewallRule -Name ${psString(`${id}-${program}`)} -DisplayName ${psString(`GoToMyPC (${program})`)} ${common} -Program (Join-Path $GoToMyPCDir ${psString(program)})`);
+    for (const group of groups) {
+      lines.push(`New-NetFirewallRule -Name ${psString(`${id}-${program}${tcp(group.ports)}`)} -DisplayName ${psString(`GoToMyPC (${program}${groups.length > 1 ? `, TCP ${group.ports.join(', ')}` : ''})`)} ${common(group)} -Program (Join-Path $GoToMyPCDir ${psString(program)})`);
+    }
   }
   return lines;
 }
 
 function pf(input: RuleInput): string[] {
-  return [
+  const groups = byPorts(allowed(input));
+  const lines = [
     ...header(input, 'pf'),
-    '# For pf.conf: the table goes with the other tables, the rule among the filter rules, before any',
+    '# For pf.conf: the tables go with the other tables, the rules among the filter rules, before any',
     '# block rule with quick (quick makes the first match final). keep state lets the replies in.',
-    '# The table holds IPv4 and IPv6 alike: a rule without inet or inet6 covers both. Check, then load:',
+    '# A table holds IPv4 and IPv6 alike: a rule without inet or inet6 covers both. Check, then load:',
     '#   pfctl -nf /etc/pf.conf',
     '#   pfctl -f /etc/pf.conf',
-    'table <gotomypc> const { \\',
-    ...input.ranges.map((range, i) => `\t${range.cidr}${i < input.ranges.length - 1 ? ',' : ''} \\`),
-    '}',
-    `pass out quick proto tcp from any to <gotomypc> port { ${input.ports.join(' ')} } keep state`,
   ];
+  const table = (ports: readonly number[]): string => (groups.length === 1 ? 'gotomypc' : `gotomypc_${ports.join('_')}`);
+  for (const { ports, ranges } of groups) {
+    lines.push(
+      `table <${table(ports)}> const { \\`,
+      ...ranges.map((range, i) => `\t${range.cidr}${i < ranges.length - 1 ? ',' : ''} \\`),
+      '}',
+    );
+  }
+  for (const { ports } of groups) lines.push(`pass out quick proto tcp from any to <${table(ports)}> port { ${ports.join(' ')} } keep state`);
+  return lines;
 }
 
 function csv(input: RuleInput): string[] {
   const programs = programsOf(input.role);
-  const ports = input.ports.join(' ');
+  const items = allowed(input);
   const rows = (programs.length > 0 ? programs : ['']).flatMap((program) =>
-    input.ranges.map((range) => ['allow', 'outbound', 'tcp', range.cidr, ports, program, range.source === 'file' ? 'file' : range.status]),
+    items.map(({ range, ports }) => ['allow', 'outbound', 'tcp', range.cidr, ports.join(' '), program, range.lists.join(' ')]),
   );
   return [CSV_HEADER, ...rows].map((fields) => fields.map(csvField).join(','));
 }
@@ -166,8 +203,9 @@ export function psString(value: string): string {
 /** What the rules do and where the ranges come from: the lines that vary with the input, wrapped. */
 function header(input: RuleInput, format: RuleFormat): string[] {
   const programs = input.role ? `, for the GoToMyPC programs of a ${input.role} PC` : '';
+  const sets = byPorts(allowed(input)).map((g) => `${listing(g.ports)} to ${g.ranges.length === 1 ? '1 range' : `${g.ranges.length} ranges`}`);
   return [
-    `GoToMyPC: allow outbound TCP ${listing(input.ports)} to the GoTo ranges${programs}.`,
+    `GoToMyPC: allow outbound TCP to the GoTo ranges, each on the ports it is documented for (${sets.join('; ')})${programs}.`,
     `Made by g2probe rules --format ${format} from ${origin(input)}.`,
   ].flatMap((paragraph) => wrap(paragraph, 98).split('\n').map((line) => `# ${line}`));
 }
@@ -177,14 +215,14 @@ function origin(input: RuleInput): string {
   if (file !== null) return `${input.ranges.length === 1 ? 'the range' : `the ${input.ranges.length} ranges`} in ${quote(file, 1000)}`;
   const current = input.ranges.filter((range) => range.status === 'current').length;
   const legacy = input.ranges.length - current;
-  const page = `the ${current} current ranges on GoTo's "Firewalls and GoToMyPC" page`;
-  return legacy === 0 ? page : `${page} and the ${legacy} legacy ranges of the Citrix Online era (possibly retired)`;
+  const page = `the ${current} ranges of GoTo's current lists (GoTo Meeting's servers on 443; six of them also on the Citrix Online list for GoToMyPC, with 80 and 8200)`;
+  return legacy === 0 ? page : `${page} and the ${legacy} ranges only the Citrix Online list of the GoToMyPC era names (possibly retired)`;
 }
 
 /** IPv4 first, then IPv6, each in the given order; a family without ranges is left out. */
-function byFamily(ranges: readonly Range[]): [Family, Range[]][] {
+function byFamily(items: readonly Allowed[]): [Family, Allowed[]][] {
   return ([4, 6] as const)
-    .map((family): [Family, Range[]] => [family, ranges.filter((range) => range.family === family)])
+    .map((family): [Family, Allowed[]] => [family, items.filter((item) => item.range.family === family)])
     .filter(([, list]) => list.length > 0);
 }
 

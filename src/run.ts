@@ -11,7 +11,7 @@ import type { Job } from './probe.js';
 import type { ProxyRoutes } from './proxy-settings.js';
 import type { RangeList } from './range-list.js';
 import { JsonReportStream, SCHEMA_VERSION, type Write } from './report/json.js';
-import { namesByAddress, resolveServices, serviceTargets } from './services.js';
+import { resolveServices, serviceIndex, serviceTargets } from './services.js';
 import { SummaryBuilder } from './summary.js';
 import type { TrustStore } from './trust.js';
 import type { Attempt, DnsReport, LocalPolicy, RangesInfo, StatusCounts, Summary, Target, Verdict } from './types.js';
@@ -74,14 +74,14 @@ export async function runProbe(input: RunInput): Promise<RunResult> {
   const { hosts, dnsServer, timeoutMs } = probe;
   // Both only read before the first attempt: names from the resolver, this PC's firewall rules from netsh.
   const [dns, localPolicy] = await Promise.all([
-    hosts.length === 0 ? null : resolveServices(hosts, { server: dnsServer, timeoutMs }, { ranges: plan.ranges, loopbackOnly: probe.loopbackOnly }, signal),
+    hosts.length === 0 ? null : resolveServices(hosts, plan.ports, { server: dnsServer, timeoutMs }, { ranges: plan.ranges, loopbackOnly: probe.loopbackOnly }, signal),
     inspectLocalPolicy({ platform: process.platform, role: probe.role, env: input.env, run: systemRunner, exists: existsSync }),
   ]);
   if (dns) log.info({ dns: dns.results.map((r) => ({ host: r.host, status: r.status, reason: r.reason, addresses: r.addresses.map((a) => a.ip) })) }, 'names resolved');
-  const services = dns ? serviceTargets(dns, plan.ports) : [];
+  const services = dns ? serviceTargets(dns) : [];
   const ranges = input.rangeList.info;
   report?.begin({ schemaVersion: SCHEMA_VERSION, tool: TOOL, startedAt: startedAt.toISOString(), options: probe, ranges, dns, localPolicy });
-  const summary = new SummaryBuilder(plan.ranges, plan.ports, dns ? namesByAddress(dns) : null);
+  const summary = new SummaryBuilder(plan.ranges, plan.ports, dns ? serviceIndex(dns) : null);
   const direct = probe.compareDirect ? new SummaryBuilder(plan.ranges, plan.ports, null) : null;
   const tally = new AttemptTally(plan.ports);
   const planned = (services.length + plan.count) * (direct ? 2 : 1);

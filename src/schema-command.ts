@@ -7,8 +7,8 @@ const SPEC = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-/** dist/schema-command.js → schema/report-v1.json: the file ships beside dist/ in the package. */
-const SCHEMA_FILE = new URL('../schema/report-v1.json', import.meta.url);
+/** dist/schema-command.js → schema/report-v2.json: the file ships beside dist/ in the package. */
+const SCHEMA_FILE = new URL('../schema/report-v2.json', import.meta.url);
 
 const SCHEMA_HELP = `Usage: g2probe schema
 

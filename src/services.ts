@@ -2,43 +2,58 @@
 import { resolveName, type DnsSettings } from './checks/dns.js';
 import { classifyDns, type DnsContext } from './classify-dns.js';
 import { SERVICE_HOSTS, type ServiceHost } from './data/service-hosts.js';
+import type { ServiceIndex } from './summary.js';
 import type { DnsReport, DnsResult, Target } from './types.js';
 
-/** The built-in description of a name, or a plain one for a name given with --hosts (then it is essential: the user asked). */
-export function serviceHost(name: string): ServiceHost {
-  return SERVICE_HOSTS.find((h) => h.name === name) ?? { name, use: 'given with --hosts', essential: true };
+/**
+ * The built-in description of a name, on the run's ports it is used on; or a plain one for a name given with
+ * --hosts (essential, on every port of the run: the user asked).
+ */
+export function serviceHost(name: string, runPorts: readonly number[]): ServiceHost {
+  const known = SERVICE_HOSTS.find((h) => h.name === name);
+  if (!known) return { name, use: 'given with --hosts', essential: true, ports: [...runPorts], source: '--hosts' };
+  return { ...known, ports: runPorts.filter((port) => known.ports.includes(port)) };
 }
 
 /** Every name at once: a handful of names, each bounded by its own deadline. Results keep the order of `names`. */
-export async function resolveServices(names: readonly string[], settings: DnsSettings, ctx: DnsContext, signal: AbortSignal): Promise<DnsReport> {
-  const results = await Promise.all(names.map(async (name) => classifyDns(await resolveName(name, settings, signal), serviceHost(name), ctx)));
+export async function resolveServices(names: readonly string[], runPorts: readonly number[], settings: DnsSettings, ctx: DnsContext, signal: AbortSignal): Promise<DnsReport> {
+  const results = await Promise.all(names.map(async (name) => classifyDns(await resolveName(name, settings, signal), serviceHost(name, runPorts), ctx)));
   return { server: settings.server ?? 'system', results: results.filter((r): r is DnsResult => r !== null) };
 }
 
-/** Each probed address once (under the first name that gave it), on every port, before any range address. */
-export function serviceTargets(report: DnsReport, ports: readonly number[]): Target[] {
-  const seen = new Set<string>();
-  const targets: Target[] = [];
+/**
+ * Each probed address once, before any range address, on every port one of its names is used on (the name
+ * sent as Host and SNI is the first name used on that port).
+ */
+export function serviceTargets(report: DnsReport): Target[] {
+  const byAddress = new Map<string, Map<number, string>>();
   for (const result of report.results) {
     for (const address of result.addresses) {
-      if (!address.probed || seen.has(address.ip)) continue;
-      seen.add(address.ip);
-      for (const port of ports) targets.push({ ip: address.ip, port, range: address.range, host: result.host });
+      if (!address.probed) continue;
+      let ports = byAddress.get(address.ip);
+      if (!ports) byAddress.set(address.ip, (ports = new Map()));
+      for (const port of result.ports) if (!ports.has(port)) ports.set(port, result.host);
     }
+  }
+  const ranges = new Map(report.results.flatMap((r) => r.addresses.map((a) => [a.ip, a.range] as const)));
+  const targets: Target[] = [];
+  for (const [ip, ports] of byAddress) {
+    for (const [port, host] of [...ports].sort((a, b) => a[0] - b[0])) targets.push({ ip, port, range: ranges.get(ip) ?? null, host, expected: true });
   }
   return targets;
 }
 
-/** Which names each probed address stands for: one address may serve several names. */
-export function namesByAddress(report: DnsReport): Map<string, string[]> {
-  const names = new Map<string, string[]>();
+/** Which names each probed address stands for (one address may serve several), and where each name is used. */
+export function serviceIndex(report: DnsReport): ServiceIndex {
+  const byAddress = new Map<string, string[]>();
   for (const result of report.results) {
     for (const address of result.addresses) {
       if (!address.probed) continue;
-      const list = names.get(address.ip) ?? [];
+      const list = byAddress.get(address.ip) ?? [];
       if (!list.includes(result.host)) list.push(result.host);
-      names.set(address.ip, list);
+      byAddress.set(address.ip, list);
     }
   }
-  return names;
+  const hosts = report.results.filter((r) => r.addresses.some((a) => a.probed)).map((r) => ({ host: r.host, essential: r.essential, ports: r.ports }));
+  return { byAddress, hosts };
 }

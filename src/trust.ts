@@ -33,6 +33,7 @@ export function parsePemBundle(text: string): X509Certificate[] {
 export class TrustStore {
   private context: tls.SecureContext | null = null;
   private extras: Root[] | null = null;
+  private publics: Root[] | null = null;
 
   constructor(private readonly env: NodeJS.ProcessEnv, private readonly labRoots: string[]) {}
 
@@ -57,6 +58,12 @@ export class TrustStore {
     const certs = parsePemBundle(text);
     if (certs.length === 0) throw new UsageError(`--tls-roots ${quote(tlsRoots)} holds no PEM certificate`);
     return new TrustStore(env, certs.map((c) => c.toString()));
+  }
+
+  /** Node's public roots and --tls-roots as certificates, parsed on first use (only a chain OpenSSL refused needs them). */
+  publicRoots(): Root[] {
+    this.publics ??= [...tls.rootCertificates, ...this.labRoots].map((pem) => ({ cert: new X509Certificate(pem), source: 'public' }));
+    return this.publics;
   }
 
   /**
@@ -141,10 +148,20 @@ export interface TrustResult {
   extraRoot?: { subject: string; source: string };
 }
 
-/** `authorized` is OpenSSL's answer against the public roots; only when it says no are local roots consulted. */
-export function judgeChain(authorized: boolean, chain: readonly X509Certificate[], extraRoots: () => Root[]): TrustResult {
-  if (authorized) return { trust: 'public' };
-  const root = anchorOf(chain, extraRoots());
+/** The roots a chain is judged against: the public ones (with --tls-roots) and those added on this machine. */
+export interface RootSource {
+  publicRoots(): Root[];
+  extraRoots(): Root[];
+}
+
+/**
+ * `authorized` is OpenSSL's answer against the public roots (names aside). When it says no, a chain that still
+ * leads to a public root (an expired leaf, say) is public all the same: inspection mints fresh certificates
+ * under its own root. Only then are the roots added on this machine consulted.
+ */
+export function judgeChain(authorized: boolean, chain: readonly X509Certificate[], roots: RootSource): TrustResult {
+  if (authorized || anchorOf(chain, roots.publicRoots())) return { trust: 'public' };
+  const root = anchorOf(chain, roots.extraRoots());
   if (root) return { trust: 'extra-root', extraRoot: { subject: oneLineName(root.cert.subject), source: root.source } };
   return { trust: 'untrusted' };
 }

@@ -2,16 +2,39 @@
 
 export type Family = 4 | 6;
 
-/** Where a range came from: GoTo's current firewall page, the Citrix Online era list, the user's file, or a --ranges-url list. */
-export type RangeSource = 'goto-firewall-page' | 'citrix-online-legacy' | 'file' | 'url';
+/** Where a range came from: built into g2probe, the user's --ranges file, or a --ranges-url list. */
+export type RangeSource = 'builtin' | 'file' | 'url';
 
-/** Legacy ranges may be retired: they are probed and reported, but do not by themselves make a run `partial`. */
+/**
+ * How current the word is that a range serves a port: `current` when a list still published says so (GoTo's
+ * page, or the user's own file), `legacy` when only an old list does (the Citrix Online list). Silence or a
+ * refusal where only an old list vouches for a server is shown, never judged: the address may be retired.
+ */
 export type RangeStatus = 'current' | 'legacy';
 
 export interface RangeSpec {
   cidr: string;
+  /** The lists that name it: built in `gotomypc` and `goto-meeting`; from a file, its line's list=NAME or the file's name. */
+  lists: string[];
+  /** The TCP ports it is documented to serve; null for every port of the run (a file line without ports=). */
+  ports: number[] | null;
+  /** Those of `ports` that only a legacy list documents. */
+  legacyPorts: number[];
   source: RangeSource;
+  /** `legacy` when only legacy lists name it (every port it serves is a legacy port). */
   status: RangeStatus;
+}
+
+/** One list of ranges a run used, and where it comes from. */
+export interface RangeListInfo {
+  name: string;
+  /** What the list is, in words. */
+  title: string;
+  status: RangeStatus;
+  /** The TCP ports the list documents for its ranges; null when each line says (or the run's ports). */
+  ports: number[] | null;
+  /** Where it comes from: the vendor page or document, or the file or URL it was read from. */
+  source: string;
 }
 
 /** A parsed range: the spec plus its bounds as integers, so sampling never enumerates it. */
@@ -31,6 +54,11 @@ export interface Target {
   range: string | null;
   /** Set on GoToMyPC's own servers: the first name that resolved to this address. */
   host?: string;
+  /**
+   * A GoTo server is expected to answer here: a name's address on a port the name is used on, or a range on a
+   * port a current list documents for it. Elsewhere (an old list's address) only an answer counts, never silence.
+   */
+  expected: boolean;
 }
 
 export type Role = 'host' | 'client';
@@ -41,8 +69,9 @@ export type Status = 'ok' | 'blocked' | 'timeout' | 'intercepted' | 'error';
 export const STATUSES: readonly Status[] = ['ok', 'blocked', 'timeout', 'intercepted', 'error'];
 
 export type OkReason = 'connected' | 'resolved';
+/** `app-filter`: cut once it carried GoToMyPC's bytes, SNI or Host, while a neutral exchange with the same server passed. */
 export type BlockedReason =
-  | 'refused' | 'unreachable' | 'local-firewall' | 'reset' | 'proxy-denied' | 'proxy-auth-required' | 'tls-failed'
+  | 'refused' | 'unreachable' | 'local-firewall' | 'reset' | 'proxy-denied' | 'proxy-auth-required' | 'tls-failed' | 'app-filter'
   | 'dns-nxdomain' | 'dns-refused' | 'dns-sinkhole' | 'dns-failed';
 export type TimeoutReason = 'no-answer';
 export type InterceptedReason = 'http-proxy' | 'tls-inspection';
@@ -79,6 +108,10 @@ export interface ProxyObservation {
 export interface HttpObservation {
   kind: 'http';
   outcome: 'answered' | 'closed' | 'timeout' | 'failed' | 'interrupted';
+  /** What was sent: the request line and the Host header. */
+  request: string;
+  /** The Host header sent: a name GoToMyPC uses, or (the neutral request) the address itself. */
+  host: string;
   status?: number;
   statusText?: string;
   headers?: Record<string, string>;
@@ -107,9 +140,14 @@ export type ChainTrust = 'public' | 'extra-root' | 'untrusted';
 export interface TlsObservation {
   kind: 'tls';
   outcome: 'handshake' | 'closed' | 'timeout' | 'failed' | 'interrupted';
-  servername: string;
+  /** The name sent as SNI, or null for none (the neutral handshake). */
+  servername: string | null;
   protocol?: string;
   chain?: CertificateSummary[];
+  /** The names the leaf certificate is for (subjectAltName, else its CN), escaped. */
+  names?: string[];
+  /** Whether the leaf covers `servername`; absent without SNI. A public chain for another name is a server's own. */
+  nameMatches?: boolean;
   trust?: ChainTrust;
   /** OpenSSL's reason when the chain does not verify against the public roots. */
   verifyError?: string;
@@ -121,16 +159,20 @@ export interface TlsObservation {
   elapsedMs: number;
 }
 
-/** Port 8200: unsolicited bytes, then the answer to a harmless probe. */
+/** Port 8200: unsolicited bytes, then the answer to a request. */
 export interface ServiceObservation {
   kind: 'service';
   outcome: 'quiet' | 'answered' | 'closed' | 'failed' | 'interrupted';
+  /** What was sent: GoToMyPC's own ping, or the neutral request. */
+  request: string;
   /** Bytes the far end sent before we said anything, escaped. */
   unsolicited?: string;
   /** Bytes sent back after the probe, escaped. */
   reply?: string;
   status?: number;
   headers?: Record<string, string>;
+  /** The start of an HTTP answer's body, escaped: a block page names its vendor there. */
+  body?: string;
   code?: string;
   elapsedMs: number;
 }
@@ -174,6 +216,8 @@ export interface DnsResult {
   host: string;
   /** What GoToMyPC uses the name for. */
   use: string;
+  /** The TCP ports GoToMyPC uses the name on: its addresses are probed on these (of the run's ports) only. */
+  ports: number[];
   /** GoToMyPC cannot work when this name does not resolve. */
   essential: boolean;
   status: Status;
@@ -189,13 +233,22 @@ export interface DnsReport {
 }
 export type Observation = TcpObservation | ProxyObservation | ApplicationObservation;
 
-/** Everything one attempt saw, stage by stage; later stages exist only when earlier ones succeeded. */
-export interface Trace {
-  path: PathKind;
-  /** The TCP handshake: with the target on the direct path, with the proxy on the proxy path. */
+/** A connection's stages: the TCP handshake (with the target, or with the proxy), CONNECT, then the port's check. */
+export interface Exchange {
   connect: TcpObservation;
   proxy?: ProxyObservation;
   app?: ApplicationObservation;
+}
+
+/** Everything one attempt saw, stage by stage; later stages exist only when earlier ones succeeded. */
+export interface Trace extends Exchange {
+  path: PathKind;
+  /**
+   * When the check that speaks like GoToMyPC was cut or went unanswered: the same check on a fresh connection
+   * to the same address and port, without GoToMyPC's names or bytes. Telling the two apart is what shows an
+   * application-aware filter.
+   */
+  neutral?: Exchange;
 }
 
 /** How an attempt reached its target: straight out, or through an explicit proxy with CONNECT. */
@@ -220,7 +273,7 @@ export interface Evidence {
   /** The HTTP answer on port 80 (or on 8200), with the headers that decided it. */
   http?: { status: number; statusText: string; headers: Record<string, string>; body?: string };
   tls?: {
-    servername: string;
+    servername: string | null;
     protocol?: string;
     trust?: ChainTrust;
     verifyError?: string;
@@ -228,12 +281,37 @@ export interface Evidence {
     /** The product whose inspection CA issued the chain, when known. */
     product?: string;
     chain?: CertificateSummary[];
+    names?: string[];
+    nameMatches?: boolean;
     message?: string;
   };
   /** Bytes seen on 8200, escaped: before the probe and after it. */
   service?: { unsolicited?: string; reply?: string };
   /** The DNS answers, per record type: addresses or the resolver's code. */
   dns?: { server: string; answers: Partial<Record<DnsRecordType, string[] | string>> };
+  /** On an answer after the handshake that is not a middlebox's: whether it has a shape GoTo's servers are known to answer with. */
+  recognised?: boolean;
+  /** The signs that a middlebox made the answer (a proxy's Via, a block page, …), each enough on its own. */
+  signs?: string[];
+  /** Signs too weak to judge on (an unknown Via, a redirect to an unknown host): reported as possible, never decisive. */
+  possible?: string[];
+  /** The GoToMyPC-shaped exchange and the neutral one, when both were tried (an application-aware filter shows here). */
+  exchanges?: { gotomypc: ExchangeRecord; neutral: ExchangeRecord };
+}
+
+/** One exchange of a comparison, in plain words. */
+export interface ExchangeRecord {
+  /** What was sent: the HTTP request and Host, the TLS SNI, or the 8200 request. */
+  sent: string;
+  /**
+   * answered: bytes came back (a handshake, a response); reset, closed, silent; failed: it did not get that far
+   * (the connection or the proxy's tunnel did not open) or ended with another error.
+   */
+  outcome: 'answered' | 'reset' | 'closed' | 'silent' | 'failed';
+  code?: string;
+  elapsedMs: number;
+  /** The start of the answer (a status line, a certificate's subject), escaped. */
+  answer?: string;
 }
 
 export interface Classification {
@@ -254,8 +332,16 @@ export interface Attempt extends Target, Classification {
 
 export type StatusCounts = Record<Status, number>;
 
-/** `intercepted` when anything in the path answered in the GoTo servers' place (a proxy, TLS inspection). */
-export type PortState = 'reachable' | 'intercepted' | 'blocked' | 'unknown';
+/**
+ * `intercepted` when anything in the path answered in the GoTo servers' place (a proxy, TLS inspection);
+ * `blocked` on evidence that something stops the port; `unconfirmed` when no server answered, but the only
+ * addresses tried are ones an old list alone names (no evidence either way); `unknown` when only local faults
+ * were seen.
+ */
+export type PortState = 'reachable' | 'intercepted' | 'blocked' | 'unconfirmed' | 'unknown';
+
+/** A range's port: as a port, or `not-served` when the range is not documented for it (and so not probed there). */
+export type CellState = PortState | 'not-served';
 
 export interface PortSummary {
   port: number;
@@ -267,38 +353,53 @@ export interface PortSummary {
   codes: Record<string, number>;
   /** The subset of `codes` from `error` attempts: faults of this machine, not answers from the network. */
   faultCodes: Record<string, number>;
+  /** Failed attempts at addresses only an old list names for this port: shown, not evidence of a block. */
+  unjudged: number;
   /** Up to three `address:port` per non-ok reason: the attempts advice cites. */
   examples: Partial<Record<Reason, string[]>>;
 }
 
 export interface RangePortSummary {
-  state: PortState;
+  state: CellState;
   counts: StatusCounts;
   /** The most frequent non-ok reason, or `connected` when any attempt succeeded. */
   reason: Reason | null;
 }
 
-export interface RangeSummary extends RangeSpec {
+export interface RangeSummary extends Omit<RangeSpec, 'ports'> {
+  /** The ports it is documented to serve (RangeSpec.ports); null for every port of the run. */
+  serves: number[] | null;
+  /** Every port of the run: what the range's addresses saw there, or `not-served`. */
   ports: Record<string, RangePortSummary>;
   /**
    * Addresses tried on every port, and those of them that answered on none (configured path only).
    * A silent address beside ones that answer is most likely unused, not firewalled.
    */
-  addresses: { tried: number; silent: number; silentExamples: string[] };
+  addresses: {
+    tried: number;
+    silent: number;
+    silentExamples: string[];
+    /** Every address of the range was tried: a range that answers nothing then is no accident of sampling. */
+    whole: boolean;
+  };
 }
 
 /** GoToMyPC's own servers, per port and per name: what the resolved service addresses saw. */
 export interface ServicesSummary {
   /** Addresses probed. */
   addresses: number;
+  /** Per port the essential names are used on: what their addresses saw. */
   ports: { port: number; state: PortState; counts: StatusCounts; examples: string[] }[];
-  hosts: { host: string; ports: Record<string, PortState> }[];
+  /** Every name, on the ports it is used on (the others are not probed for it). */
+  hosts: { host: string; essential: boolean; ports: Record<string, PortState> }[];
 }
 
-/** Who was seen in the way: one per port and kind of interception, with the evidence that decided it. */
+/** Who was seen in the way: one per port and kind of interference, with the evidence that decided it. */
 export interface Finding {
   port: number;
-  reason: InterceptedReason;
+  reason: InterceptedReason | 'app-filter';
+  /** A weak sign (the canary, an unknown Via, an unanswered ping): reported as possible, never changes the verdict. */
+  possible: boolean;
   /** A named product (from the inspection-CA table), or a proxy's own name from its headers. */
   product: string | null;
   /** Plain words: who answered and how we know. */
@@ -501,9 +602,11 @@ export interface RangesUpdate {
 /** The range list a run probed, and where it came from. */
 export interface RangesInfo {
   origin: RangesOrigin;
+  /** The lists the ranges come from, with their sources. */
+  lists: RangeListInfo[];
   /** The --ranges file or the URL; null for the built-in list. */
   location: string | null;
-  /** First 12 hex digits of the SHA-256 of the list as probed (one CIDR per line, in order): equal lists, equal versions. */
+  /** First 12 hex digits of the SHA-256 of the list as probed (one line per range, with its ports and lists, in order): equal lists, equal versions. */
   version: string;
   count: number;
   /** Null unless --ranges-url was given. */
@@ -511,7 +614,7 @@ export interface RangesInfo {
 }
 
 export interface Report {
-  schemaVersion: 1;
+  schemaVersion: 2;
   tool: { name: string; version: string };
   startedAt: string;
   finishedAt: string;

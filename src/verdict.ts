@@ -1,6 +1,6 @@
 // The verdict: one status and one plain sentence from the summary. Pure.
 import { adviseOn } from './advice.js';
-import { silenceOf } from './silence.js';
+import { silenceOf, type RangeSilence } from './silence.js';
 import type { DnsReport, DnsResult, LocalPolicy, PortSummary, Reason, Role, Summary, Verdict, VerdictStatus } from './types.js';
 import { listing, plural, portWord } from './words.js';
 
@@ -16,6 +16,7 @@ const CAUSE: Partial<Record<Reason, string>> = {
   'proxy-denied': 'were denied by the proxy',
   'proxy-auth-required': 'were refused by the proxy, which wants a user name and password',
   'tls-failed': 'failed in the TLS handshake',
+  'app-filter': "were cut once they carried GoToMyPC's names or bytes, while the same exchanges without them passed: an application-aware filter",
 };
 
 /** True when nothing left this machine because it has no route anywhere (no network, or no default gateway). */
@@ -31,6 +32,8 @@ function dominantReason(ports: PortSummary[]): Reason | null {
       if (CAUSE[reason]) totals.set(reason, (totals.get(reason) ?? 0) + count);
     }
   }
+  // A filter that recognises GoToMyPC is the cause even where other attempts only timed out.
+  if (totals.has('app-filter')) return 'app-filter';
   let best: Reason | null = null;
   for (const [reason, count] of totals) if (best === null || count > (totals.get(best) ?? 0)) best = reason;
   return best;
@@ -43,14 +46,27 @@ function localFaults(ports: PortSummary[]): string {
   return codes.size === 0 ? '' : ` (${listing([...codes])})`;
 }
 
-/** The first finding per intercepted port, in plain words; empty when nothing intercepted. */
+/** The first certain finding per intercepted port, in plain words; empty when nothing intercepted. */
 function interceptionText(summary: Summary): string {
   const ports = new Set(summary.ports.filter((p) => p.state === 'intercepted').map((p) => p.port));
   const texts: string[] = [];
   for (const finding of summary.findings) {
+    if (finding.possible || finding.reason === 'app-filter') continue;
     if (ports.delete(finding.port) && !texts.includes(finding.text)) texts.push(finding.text);
   }
   return texts.join(' ');
+}
+
+/** The possible findings, each once, for the end of a sentence: they never change the verdict. */
+function possibleText(summary: Summary): string {
+  const texts = [...new Set(summary.findings.filter((f) => f.possible).map((f) => f.text))];
+  return texts.length === 0 ? '' : ` ${texts.join(' ')}`;
+}
+
+/** The proxy refuses CONNECT to some ports (squid's default allows 443 only) while 443 tunnels through it. */
+function proxyRefusesOnly(summary: Summary, blocked: readonly PortSummary[]): boolean {
+  const only = (p: PortSummary): boolean => Object.entries(p.reasons).every(([reason, n]) => reason === 'proxy-denied' || reason === 'connected' || !n);
+  return blocked.length > 0 && blocked.every(only) && summary.ports.some((p) => p.port === 443 && p.state === 'reachable');
 }
 
 /** How a failed name reads after "DNS …", for the verdict sentence. */
@@ -72,13 +88,16 @@ function dnsSentence(failed: DnsResult[]): string {
   return `GoToMyPC cannot find its servers: no usable address for ${listing(parts)}.`;
 }
 
-/** "GoToMyPC's own servers (2 addresses of poll.gotomypc.com and www.gotomypc.com)", or null without them. */
-function ownServers(summary: Summary): string | null {
-  const { services } = summary;
-  if (!services) return null;
-  const hosts = services.hosts.map((h) => h.host);
+/**
+ * "GoToMyPC's own servers (poll.gotomypc.com and www.gotomypc.com)": the essential names (used on one of
+ * `ports`, when given), or null without them.
+ */
+function ownServers(summary: Summary, ports: readonly number[] | null = null): string | null {
+  const used = (h: { ports: Record<string, unknown> }): boolean => ports === null || ports.some((p) => String(p) in h.ports);
+  const hosts = (summary.services?.hosts ?? []).filter((h) => h.essential && used(h)).map((h) => h.host);
+  if (hosts.length === 0) return null;
   const names = hosts.length <= 3 ? listing(hosts) : `${hosts.slice(0, 2).join(', ')} and ${hosts.length - 2} more names`;
-  return `GoToMyPC's own servers (${plural(services.addresses, 'address', 'addresses')} of ${names})`;
+  return `GoToMyPC's own servers (${names})`;
 }
 
 /**
@@ -103,7 +122,6 @@ function withLocalBlocks(network: { status: VerdictStatus; text: string }, polic
 }
 
 function judge(summary: Summary, dns: DnsReport | null, noRoute: boolean): { status: VerdictStatus; text: string } {
-  const allPorts = summary.ports.map((p) => p.port);
   const failedNames = failedEssentialNames(dns);
   if (summary.total === 0 && failedNames.length === 0) return { status: 'unknown', text: 'Nothing was tested: the run ended before any attempt finished.' };
   if (noRoute) {
@@ -113,32 +131,43 @@ function judge(summary: Summary, dns: DnsReport | null, noRoute: boolean): { sta
     };
   }
   const interception = interceptionText(summary);
+  const possible = possibleText(summary);
   const blocked = summary.ports.filter((p) => p.state === 'blocked');
+  const byProxyOnly = proxyRefusesOnly(summary, blocked);
   const servers = ownServers(summary);
   let portText = '';
   if (blocked.length > 0) {
     const reason = dominantReason(blocked);
     const cause = reason ? ` (the attempts ${CAUSE[reason]})` : '';
     const ports = portWord(blocked.map((p) => p.port));
-    portText = servers
-      ? `on outbound TCP ${ports}, neither ${servers} nor any GoTo range answered${cause}.`
+    const there = ownServers(summary, blocked.map((p) => p.port));
+    portText = there
+      ? `on outbound TCP ${ports}, neither ${there} nor any GoTo range answered${cause}.`
       : `outbound TCP ${ports} reached no GoTo server${cause}.`;
+    if (blocked.some((p) => (p.reasons['app-filter'] ?? 0) > 0)) portText = `on outbound TCP ${ports}, GoToMyPC's traffic is cut${cause}.`;
   }
   if (failedNames.length > 0) {
     const also = [portText && `Also: ${portText}`, interception && `Also: ${interception}`].filter(Boolean).join(' ');
-    return { status: 'blocked', text: `${dnsSentence(failedNames)}${also ? ` ${also}` : ''}` };
+    return { status: 'blocked', text: `${dnsSentence(failedNames)}${also ? ` ${also}` : ''}${possible}` };
   }
-  if (blocked.length > 0) {
+  if (blocked.length > 0 && !byProxyOnly) {
     const also = interception ? ` Also: ${interception}` : '';
-    return { status: 'blocked', text: `GoToMyPC cannot connect: ${portText}${also}` };
+    return { status: 'blocked', text: `GoToMyPC cannot connect: ${portText}${also}${possible}` };
   }
-  if (interception) return { status: 'intercepted', text: interception };
+  if (interception) return { status: 'intercepted', text: `${interception}${possible}` };
+  if (byProxyOnly) {
+    const ports = listing(blocked.map((p) => p.port));
+    return {
+      status: 'partial',
+      text: `GoToMyPC may connect through the proxy on 443 only: the proxy refuses to open tunnels (CONNECT) to ${ports}, while 443 is open through it. That is squid's default (it allows CONNECT to 443 only).${blocked.some((p) => p.port === 8200) ? ' GoToMyPC prefers 8200 and is reported to fall back to 443; g2probe cannot test that fallback.' : ''}${possible}`,
+    };
+  }
   const services = summary.services;
   const serviceGaps = services ? services.ports.filter((p) => p.state === 'blocked').map((p) => p.port) : [];
-  if (servers && serviceGaps.length === allPorts.length) {
+  if (servers && services && serviceGaps.length > 0 && serviceGaps.length === services.ports.length) {
     return {
       status: 'blocked',
-      text: `GoToMyPC cannot connect: ${servers} answered on no port, though other GoTo addresses did: something blocks these servers by name or by address.`,
+      text: `GoToMyPC cannot connect: ${servers} answered on no port they are used on (${listing(serviceGaps)}), though other GoTo addresses did: something blocks these servers by name or by address.`,
     };
   }
   const unknown = summary.ports.filter((p) => p.state === 'unknown');
@@ -151,35 +180,45 @@ function judge(summary: Summary, dns: DnsReport | null, noRoute: boolean): { sta
   if (servers && serviceGaps.length > 0) {
     return {
       status: 'partial',
-      text: `GoToMyPC may not connect: ${servers} did not answer on ${portWord(serviceGaps)}, though other GoTo addresses did there.`,
+      text: `GoToMyPC may not connect: ${servers} did not answer on ${portWord(serviceGaps)}, though other GoTo addresses did there.${possible}`,
     };
   }
-  const current = summary.ranges.filter((r) => r.status === 'current');
   const silence = silenceOf(summary);
-  if (silence.ranges.length > 0) {
-    const first = servers ? `${servers} answered on every port` : `${portWord(allPorts)} reached GoTo servers`;
-    const silent = silence.ranges.filter((r) => r.kind === 'range-silent').length;
-    const filtered = silence.ranges.length - silent;
-    const causes = [
-      silent > 0 ? `${plural(silent, 'range')} answered on no port (allowed nowhere by address, or not in use)` : '',
-      filtered > 0 ? `${plural(filtered, 'range')} answered some ports but not others (filtered there)` : '',
-    ].filter(Boolean);
+  const reachable = summary.ports.filter((p) => p.state === 'reachable').map((p) => p.port);
+  const unconfirmed = summary.ports.filter((p) => p.state === 'unconfirmed').map((p) => p.port);
+  const unconfirmedText = unconfirmed.length === 0 ? '' : ` ${portWord(unconfirmed)} could not be confirmed: the only addresses tried there are ones an old list alone names (the Citrix Online list, possibly retired), and none answered; g2probe cannot tell a firewall from a retired address there.`;
+  if (silence.filtered.length > 0) {
+    const first = servers ? `${servers} answered` : `${portWord(reachable)} reached GoTo servers`;
+    const describe = (r: RangeSilence): string => {
+      switch (r.kind) {
+        case 'ports-filtered': return `${r.cidr} not on ${listing(r.ports)}, though it answered its other ports (filtered there)`;
+        case 'range-refused': return `${r.cidr}, refused on ${listing(r.ports)} (${listing([...new Set(r.reasons)])})`;
+        default: return `${r.cidr} on no port, though every address of it was tried (allowed nowhere by address, or not in use)`;
+      }
+    };
+    const n = silence.filtered.length;
     return {
       status: 'partial',
-      text: `GoToMyPC should connect, but not to every GoTo range: ${first}, yet ${silence.ranges.length} of ${plural(current.length, 'current GoTo range')} did not answer on every port: ${listing(causes)}.`,
+      text: `GoToMyPC should connect, but not to every GoTo range: ${first}, yet ${plural(n, 'range')} did not answer where ${n === 1 ? 'it is' : 'they are'} documented to: ${listing(silence.filtered.map(describe))}.${unconfirmedText}${possible}`,
     };
   }
-  const untested = current.filter((r) => Object.values(r.ports).some((cell) => cell.state === 'unknown'));
+  const untested = summary.ranges.filter((r) => r.status === 'current' && Object.values(r.ports).some((cell) => cell.state === 'unknown'));
   if (untested.length > 0) {
     const faults = localFaults(summary.ports);
     return {
       status: 'unknown',
-      text: `Outbound TCP ${listing(allPorts)} reached GoTo servers, but ${plural(untested.length, 'range')} could not be tested${faults ? ` because of local faults${faults}` : ''}.`,
+      text: `Outbound TCP ${listing(reachable)} reached GoTo servers, but ${plural(untested.length, 'range')} could not be tested${faults ? ` because of local faults${faults}` : ''}.`,
     };
   }
-  const reached = servers ? `${servers} and every GoTo range tested answered on TCP ${listing(allPorts)}` : `outbound TCP ${listing(allPorts)} reached every GoTo range tested`;
+  if (reachable.length === 0) {
+    return { status: 'unknown', text: `No GoTo server was confirmed on any port.${unconfirmedText}${possible}` };
+  }
+  const reached = servers ? `${servers} and the GoTo ranges tested answered on TCP ${listing(reachable)}` : `outbound TCP ${listing(reachable)} reached the GoTo ranges tested`;
+  const quiet = silence.unsampled.length > 0
+    ? ` ${plural(silence.unsampled.length, 'range')} answered on no port (${listing(silence.unsampled.map((r) => r.cidr))}): only a sample was tried, and most likely no server in use was sampled; possibly a firewall that allows GoTo by address misses ${silence.unsampled.length === 1 ? 'it' : 'them'}.`
+    : '';
   const unused = silence.unused.count > 0
     ? ` ${plural(silence.unused.count, 'sampled address', 'sampled addresses')} answered on no port while others in the same ranges did: most likely unused addresses, not a firewall.`
     : '';
-  return { status: 'ok', text: `GoToMyPC should connect: ${reached}.${unused}` };
+  return { status: 'ok', text: `GoToMyPC should connect: ${reached}.${unconfirmedText}${quiet}${unused}${possible}` };
 }

@@ -116,16 +116,20 @@ t.test('--plan lists the built-in targets deterministically and sends nothing', 
   const text = await g2probe(['--plan']);
   t.equal(text.code, 0);
   const lines = text.stdout.split('\n').filter((l) => l && !l.startsWith('#'));
-  t.equal(lines.length, 19 * 2 * 3, '19 ranges × 2 addresses × 3 ports');
-  t.match(lines[0], /^23\.239\.2(2[89]|3[01])\.\d+ 80 23\.239\.228\.0\/22 current$/);
-  t.match(text.stdout, / 66\.151\.158\.0\/24 legacy\n/);
-  t.match(text.stdout, /^# First, on every port, the addresses these names resolve to at run time: poll\.gotomypc\.com, www\.gotomypc\.com, /m, 'the names come first, resolved only at run time');
+  t.equal(lines.length, 4 * 2 * 1 + 15 * 2 * 3, "2 addresses of each range on its own ports: 4 of GoTo Meeting's on 443 only, the Citrix Online list's 15 on 80, 443 and 8200");
+  t.match(lines[0], /^23\.239\.2(2[89]|3[01])\.\d+ 443 23\.239\.228\.0\/22 goto-meeting$/);
+  t.notMatch(text.stdout, / 80 23\.239\.228\.0\/22 /, 'not on a port the range is not documented for');
+  t.match(text.stdout, / 443 67\.217\.64\.0\/19 goto-meeting,gotomypc\n/, 'a range on both lists: 443 from a current page');
+  t.match(text.stdout, / 8200 67\.217\.64\.0\/19 goto-meeting,gotomypc \(old list\)\n/, '8200 only from the old list');
+  t.match(text.stdout, / 66\.151\.158\.0\/24 gotomypc \(old list\)\n/);
+  t.match(text.stdout, /^# First, on the ports each is used on, the addresses these names resolve to at run time: poll\.gotomypc\.com, www\.gotomypc\.com, /m, 'the names come first, resolved only at run time');
+  t.notMatch(text.stdout, /[ ,](goto\.com|gotomeeting\.com|logmeininc\.com|citrixonline\.com)(,|$)/m, "marketing apex names are not GoToMyPC's servers");
 
   const json = await g2probe(['--plan', '--json']);
   const plan = JSON.parse(json.stdout) as { kind: string; count: number; targets: { ip: string; port: number }[]; ranges: { status: string }[] };
   t.equal(plan.kind, 'plan');
-  t.equal(plan.count, 114);
-  t.equal(plan.targets.length, 114);
+  t.equal(plan.count, 98);
+  t.equal(plan.targets.length, 98);
   t.equal(plan.ranges.filter((r) => r.status === 'legacy').length, 9);
   t.same(plan.targets.map((x) => `${x.ip} ${x.port}`), lines.map((l) => l.split(' ').slice(0, 2).join(' ')), 'text and JSON plans agree');
 
@@ -139,8 +143,8 @@ t.test('--plan --all on a /24 lists every host', async (t) => {
   const run = await g2probe(['--plan', '--all', '--ranges', `${FIXTURES}loopback-24.txt`, '--ports', '443']);
   const lines = run.stdout.split('\n').filter((l) => l && !l.startsWith('#'));
   t.equal(lines.length, 254);
-  t.equal(lines[0], '127.0.0.1 443 127.0.0.0/24 current');
-  t.equal(lines[253], '127.0.0.254 443 127.0.0.0/24 current');
+  t.equal(lines[0], '127.0.0.1 443 127.0.0.0/24 loopback-24.txt');
+  t.equal(lines[253], '127.0.0.254 443 127.0.0.0/24 loopback-24.txt');
 });
 
 t.test('an --out file that cannot be created: one line, exit 73, before any probing', async (t) => {

@@ -170,7 +170,7 @@ t.test('10,000 overlapping ranges: deduplicated correctly, and fast', async (t) 
     const prefix = 8 + (i % 25);
     const first = (BigInt(0x7f000000 + ((i * 2654435761) % 0x1000000)) >> BigInt(32 - prefix)) << BigInt(32 - prefix);
     const size = 1n << BigInt(32 - prefix);
-    return { cidr: `${first}/${prefix}`, source: 'file', status: 'current', family: 4, first, last: first + size - 1n, hostFirst: first, hostCount: size };
+    return { cidr: `${first}/${prefix}`, lists: ['f'], ports: null, legacyPorts: [], source: 'file', status: 'current', family: 4, first, last: first + size - 1n, hostFirst: first, hostCount: size };
   });
   const dedupeStarted = performance.now();
   const kept = dedupeRanges(many);

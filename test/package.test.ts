@@ -31,10 +31,10 @@ t.test('npm pack → clean install → g2probe --help, --plan and schema', async
   t.match(help.stdout, /^Usage: g2probe/);
   const plan = await collect(bin, ['--plan', '--json']);
   t.equal(plan.code, 0, plan.stderr);
-  t.equal((JSON.parse(plan.stdout) as { count: number }).count, 114);
+  t.equal((JSON.parse(plan.stdout) as { count: number }).count, 98);
   const schema = await collect(bin, ['schema']);
   t.equal(schema.code, 0, schema.stderr);
-  t.equal(schema.stdout, readFileSync(join(ROOT, 'schema', 'report-v1.json'), 'utf8'), 'the schema ships in the package');
+  t.equal(schema.stdout, readFileSync(join(ROOT, 'schema', 'report-v2.json'), 'utf8'), 'the schema ships in the package');
 });
 
 lab(t, 'the installed package serves as an unprivileged user from a directory it cannot write', async (t) => {

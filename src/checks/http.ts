@@ -11,17 +11,22 @@ const MAX_BYTES = 16 * 1024;
 const BODY_BYTES = 512;
 
 export interface HttpCheckOptions {
-  /** The Host header: the address itself, so nothing is resolved and no name is leaked. */
+  /** The Host header: a name GoToMyPC uses (as its own requests carry it), or the address for the neutral request. */
   host: string;
   timeoutMs: number;
 }
 
-export function httpRequest(host: string): string {
-  return `GET / HTTP/1.1\r\nHost: ${host}\r\nUser-Agent: g2probe/${VERSION}\r\nAccept: */*\r\nConnection: close\r\n\r\n`;
+export function httpRequest(host: string, path = '/'): string {
+  return `GET ${path} HTTP/1.1\r\nHost: ${host}\r\nUser-Agent: g2probe/${VERSION}\r\nAccept: */*\r\nConnection: close\r\n\r\n`;
+}
+
+/** The request as reports show it. */
+export function requestText(host: string, path = '/'): string {
+  return `GET ${path} (Host: ${host})`;
 }
 
 /** Enough once the head and a little of the body (or all of a short one) are in. */
-function enough(data: Buffer): boolean {
+export function headAndBody(data: Buffer): boolean {
   const end = headEnd(data);
   if (end < 0) return false;
   const length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(data.subarray(0, end).toString('latin1'))?.[1] ?? NaN);
@@ -29,8 +34,8 @@ function enough(data: Buffer): boolean {
 }
 
 export async function checkHttp(socket: Socket, options: HttpCheckOptions, signal: AbortSignal): Promise<HttpObservation> {
-  const result = await exchange(socket, { send: httpRequest(options.host), maxBytes: MAX_BYTES, enough, timeoutMs: options.timeoutMs, signal });
-  const base = { kind: 'http' as const, bytes: result.data.length, elapsedMs: result.elapsedMs };
+  const result = await exchange(socket, { send: httpRequest(options.host), maxBytes: MAX_BYTES, enough: headAndBody, timeoutMs: options.timeoutMs, signal });
+  const base = { kind: 'http' as const, request: requestText(options.host), host: options.host, bytes: result.data.length, elapsedMs: result.elapsedMs };
   const head = parseResponseHead(result.data);
   if (head) {
     const body = bytesSample(result.data, head.headLength);

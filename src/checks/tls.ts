@@ -3,14 +3,23 @@ import { X509Certificate } from 'node:crypto';
 import type { Socket } from 'node:net';
 import tls from 'node:tls';
 import type { TlsObservation } from '../types.js';
+import { escapeText } from '../http-head.js';
 import { judgeChain, summarize, type TrustStore } from '../trust.js';
 import { startDeadline } from './deadline.js';
 import { onInterrupt } from './interrupt.js';
 
 export interface TlsCheckOptions {
-  servername: string;
+  /** The SNI: a name GoToMyPC uses, or null for none (the neutral handshake). */
+  servername: string | null;
   timeoutMs: number;
   trust: TrustStore;
+}
+
+/** The leaf's names: its subjectAltName DNS names and addresses, else its CN. */
+function leafNames(cert: tls.PeerCertificate): string[] {
+  const san = (cert.subjectaltname ?? '').split(', ').filter((entry) => /^(DNS|IP Address):/.test(entry)).map((entry) => entry.slice(entry.indexOf(':') + 1));
+  const names = san.length > 0 ? san : [cert.subject?.CN].flat().filter((cn): cn is string => typeof cn === 'string');
+  return names.slice(0, 20).map((name) => escapeText(name, 100));
 }
 
 /** The chain as presented, leaf first, from Node's linked peer-certificate objects. */
@@ -33,7 +42,15 @@ export function checkTls(socket: Socket, options: TlsCheckOptions, signal: Abort
   return new Promise((resolve) => {
     const base = { kind: 'tls' as const, servername: options.servername };
     let done = false;
-    const secure = tls.connect({ socket, servername: options.servername, secureContext: options.trust.secureContext, rejectUnauthorized: false });
+    // The chain's trust is judged apart from its name: a public chain for another name is a server's own, not
+    // inspection, so OpenSSL's verdict (`authorized`) must not include the name check; the name is noted below.
+    const secure = tls.connect({
+      socket,
+      ...(options.servername === null ? {} : { servername: options.servername }),
+      secureContext: options.trust.secureContext,
+      rejectUnauthorized: false,
+      checkServerIdentity: () => undefined,
+    });
     const finish = (obs: Omit<TlsObservation, 'kind' | 'servername' | 'elapsedMs'>): void => {
       if (done) return;
       done = true;
@@ -47,14 +64,19 @@ export function checkTls(socket: Socket, options: TlsCheckOptions, signal: Abort
 
     secure.once('secureConnect', () => {
       const chain = presentedChain(secure);
-      const verdict = judgeChain(secure.authorized, chain, () => options.trust.extraRoots());
+      const verdict = judgeChain(secure.authorized, chain, options.trust);
       const verifyError = secure.authorizationError ? String(secure.authorizationError) : undefined;
+      const leaf = secure.getPeerCertificate();
+      const names = leaf?.raw ? leafNames(leaf) : [];
+      const nameMatches = options.servername !== null && leaf?.raw ? tls.checkServerIdentity(options.servername, leaf) === undefined : null;
       finish({
         outcome: 'handshake',
         protocol: secure.getProtocol() ?? 'unknown',
         chain: chain.map(summarize),
+        names,
+        ...(nameMatches === null ? {} : { nameMatches }),
         ...verdict,
-        ...(verifyError && verdict.trust !== 'public' ? { verifyError } : {}),
+        ...(verifyError ? { verifyError } : {}),
       });
     });
     secure.once('error', (err: NodeJS.ErrnoException) => {

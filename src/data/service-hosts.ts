@@ -1,22 +1,71 @@
-// The names GoToMyPC and GoTo services use, kept beside the ranges: resolved, then probed before the ranges.
+// The names GoToMyPC uses, each with the TCP ports it is used on and where that is known from
+// (shared/research/goto-servers.md): resolved, then probed on those ports before the ranges. Marketing
+// apex names (goto.com, gotomeeting.com, logmeininc.com) are not GoToMyPC's servers and are not here.
 
 export interface ServiceHost {
   name: string;
   /** What the name is for, in the words a helpdesk can repeat. */
   use: string;
-  /** GoToMyPC does not work without it; the other names are GoTo's wider estate, reported but not decisive. */
+  /** GoToMyPC does not work without it; the other names are reported, but their silence decides nothing. */
   essential: boolean;
+  /** The TCP ports GoToMyPC is known to use the name on; its addresses are probed there only. */
+  ports: readonly number[];
+  source: string;
 }
 
+const CONFIG = 'GoToMyPC\'s own configuration strings (ThreatHunting-Keywords, tools/G-H/GoToMyPC.csv)';
+
 export const SERVICE_HOSTS: readonly ServiceHost[] = [
-  { name: 'poll.gotomypc.com', use: 'GoToMyPC broker that host PCs poll for connection requests', essential: true },
-  { name: 'www.gotomypc.com', use: 'GoToMyPC sign-in and the web viewer', essential: true },
-  { name: 'get.gotomypc.com', use: 'GoToMyPC downloads and updates', essential: false },
-  { name: 'goto.com', use: 'GoTo accounts and sign-in', essential: false },
-  { name: 'gotomeeting.com', use: 'GoTo services domain', essential: false },
-  { name: 'logmeininc.com', use: 'GoTo (formerly LogMeIn) services domain', essential: false },
-  { name: 'citrixonline.com', use: 'Citrix Online-era domain, still used by older installs', essential: false },
-  { name: 'expertcity.com', use: 'Expertcity-era domain (GoToMyPC\'s first owner), still used by older installs', essential: false },
+  {
+    name: 'poll.gotomypc.com',
+    use: 'GoToMyPC broker that host PCs keep a connection to and poll for connection requests',
+    essential: true,
+    ports: [80, 443],
+    // No source says it listens on 8200.
+    source: `${CONFIG}: PollServer poll.gotomypc.com; a Zeek hunting guide finds it in HTTP Host headers and TLS SNI`,
+  },
+  {
+    name: 'www.gotomypc.com',
+    use: 'GoToMyPC sign-in, downloads and the web viewer',
+    essential: true,
+    ports: [80, 443],
+    source: `${CONFIG}: DownloadServer=https://www.gotomypc.com`,
+  },
+  {
+    name: 'get.gotomypc.com',
+    use: 'GoToMyPC product and sign-up site',
+    essential: false,
+    ports: [443],
+    source: 'links to GoToMyPC across the web point to https://get.gotomypc.com/',
+  },
+  {
+    name: 'authentication.logmeininc.com',
+    use: 'GoTo sign-in (accounts, single sign-on)',
+    essential: false,
+    ports: [443],
+    source: 'GoTo\'s domain allow-list: *.logmeininc.com, "Authentication (critical)"; its OAuth and SAML endpoints are on this name',
+  },
+  {
+    name: 'logging.getgo.com',
+    use: 'GoToMyPC\'s logging server',
+    essential: false,
+    ports: [443],
+    source: `${CONFIG}: LoggingServer=logging.getgo.com`,
+  },
+  {
+    name: 'launch.getgo.com',
+    use: 'GoTo Opener, which starts GoTo apps from the browser',
+    essential: false,
+    ports: [443],
+    source: CONFIG,
+  },
+  {
+    name: 'api-telemetry.servers.getgo.com',
+    use: 'GoTo telemetry',
+    essential: false,
+    ports: [443],
+    source: CONFIG,
+  },
 ];
 
 /** Addresses a DNS filter answers with in place of the real ones. Loopback and private answers count only outside the run's ranges. */

@@ -1,7 +1,7 @@
 // The JSON report, written as a stream: header, then one attempt per line as each finishes, then the summary.
 import type { Attempt, Report } from '../types.js';
 
-export const SCHEMA_VERSION: Report['schemaVersion'] = 1;
+export const SCHEMA_VERSION: Report['schemaVersion'] = 2;
 
 /** The report is `Report` (src/types.ts), written in two halves around the streamed attempts. */
 export type ReportHeader = Pick<Report, 'schemaVersion' | 'tool' | 'startedAt' | 'options' | 'ranges' | 'dns' | 'localPolicy'>;

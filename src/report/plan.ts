@@ -9,14 +9,18 @@ import { plural, portWord } from '../words.js';
 export function writePlanText(plan: Plan, hosts: readonly string[], ranges: RangesInfo, write: Write): void {
   write(`# ${plural(plan.count, 'attempt')}: ${plural(plan.ranges.length, 'range')} (${rangesFrom(ranges)}, version ${ranges.version}), ${portWord(plan.ports)}. --plan sends no packet to them.\n`);
   if (ranges.update?.warning) write(`# Warning: ${ranges.update.warning}\n`);
-  if (hosts.length > 0) write(`# First, on every port, the addresses these names resolve to at run time: ${hosts.join(', ')}\n`);
+  if (hosts.length > 0) write(`# First, on the ports each is used on, the addresses these names resolve to at run time: ${hosts.join(', ')}\n`);
+  write('# Each range on the ports it is documented for; "old list" where only the Citrix Online list vouches for it.\n');
   write('# ADDRESS PORT RANGE LIST\n');
-  const status = new Map(plan.ranges.map((r) => [r.cidr, r.status]));
-  for (const t of plan.targets()) write(`${t.ip} ${t.port} ${t.range} ${status.get(t.range ?? '')}\n`);
+  const lists = new Map(plan.ranges.map((r) => [r.cidr, r.lists.join(',')]));
+  for (const t of plan.targets()) write(`${t.ip} ${t.port} ${t.range} ${lists.get(t.range ?? '')}${t.expected ? '' : ' (old list)'}\n`);
 }
 
 export function writePlanJson(plan: Plan, tool: { name: string; version: string }, options: ProbeOptions, rangeList: RangesInfo, write: Write): void {
-  const ranges = plan.ranges.map((r) => ({ cidr: r.cidr, source: r.source, status: r.status, hosts: r.hostCount <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(r.hostCount) : r.hostCount.toString() }));
+  const ranges = plan.ranges.map((r) => ({
+    cidr: r.cidr, lists: r.lists, ports: r.ports, legacyPorts: r.legacyPorts, source: r.source, status: r.status,
+    hosts: r.hostCount <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(r.hostCount) : r.hostCount.toString(),
+  }));
   const head = JSON.stringify({ schemaVersion: SCHEMA_VERSION, kind: 'plan', tool, options, rangeList, count: plan.count, ranges }, null, 2);
   write(`${head.slice(0, head.lastIndexOf('}')).trimEnd()},\n  "targets": [`);
   let first = true;

@@ -1,7 +1,7 @@
 // The plain-language report: the verdict first, then the evidence as tables, then what to do.
 import { inline } from '../errors.js';
 import { STATUSES } from '../types.js';
-import type { DnsAddress, DnsReport, LocalPolicy, PortSummary, ProxySettings, RangesInfo, Status, Summary, Verdict } from '../types.js';
+import type { DnsAddress, DnsReport, LocalPolicy, PortSummary, ProxySettings, RangePortSummary, RangesInfo, Status, Summary, Verdict } from '../types.js';
 import { plural, wrap } from '../words.js';
 
 export interface TextReportInput {
@@ -91,7 +91,7 @@ export function renderText(input: TextReportInput): string {
     ...table(
       [
         ['RANGE', 'LIST', ...ports],
-        ...summary.ranges.map((r) => [r.cidr, r.status, ...ports.map((port) => cellText(r.ports[port]?.reason ?? null))]),
+        ...summary.ranges.map((r) => [r.cidr, r.lists.join(','), ...ports.map((port) => cellText(r.ports[port]))]),
       ],
       () => false,
     ),
@@ -122,7 +122,7 @@ function servers(dns: DnsReport, summary: Summary, ports: readonly string[]): st
     ...ports.map((port) => states.get(r.host)?.[port] ?? '-'),
   ]);
   const from = dns.server === 'system' ? "this PC's resolver" : dns.server;
-  return [`GoToMyPC's servers (names asked of ${from}; their addresses probed first)`, ...table([['NAME', 'DNS', 'ADDRESSES', ...ports], ...rows], () => false)];
+  return [`GoToMyPC's servers (names asked of ${from}; their addresses probed first, on the ports each name is used on)`, ...table([['NAME', 'DNS', 'ADDRESSES', ...ports], ...rows], () => false)];
 }
 
 /** The GoToMyPC programs and what Windows Defender Firewall says of each; elsewhere, one line on why not. */
@@ -146,7 +146,11 @@ function thisPc(policy: LocalPolicy): string[] {
   return out;
 }
 
-function cellText(reason: string | null): string {
-  if (reason === null) return '-';
-  return reason === 'connected' ? 'ok' : reason;
+/** What a range's port saw: `not served` where it is not documented, and a failure only an old list vouches against marked so. */
+function cellText(cell: RangePortSummary | undefined): string {
+  if (!cell) return '-';
+  if (cell.state === 'not-served') return 'not served';
+  if (cell.reason === null) return '-';
+  if (cell.reason === 'connected') return 'ok';
+  return cell.state === 'unconfirmed' ? `${cell.reason} (old list)` : cell.reason;
 }

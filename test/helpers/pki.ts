@@ -15,13 +15,30 @@ export interface LabChain {
 
 export type ChainName = 'goto' | 'inspect' | 'zscaler' | 'extra';
 
+/**
+ * More leaves under the goto chain's issuing CA, as GoTo's estate presents them (shared/research/goto-servers.md):
+ * publicly trusted certificates for other names than www.gotomypc.com, and one that has expired.
+ */
+export type GotoLeafName = 'media' | 'edge' | 'platform' | 'expired';
+
 export interface LabPki {
   dir: string;
-  chains: Record<ChainName, LabChain>;
+  chains: Record<ChainName | GotoLeafName, LabChain>;
 }
 
 const LEAF_SUBJECT = '/CN=www.gotomypc.com';
 const LEAF_SAN = 'DNS:www.gotomypc.com,DNS:*.gotomypc.com,DNS:poll.gotomypc.com';
+
+const GOTO_LEAVES: Record<GotoLeafName, { subject: string; san: string; days: [from: number, to: number] }> = {
+  // A GoTo Meeting media server: its own name, nothing of GoToMyPC.
+  media: { subject: '/CN=mcs.goto-lab-media.example', san: 'DNS:mcs.goto-lab-media.example,DNS:*.goto-lab-media.example', days: [-1, 30] },
+  // A CDN edge: the CDN's own wildcard.
+  edge: { subject: '/CN=*.cloudfront.net', san: 'DNS:*.cloudfront.net,DNS:cloudfront.net', days: [-1, 30] },
+  // The GoTo platform's names (sign-in, logging, the opener).
+  platform: { subject: '/CN=*.getgo.com', san: 'DNS:*.getgo.com,DNS:*.servers.getgo.com,DNS:*.logmeininc.com,DNS:get.gotomypc.com', days: [-1, 30] },
+  // A public certificate that lapsed: still not inspection.
+  expired: { subject: '/CN=www.gotomypc.com', san: LEAF_SAN, days: [-60, -30] },
+};
 
 // Root first, then any intermediates; the last CA issues the leaf.
 const CHAINS: Record<ChainName, string[]> = {
@@ -37,11 +54,11 @@ const CA_EXT = [
   'subjectKeyIdentifier=hash',
   'authorityKeyIdentifier=keyid:always',
 ];
-const LEAF_EXT = [
+const leafExt = (san: string): string[] => [
   'basicConstraints=critical,CA:FALSE',
   'keyUsage=critical,digitalSignature',
   'extendedKeyUsage=serverAuth',
-  `subjectAltName=${LEAF_SAN}`,
+  `subjectAltName=${san}`,
   'subjectKeyIdentifier=hash',
   'authorityKeyIdentifier=keyid:always',
 ];
@@ -76,7 +93,8 @@ export function makeLabPki(dir: string): LabPki {
   const work = join(dir, 'work');
   mkdirSync(work, { recursive: true });
   const ext = join(work, 'ext.cnf');
-  writeFileSync(ext, `[ca]\n${CA_EXT.join('\n')}\n[leaf]\n${LEAF_EXT.join('\n')}\n`);
+  const leafSections = Object.entries(GOTO_LEAVES).map(([name, leaf]) => `[leaf_${name}]\n${leafExt(leaf.san).join('\n')}\n`).join('');
+  writeFileSync(ext, `[ca]\n${CA_EXT.join('\n')}\n[leaf]\n${leafExt(LEAF_SAN).join('\n')}\n${leafSections}`);
   const caConfig = join(work, 'ca.cnf');
   writeFileSync(caConfig, CA_CONFIG(work));
   writeFileSync(join(work, 'index.txt'), '');
@@ -84,7 +102,7 @@ export function makeLabPki(dir: string): LabPki {
   // Valid from yesterday, so a client clock a little behind still accepts the leaf.
   const start = Date.now() - 86_400_000;
   const key = (path: string) => openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', path]);
-  const chains = {} as Record<ChainName, LabChain>;
+  const chains = {} as Record<ChainName | GotoLeafName, LabChain>;
   for (const [name, cas] of Object.entries(CHAINS) as [ChainName, string[]][]) {
     const w = (suffix: string) => join(work, `${name}.${suffix}`);
     const out: LabChain = { key: join(dir, `${name}.key`), chain: join(dir, `${name}.chain.pem`), root: join(dir, `${name}.root.pem`) };
@@ -113,6 +131,18 @@ export function makeLabPki(dir: string): LabPki {
     const intermediates = caCerts.slice(1).reverse().map((f) => readFileSync(f, 'utf8'));
     writeFileSync(out.chain, [readFileSync(leaf, 'utf8'), ...intermediates].join(''));
     writeFileSync(out.root, readFileSync(caCerts[0]!, 'utf8'));
+    chains[name] = out;
+  }
+  const day = 86_400_000;
+  for (const [name, leaf] of Object.entries(GOTO_LEAVES) as [GotoLeafName, (typeof GOTO_LEAVES)[GotoLeafName]][]) {
+    const [csr, cert] = [join(work, `${name}.csr`), join(work, `${name}.pem`)];
+    const out: LabChain = { key: join(dir, `${name}.key`), chain: join(dir, `${name}.chain.pem`), root: chains.goto.root };
+    key(out.key);
+    openssl(['req', '-new', '-key', out.key, '-subj', leaf.subject, '-out', csr]);
+    openssl(['ca', '-batch', '-notext', '-preserveDN', '-config', caConfig, '-cert', join(work, 'goto.ca1.pem'),
+      '-keyfile', join(work, 'goto.ca1.key'), '-startdate', stamp(Date.now() + leaf.days[0] * day), '-enddate', stamp(Date.now() + leaf.days[1] * day),
+      '-extfile', ext, '-extensions', `leaf_${name}`, '-in', csr, '-out', cert]);
+    writeFileSync(out.chain, [readFileSync(cert, 'utf8'), readFileSync(join(work, 'goto.ca1.pem'), 'utf8')].join(''));
     chains[name] = out;
   }
   return { dir, chains };

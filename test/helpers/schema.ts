@@ -1,4 +1,4 @@
-// The published JSON Schema of the report (schema/report-v1.json), compiled once, strictly: every report a
+// The published JSON Schema of the report (schema/report-v2.json), compiled once, strictly: every report a
 // test reads is checked against it, so the schema and the reports cannot drift apart unnoticed.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +10,7 @@ import type { Test } from 'tap';
 const Ajv2020 = Ajv2020Module.default;
 const addFormats = addFormatsModule.default;
 
-export const SCHEMA_PATH = fileURLToPath(new URL('../../schema/report-v1.json', import.meta.url));
+export const SCHEMA_PATH = fileURLToPath(new URL('../../schema/report-v2.json', import.meta.url));
 export const SCHEMA_TEXT = readFileSync(SCHEMA_PATH, 'utf8');
 export const SCHEMA = JSON.parse(SCHEMA_TEXT) as Record<string, unknown>;
 
@@ -46,5 +46,5 @@ export function validateReport(value: unknown): string[] {
 
 /** One assertion: the report matches the schema, with the problems listed when it does not. */
 export function assertValidReport(t: Test, value: unknown, name = 'the report'): void {
-  t.same(validateReport(value), [], `${name} matches schema/report-v1.json`);
+  t.same(validateReport(value), [], `${name} matches schema/report-v2.json`);
 }

@@ -1,11 +1,20 @@
 // Lab listener: plays the server end of a scenario on HOST for each PORT; writes READY_FILE once all listen.
 // Usage: node listen.mjs READY_FILE MODE HOST PORT...
-//   goto      a GoToMyPC stand-in: 80 redirects to https, 443 is TLS with the goto chain, others swallow data
-//   close     accept and destroy at once
-//   http      answer the first data with a tiny 200 (Server: lab-http)
-//   tls:NAME  TLS with $LAB_PKI/NAME.key and NAME.chain.pem, then answer like http
-//   silent    accept and never write, until the client closes
-//   reset     an RST on the first data, after a completed handshake
+// GoTo's servers, as public material says they behave (shared/research/goto-servers.md):
+//   goto        80 redirects to https://<the Host sent>/; 443 is TLS with the goto chain; 8200 and any other
+//               port stay silent until spoken to, then answer GoTo's own 400 "Cannot parse request"
+//   goto-cdn    goto behind CloudFront: its Via, X-Cache and X-Amz-Cf-* headers on every answer
+//   goto-fastly 80 sends 302 to https://www.gotomypc.com/ with Fastly's Via: 1.1 varnish, X-Served-By, X-Cache
+//   goto-akamai 80 answers 200 with a page of its own (Server: AkamaiGHost); the rest as goto
+//   cloudflare  80: a request by address gets Cloudflare's 403 "Direct IP access not allowed", one by name a 301
+//   tls:NAME    TLS with $LAB_PKI/NAME.key and NAME.chain.pem (media, edge, platform, expired: GoTo's other
+//               certificates; inspect, zscaler, extra: an inspecting middlebox's), then answer like http
+// Middleboxes and other ends:
+//   blockpage   answer the first data with a FortiGate block page (403)
+//   close       accept and destroy at once
+//   http        answer the first data with a tiny 200 (Server: lab-http)
+//   silent      accept and never write, until the client closes
+//   reset       an RST on the first data, after a completed handshake
 import { readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import tls from 'node:tls';
@@ -13,8 +22,17 @@ import tls from 'node:tls';
 const [ready, mode, host, ...ports] = process.argv.slice(2);
 
 const OK = 'HTTP/1.1 200 OK\r\nServer: lab-http\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello';
-// What www.gotomypc.com says on plain http; no Server header, so anything that adds one is a middlebox.
-const MOVED = 'HTTP/1.1 301 Moved Permanently\r\nLocation: https://www.gotomypc.com/\r\nContent-Length: 0\r\nConnection: close\r\n\r\n';
+// nmap-service-probes' "GotoMeeting httpd", byte for byte.
+const GOTO_400_BODY = '400 Bad Request Cannot parse request\r\n';
+const GOTO_400 = `HTTP/1.0 400 Bad Request \r\nContent-Type: text/plain\r\nContent-Length: ${GOTO_400_BODY.length}\r\n\r\n${GOTO_400_BODY}`;
+const CDN = {
+  'goto-cdn': 'Via: 1.1 5f3a1b2c3d4e.cloudfront.net (CloudFront)\r\nX-Cache: Miss from cloudfront\r\nX-Amz-Cf-Pop: FRA56-P1\r\nX-Amz-Cf-Id: lab-3fa1\r\n',
+  'goto-fastly': 'Via: 1.1 varnish\r\nX-Served-By: cache-fra-lab1-FRA\r\nX-Cache: HIT\r\n',
+  'goto-akamai': 'Server: AkamaiGHost\r\n',
+};
+const FORTIGATE = '<html><head><title>Web Filter Block Override</title></head><body><h1>FortiGuard Intrusion Prevention - Access Blocked</h1><p>The page you have requested has been blocked because the URL is banned by your network policy.</p></body></html>';
+const BLOCK_PAGE = `HTTP/1.1 403 Forbidden\r\nContent-Type: text/html\r\nContent-Length: ${FORTIGATE.length}\r\nConnection: close\r\n\r\n${FORTIGATE}`;
+const CLOUDFLARE_1003 = '<!DOCTYPE html><html><head><title>Direct IP access not allowed | Cloudflare</title></head><body><h1>Error 1003</h1><p>Direct IP access not allowed</p></body></html>';
 
 // A client that resets or vanishes must not crash the listener: the scenario, not the lab, decides the outcome.
 const quiet = (socket) => socket.on('error', () => undefined);
@@ -23,6 +41,26 @@ const answer = (text) => (socket) => quiet(socket).once('data', () => socket.end
 const silent = (socket) => quiet(socket).resume();
 const close = (socket) => socket.destroy();
 const reset = (socket) => quiet(socket).once('data', () => socket.resetAndDestroy());
+
+/** The Host header of a request, lower-cased, or ''. */
+function hostOf(data) {
+  return /\r\nhost:\s*([^\r\n]*)/i.exec(data.toString('latin1'))?.[1]?.trim().toLowerCase() ?? '';
+}
+
+/** Port 80 of GoTo's web servers: a redirect to https on the name asked for, with the CDN's headers if any. */
+function web(kind) {
+  return (socket) => quiet(socket).once('data', (data) => {
+    const asked = hostOf(data);
+    const cdn = CDN[kind] ?? '';
+    if (kind === 'goto-fastly') return socket.end(`HTTP/1.1 302 Found\r\nLocation: https://www.gotomypc.com/\r\n${cdn}Content-Length: 0\r\nConnection: close\r\n\r\n`);
+    if (kind === 'goto-akamai') return socket.end(`HTTP/1.1 200 OK\r\n${cdn}Content-Type: text/html\r\nContent-Length: 15\r\nConnection: close\r\n\r\n<html>Hi</html>`);
+    if (kind === 'cloudflare' && net.isIP(asked.replace(/^\[|\]$/g, '')) !== 0) {
+      return socket.end(`HTTP/1.1 403 Forbidden\r\nServer: cloudflare\r\nCF-Ray: 8d2f-FRA\r\nContent-Type: text/html\r\nContent-Length: ${CLOUDFLARE_1003.length}\r\nConnection: close\r\n\r\n${CLOUDFLARE_1003}`);
+    }
+    const server = kind === 'cloudflare' ? 'Server: cloudflare\r\nCF-Ray: 8d2f-FRA\r\n' : '';
+    socket.end(`HTTP/1.1 301 Moved Permanently\r\nLocation: https://${asked || host}/\r\n${cdn}${server}Content-Length: 0\r\nConnection: close\r\n\r\n`);
+  });
+}
 
 function tlsServer(name, then) {
   const dir = process.env.LAB_PKI;
@@ -36,14 +74,16 @@ function tlsServer(name, then) {
   return server;
 }
 
+const GOTO_MODES = ['goto', 'goto-cdn', 'goto-fastly', 'goto-akamai', 'cloudflare'];
+
 function server(port) {
-  if (mode === 'goto') {
-    if (port === 80) return net.createServer(answer(MOVED));
+  if (GOTO_MODES.includes(mode)) {
+    if (port === 80) return net.createServer(web(mode));
     if (port === 443) return tlsServer('goto', answer(OK));
-    return net.createServer(silent);
+    return net.createServer(answer(GOTO_400));
   }
   if (mode.startsWith('tls:')) return tlsServer(mode.slice(4), answer(OK));
-  const handlers = { close, http: answer(OK), silent, reset };
+  const handlers = { blockpage: answer(BLOCK_PAGE), close, http: answer(OK), silent, reset };
   if (!(mode in handlers)) throw new Error(`listen.mjs: unknown mode ${mode}`);
   return net.createServer(handlers[mode]);
 }

@@ -31,7 +31,7 @@ const routes = {
     res.writeHead(200, { 'content-type': 'text/plain', 'content-length': String(50 * 1024 * 1024) });
     res.write('127.0.0.1/32\n');
   },
-  '/bad-line': (_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('127.0.0.1/32\nnot-a-range \u001b[31mred\u001b[0m\n'),
+  '/bad-line': (_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('127.0.0.1/32\nnot-a-range\u001b[31mred\u001b[0m\n'),
   '/empty': (_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('# nothing here\n'),
   '/outside': (_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('127.0.0.1/32\n192.0.2.0/24\n'),
   '/silent': () => undefined,

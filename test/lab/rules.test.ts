@@ -112,8 +112,8 @@ EOF`,
   t.equal(run.stderr, '', 'no errors');
   const { probes, rest } = results(t, run.stdout);
   assertRoundTrip(t, probes);
-  t.match(rest, /set gotomypc_v4 \{[^}]*elements = \{ 127\.0\.0\.1, 127\.0\.0\.2 \}/, 'the IPv4 set holds the ranges, once');
-  t.match(rest, /set gotomypc_v6 \{[^}]*elements = \{ ::1 \}/, 'the IPv6 set holds the range');
+  t.match(rest, /set gotomypc_v4_80_443_8200 \{[^}]*elements = \{ 127\.0\.0\.1, 127\.0\.0\.2 \}/, 'the IPv4 set holds the ranges, once');
+  t.match(rest, /set gotomypc_v6_80_443_8200 \{[^}]*elements = \{ ::1 \}/, 'the IPv6 set holds the range');
 }, TOOLS);
 
 lab(t, 'nftables: without an inet filter output chain nft loads nothing, and says why', async (t) => {

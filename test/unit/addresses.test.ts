@@ -2,7 +2,7 @@
 // Pure code only: addresses are documentation ranges or loopback, parsed and never connected to.
 import t, { type Test } from 'tap';
 import { formatAddress, isLoopbackInterval } from '../../src/address.js';
-import { builtinRanges, dedupeRanges, parseRange, parseRangesText } from '../../src/ranges.js';
+import { builtinRanges, dedupeRanges, isCurrentPort, parseRange, parseRangesText, portsOf } from '../../src/ranges.js';
 import { EXIT_USAGE, UsageError } from '../../src/errors.js';
 import type { Range, Target } from '../../src/types.js';
 import { assertLoopbackOnly, guardFromEnv } from '../../src/guard.js';
@@ -79,7 +79,41 @@ t.test('ranges.ts', async (t) => {
     for (const r of ranges) {
       t.equal(r.source, 'file');
       t.equal(r.status, 'current');
+      t.same(r.lists, ['lab.txt'], 'the list is named after the file');
+      t.equal(r.ports, null, 'without ports= a range serves every port of the run');
     }
+  });
+
+  t.test('a line may say the ports a range serves and the list it belongs to', async (t) => {
+    const [a, b, c] = parseRangesText('192.0.2.0/24 ports=8200,443,443 list=gotomypc\n198.51.100.0/24\tlist=meeting   ports=443 # media\n2001:db8::/32 ports=80\n', 'dir/lab.txt');
+    t.match(a, { cidr: '192.0.2.0/24', ports: [443, 8200], lists: ['gotomypc'], legacyPorts: [], status: 'current' }, 'ports sorted, duplicates dropped');
+    t.match(b, { ports: [443], lists: ['meeting'] }, 'in any order, after any blank');
+    t.match(c, { ports: [80], lists: ['lab.txt'] }, 'the list defaults to the file name, not its folder');
+    t.same(portsOf(a!, [80, 443, 8200]), [443, 8200], 'probed only on the ports it serves');
+    t.same(portsOf(a!, [80]), [], 'and not at all when the run asks for none of them');
+    t.same(portsOf(parseRange('192.0.2.0/24')!, [80, 9999]), [80, 9999], 'a range without ports= serves whatever the run asks');
+  });
+
+  t.test('bad ports= and list= values are usage errors that name them', async (t) => {
+    usageError(t, () => parseRangesText('192.0.2.0/24 ports=80,x', 'f.txt'), 'f.txt:1:', 'ports=', '"80,x"');
+    usageError(t, () => parseRangesText('192.0.2.0/24 ports=0', 'f.txt'), '"0"', '1 to 65535');
+    usageError(t, () => parseRangesText('192.0.2.0/24 ports=65536', 'f.txt'), '"65536"');
+    usageError(t, () => parseRangesText('192.0.2.0/24 ports=', 'f.txt'), 'bad ports= value ""');
+    usageError(t, () => parseRangesText('\n192.0.2.0/24 ports=80 ports=443', 'f.txt'), 'f.txt:2:', 'ports= given twice');
+    usageError(t, () => parseRangesText('192.0.2.0/24 list=a/b', 'f.txt'), 'bad list= value "a/b"');
+    usageError(t, () => parseRangesText('192.0.2.0/24 list=', 'f.txt'), 'bad list= value ""');
+    usageError(t, () => parseRangesText('192.0.2.0/24 list=a list=b', 'f.txt'), 'list= given twice');
+    usageError(t, () => parseRangesText('192.0.2.0/24 port=80', 'f.txt'), '"port=80"', 'ports=P,P');
+  });
+
+  t.test('the same range twice serves what either line says; one inside another must not name other ports', async (t) => {
+    const [twice] = parseRangesText('192.0.2.0/24 ports=80 list=a\n192.0.2.0/24 ports=443 list=b\n', 'f');
+    t.match(twice, { ports: [80, 443], lists: ['a', 'b'] });
+    t.same(parseRangesText('192.0.2.0/24 ports=80\n192.0.2.0/24\n', 'f')[0]!.ports, null, 'a line without ports= serves every port');
+    const [outer, ...rest] = parseRangesText('192.0.2.0/24 ports=80,443 list=a\n192.0.2.7 ports=443 list=b\n', 'f');
+    t.same(rest, [], 'an address inside a range with its ports is dropped');
+    t.same(outer!.lists, ['a', 'b'], 'and its list kept');
+    usageError(t, () => parseRangesText('192.0.2.0/24 ports=443\n\n192.0.2.7 ports=8200\n', 'f.txt'), 'f.txt:3:', '192.0.2.7/32 lies inside 192.0.2.0/24 (line 1)', 'other ports');
   });
 
   t.test('parseRangesText: a BOM alone before the first CIDR is not part of it', async (t) => {
@@ -149,7 +183,7 @@ t.test('ranges.ts', async (t) => {
     usageError(t, () => parseRangesText('192.0.2.0/24\r\n192.0.2.0/33\r\n', 'f.txt'), 'f.txt:2:', '"192.0.2.0/33"');
     usageError(t, () => parseRangesText('2001:db8::/129', 'f.txt'), 'f.txt:1:', '"2001:db8::/129"');
     usageError(t, () => parseRangesText('192.0.2.256', 'f.txt'), '"192.0.2.256"');
-    usageError(t, () => parseRangesText('192.0.2.0/24 extra', 'f.txt'), '"192.0.2.0/24 extra"');
+    usageError(t, () => parseRangesText('192.0.2.0/24 extra', 'f.txt'), 'f.txt:1:', '"extra"', 'ports=P,P');
   });
 
   t.test('errors: the line number counts blank and comment lines, and the BOM line is line 1', async (t) => {
@@ -193,15 +227,23 @@ t.test('ranges.ts', async (t) => {
     t.equal(v6big.hostCount, 1n << 64n);
   });
 
-  t.test('builtinRanges: 10 current and 9 legacy ranges', async (t) => {
+  t.test('builtinRanges: GoTo Meeting\'s 10 ranges (443), the Citrix Online list\'s 15 (80, 443, 8200), 6 on both', async (t) => {
     const ranges = builtinRanges();
     t.equal(ranges.length, 19);
+    t.ok(ranges.every((r) => r.source === 'builtin'));
     const current = ranges.filter((r) => r.status === 'current');
     const legacy = ranges.filter((r) => r.status === 'legacy');
-    t.equal(current.length, 10);
-    t.equal(legacy.length, 9);
-    t.ok(current.every((r) => r.source === 'goto-firewall-page'));
-    t.ok(legacy.every((r) => r.source === 'citrix-online-legacy'));
+    t.equal(current.length, 10, 'on the GoTo Meeting page, which is current');
+    t.equal(legacy.length, 9, 'only on the Citrix Online list');
+    const both = ranges.filter((r) => r.lists.length === 2);
+    t.equal(both.length, 6);
+    for (const r of ranges) {
+      if (r.lists.length === 2) t.match(r, { lists: ['goto-meeting', 'gotomypc'], ports: [80, 443, 8200], legacyPorts: [80, 8200], status: 'current' }, `${r.cidr}: 443 on a current page, 80 and 8200 only on the old list`);
+      else if (r.status === 'current') t.match(r, { lists: ['goto-meeting'], ports: [443], legacyPorts: [] }, `${r.cidr}: 443 only`);
+      else t.match(r, { lists: ['gotomypc'], ports: [80, 443, 8200], legacyPorts: [80, 443, 8200] }, `${r.cidr}: every port on the old list only`);
+    }
+    const expected = (cidr: string, port: number): boolean => isCurrentPort(ranges.find((r) => r.cidr === cidr)!, port);
+    t.same([expected('23.239.228.0/22', 443), expected('67.217.64.0/19', 443), expected('67.217.64.0/19', 8200), expected('66.151.158.0/24', 443)], [true, true, false, false]);
     t.ok(ranges.every((r) => r.family === 4 && r.hostCount > 0n));
     t.equal(new Set(ranges.map((r) => r.cidr)).size, 19, 'no duplicates');
     t.equal(dedupeRanges(ranges).length, 19, 'no range nests in another');
@@ -336,11 +378,24 @@ t.test('sample.ts and plan.ts', async (t) => {
     const targets: Target[] = [...plan.targets()];
     t.equal(plan.count, 4);
     t.same(targets, [
-      { ip: '192.0.2.5', port: 80, range: '192.0.2.4/30' },
-      { ip: '192.0.2.5', port: 443, range: '192.0.2.4/30' },
-      { ip: '192.0.2.6', port: 80, range: '192.0.2.4/30' },
-      { ip: '192.0.2.6', port: 443, range: '192.0.2.4/30' },
+      { ip: '192.0.2.5', port: 80, range: '192.0.2.4/30', expected: true },
+      { ip: '192.0.2.5', port: 443, range: '192.0.2.4/30', expected: true },
+      { ip: '192.0.2.6', port: 80, range: '192.0.2.4/30', expected: true },
+      { ip: '192.0.2.6', port: 443, range: '192.0.2.4/30', expected: true },
     ]);
+  });
+
+  t.test('buildPlan: each range on the ports it serves; an old list\'s port is not expected to answer', async (t) => {
+    const [media, shared, old] = builtinRanges().filter((r) => ['67.217.64.0/19', '23.239.228.0/22', '66.151.158.0/24'].includes(r.cidr));
+    const plan = buildPlan([media!, shared!, old!], { ports: [80, 443, 8200], sample: 1, seed: 'x', all: false });
+    const seen = [...plan.targets()].map((x) => `${x.range} ${x.port} ${x.expected}`);
+    t.same(seen, [
+      '23.239.228.0/22 443 true',
+      '67.217.64.0/19 80 false', '67.217.64.0/19 443 true', '67.217.64.0/19 8200 false',
+      '66.151.158.0/24 80 false', '66.151.158.0/24 443 false', '66.151.158.0/24 8200 false',
+    ]);
+    t.equal(plan.count, 7);
+    t.throws(() => buildPlan([media!], { ports: [80, 8200], sample: 1, seed: 'x', all: false }), /no range of the list serves ports 80 and 8200 \(they serve 443\)/);
   });
 
   t.test('buildPlan --all over a /31 and a /32 keeps every address', async (t) => {

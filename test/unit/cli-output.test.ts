@@ -9,7 +9,7 @@ import { SummaryBuilder } from '../../src/summary.js';
 import { decideVerdict } from '../../src/verdict.js';
 import { classify } from '../../src/classify.js';
 import { buildPlan } from '../../src/plan.js';
-import { parseRange } from '../../src/ranges.js';
+import { isCurrentPort, parseRange, portsOf } from '../../src/ranges.js';
 import type { Attempt, ProbeOptions, Range, TcpObservation } from '../../src/types.js';
 import { renderText } from '../../src/report/text.js';
 import type { LocalPolicy, ProxySettings, RangesInfo } from '../../src/types.js';
@@ -19,8 +19,8 @@ import { assertValidReport } from '../helpers/schema.js';
 const classifyTcp = (obs: TcpObservation) => classify({ path: 'direct', connect: obs });
 const NO_PROXIES: ProxySettings = { http: null, https: null, noProxy: null };
 const NOT_WINDOWS: LocalPolicy = { applies: false, why: 'Windows only: this PC runs linux.' };
-const LAB_RANGES: RangesInfo = { origin: 'file', location: 'lab.txt', version: '0123456789ab', count: 2, update: null };
-const BUILTIN_INFO: RangesInfo = { origin: 'builtin', location: null, version: 'ba9876543210', count: 19, update: null };
+const LAB_RANGES: RangesInfo = { origin: 'file', location: 'lab.txt', lists: [], version: '0123456789ab', count: 2, update: null };
+const BUILTIN_INFO: RangesInfo = { origin: 'builtin', location: null, lists: [], version: 'ba9876543210', count: 19, update: null };
 
 t.test('args.ts', async (t) => {
   function usage(argv: string[], env: NodeJS.ProcessEnv = {}): UsageError {
@@ -50,7 +50,7 @@ t.test('args.ts', async (t) => {
       tlsRoots: null,
       proxies: { http: null, https: null, noProxy: null },
       compareDirect: false,
-      hosts: ['poll.gotomypc.com', 'www.gotomypc.com', 'get.gotomypc.com', 'goto.com', 'gotomeeting.com', 'logmeininc.com', 'citrixonline.com', 'expertcity.com'],
+      hosts: ['poll.gotomypc.com', 'www.gotomypc.com', 'get.gotomypc.com', 'authentication.logmeininc.com', 'logging.getgo.com', 'launch.getgo.com', 'api-telemetry.servers.getgo.com'],
       dnsServer: null,
       rangesUrl: null,
       rangesCache: null,
@@ -178,8 +178,8 @@ t.test('args.ts', async (t) => {
 });
 
 t.test('report/json.ts and report/plan.ts', async (t) => {
-  const RANGE = parseRange('192.0.2.0/24', { source: 'file', status: 'current' })!;
-  const V6 = parseRange('2001:db8::/126', { source: 'file', status: 'legacy' })!;
+  const RANGE = parseRange('192.0.2.0/24', { lists: ['lab.txt'] })!;
+  const V6 = parseRange('2001:db8::/126', { status: 'legacy', lists: ['old'], ports: [80, 443], legacyPorts: [80, 443] })!;
 
   const OPTIONS: ProbeOptions = {
     rangesFile: 'lab.txt', ports: [80, 443], sample: 2, seed: 'g2probe', all: false, concurrency: 64, timeoutMs: 3000, role: null, loopbackOnly: true,
@@ -206,14 +206,14 @@ t.test('report/json.ts and report/plan.ts', async (t) => {
   }
 
   function make(port: number, ip: string, obs: Parameters<typeof classify>[0]): Attempt {
-    return { ip, port, range: RANGE.cidr, ms: obs.elapsedMs, path: 'direct' as const, connectMs: null, ...classifyTcp(obs) };
+    return { ip, port, range: RANGE.cidr, expected: true, ms: obs.elapsedMs, path: 'direct' as const, connectMs: null, ...classifyTcp(obs) };
   }
 
   t.test('0 attempts: valid JSON with an empty attempts array and the footer', async (t) => {
     const { text } = collect([]);
     const report = JSON.parse(text);
     assertValidReport(t, report);
-    t.equal(report.schemaVersion, 1);
+    t.equal(report.schemaVersion, 2);
     t.same(report.tool, HEADER.tool);
     t.equal(report.startedAt, HEADER.startedAt);
     t.same(report.options, OPTIONS);
@@ -267,9 +267,10 @@ t.test('report/json.ts and report/plan.ts', async (t) => {
     t.equal(doc.count, plan.count);
     t.same(doc.targets, [...plan.targets()]);
     t.same(doc.ranges, [
-      { cidr: '192.0.2.0/24', source: 'file', status: 'current', hosts: 254 },
-      { cidr: '2001:db8::/126', source: 'file', status: 'legacy', hosts: 4 },
+      { cidr: '192.0.2.0/24', lists: ['lab.txt'], ports: null, legacyPorts: [], source: 'file', status: 'current', hosts: 254 },
+      { cidr: '2001:db8::/126', lists: ['old'], ports: [80, 443], legacyPorts: [80, 443], source: 'file', status: 'legacy', hosts: 4 },
     ]);
+    t.same(doc.targets.map((x: { expected: boolean }) => x.expected), [true, true, true, true, false, false, false, false], 'an old list\'s ports are not expected to answer');
   });
 
   t.test('plan JSON for a huge range writes its host count as a string', async (t) => {
@@ -290,15 +291,16 @@ t.test('report/json.ts and report/plan.ts', async (t) => {
     t.match(lines[0], /^# 2 attempts: 2 ranges \(from lab\.txt, version 0123456789ab\), ports? 80\. /);
     const rows = lines.filter((l) => !l.startsWith('#'));
     t.equal(rows.length, 2);
-    t.match(rows[0], / 80 192\.0\.2\.0\/24 current$/);
-    t.match(rows[1], / 80 2001:db8::\/126 legacy$/);
+    t.match(rows[0], / 80 192\.0\.2\.0\/24 lab\.txt$/);
+    t.match(rows[1], / 80 2001:db8::\/126 old \(old list\)$/);
   });
 });
 
 t.test('report/text.ts and words.ts', async (t) => {
-  const A = parseRange('192.0.2.0/24', { source: 'file', status: 'current' })!;
-  const B = parseRange('198.51.100.0/24', { source: 'file', status: 'current' })!;
-  const L = parseRange('2001:db8::/32', { source: 'file', status: 'legacy' })!;
+  const A = parseRange('192.0.2.0/24', { lists: ['lab.txt'] })!;
+  const B = parseRange('198.51.100.0/24', { lists: ['lab.txt'] })!;
+  const L = parseRange('2001:db8::/32', { source: 'builtin', status: 'legacy', lists: ['gotomypc'], ports: [80, 443, 8200], legacyPorts: [80, 443, 8200] })!;
+  const M = parseRange('203.0.113.0/24', { source: 'builtin', lists: ['goto-meeting'], ports: [443] })!;
   const PORTS = [80, 443, 8200];
 
   function report(outcome: (range: Range, port: number) => TcpObservation, ranges: Range[] = [A, B, L]) {
@@ -306,7 +308,8 @@ t.test('report/text.ts and words.ts', async (t) => {
     for (const range of ranges) {
       for (const port of PORTS) {
         const obs = outcome(range, port);
-        builder.add({ ip: '192.0.2.1', port, range: range.cidr, ms: obs.elapsedMs, path: 'direct' as const, connectMs: null, ...classifyTcp(obs) });
+        if (!portsOf(range, PORTS).includes(port)) continue;
+        builder.add({ ip: '192.0.2.1', port, range: range.cidr, expected: isCurrentPort(range, port), ms: obs.elapsedMs, path: 'direct' as const, connectMs: null, ...classifyTcp(obs) });
       }
     }
     const summary = builder.summary();
@@ -331,7 +334,7 @@ t.test('report/text.ts and words.ts', async (t) => {
   t.test('renderText: a failed --ranges-url update is the second line, and names the list probed', async (t) => {
     const summary = new SummaryBuilder([A], PORTS).summary();
     const warning = 'Could not update the range list from https://lists.example/goto.txt: the server answered 500. Using the copy fetched 2026-01-01T00:00:00.000Z.';
-    const ranges: RangesInfo = { origin: 'cache', location: 'https://lists.example/goto.txt', version: '0123456789ab', count: 1, update: { url: 'https://lists.example/goto.txt', ok: false, fetchedAt: '2026-01-01T00:00:00.000Z', warning } };
+    const ranges: RangesInfo = { origin: 'cache', location: 'https://lists.example/goto.txt', lists: [], version: '0123456789ab', count: 1, update: { url: 'https://lists.example/goto.txt', ok: false, fetchedAt: '2026-01-01T00:00:00.000Z', warning } };
     const lines = renderText({ version: '1', summary, verdict: decideVerdict(summary, null), elapsedMs: 0, ranges, planned: null, proxies: NO_PROXIES, dns: null, localPolicy: NOT_WINDOWS }).split('\n');
     t.match(lines[0], '(cached copy of https://lists.example/goto.txt)');
     t.equal(lines.slice(1, 3).join(' ').replace(/\s+/g, ' '), `Warning: ${warning}`, 'the whole warning, wrapped');
@@ -339,7 +342,7 @@ t.test('report/text.ts and words.ts', async (t) => {
 
   t.test('renderText: an interrupted run says so before the verdict', async (t) => {
     const builder = new SummaryBuilder([A], PORTS);
-    builder.add({ ip: '192.0.2.1', port: 80, range: A.cidr, ms: 2, path: 'direct' as const, connectMs: null, ...classifyTcp(ok) });
+    builder.add({ ip: '192.0.2.1', port: 80, range: A.cidr, expected: true, ms: 2, path: 'direct' as const, connectMs: null, ...classifyTcp(ok) });
     const summary = builder.summary();
     const verdict = decideVerdict(summary, null);
     const lines = renderText({ version: '1', summary, verdict, elapsedMs: 10, ranges: LAB_RANGES, planned: 3, proxies: NO_PROXIES, dns: null, localPolicy: NOT_WINDOWS }).split('\n');
@@ -376,11 +379,18 @@ t.test('report/text.ts and words.ts', async (t) => {
     const rangeRows = lines.slice(rangesAt + 2, lines.indexOf('This PC (GoToMyPC programs, Windows Defender Firewall, WinHTTP proxy)') - 1);
     t.equal(lines[todoAt - 2], '  Not checked: Windows only: this PC runs linux.', 'off Windows, the local policy section says it does not apply');
     t.equal(rangeRows.length, 3, 'one row per range');
-    t.match(rangeRows[0], /^\s+192\.0\.2\.0\/24\s+current\s+ok\s+ok\s+no-answer$/);
-    t.match(rangeRows[1], /^\s+198\.51\.100\.0\/24\s+current\s+ok\s+refused\s+no-answer$/);
-    t.match(rangeRows[2], /^\s+2001:db8::\/32\s+legacy\s+ok\s+ok\s+no-answer$/);
+    t.match(rangeRows[0], /^\s+192\.0\.2\.0\/24\s+lab\.txt\s+ok\s+ok\s+no-answer$/);
+    t.match(rangeRows[1], /^\s+198\.51\.100\.0\/24\s+lab\.txt\s+ok\s+refused\s+no-answer$/);
+    t.match(rangeRows[2], /^\s+2001:db8::\/32\s+gotomypc\s+ok\s+ok\s+no-answer \(old list\)$/, 'a failure only an old list vouches against is marked');
     t.match(lines[rangesAt + 1], /RANGE\s+LIST\s+80\s+443\s+8200/);
     t.same(lines.filter((line) => line !== line.trimEnd()), [], 'no trailing spaces');
+  });
+
+  t.test('renderText: a range is shown on every port, "not served" where it is not documented', async (t) => {
+    const { text, summary } = report(() => ok, [A, M]);
+    t.match(text, /^\s+203\.0\.113\.0\/24\s+goto-meeting\s+not served\s+ok\s+not served$/m);
+    t.same(summary.ranges[1]!.ports['80'], { state: 'not-served', counts: { ok: 0, blocked: 0, timeout: 0, intercepted: 0, error: 0 }, reason: null });
+    t.same(summary.ranges[1]!.serves, [443]);
   });
 
   t.test('renderText: numbers the advice steps', async (t) => {
@@ -403,7 +413,7 @@ t.test('report/text.ts and words.ts', async (t) => {
     const builder = new SummaryBuilder([A], [80]);
     const summary = builder.summary();
     const text = renderText({ version: '1', summary, verdict: decideVerdict(summary, null), elapsedMs: 0, ranges: BUILTIN_INFO, planned: null, proxies: NO_PROXIES, dns: null, localPolicy: NOT_WINDOWS });
-    t.match(text, /192\.0\.2\.0\/24\s+current\s+-$/m);
+    t.match(text, /192\.0\.2\.0\/24\s+lab\.txt\s+-$/m);
     t.match(text.split('\n')[2], /^UNKNOWN: /);
     t.match(text.split('\n')[0], '0 attempts to 1 range (built-in GoTo list) in 0.0 s');
   });

@@ -9,9 +9,9 @@ import { SummaryBuilder } from '../../src/summary.js';
 import type { DnsObservation, DnsQueryObservation, LocalPolicy } from '../../src/types.js';
 
 // Documentation ranges only: these are parsed, never connected to.
-const RANGE = parseRange('198.51.100.0/24', { source: 'goto-firewall-page', status: 'current' })!;
+const RANGE = parseRange('198.51.100.0/24')!;
 const CTX = { ranges: [RANGE], loopbackOnly: false };
-const POLL = serviceHost('poll.gotomypc.com');
+const POLL = serviceHost('poll.gotomypc.com', [80, 443, 8200]);
 
 function obs(a: Partial<DnsQueryObservation>, aaaa: Partial<DnsQueryObservation> = { outcome: 'failed', code: 'ENODATA' }): DnsObservation {
   const q = (type: 'A' | 'AAAA', part: Partial<DnsQueryObservation>): DnsQueryObservation => ({ type, outcome: 'answered', addresses: [], elapsedMs: 3, ...part });
@@ -65,11 +65,15 @@ t.test('classifyDns: addresses, their ranges, and which are probed', async (t) =
   t.same([inLab.status, inLab.addresses[0]!.sinkhole, inLab.addresses[0]!.probed], ['ok', null, true], 'loopback inside the run\'s ranges is a GoTo stand-in, not a sinkhole');
 
   const report = { server: 'system', results: [mixed, { ...inLab, host: 'www.gotomypc.com' }] };
-  t.same(serviceTargets(report, [80, 443]).map((x) => `${x.ip}:${x.port} ${x.range} ${x.host}`), [
-    '198.51.100.7:80 198.51.100.0/24 poll.gotomypc.com', '198.51.100.7:443 198.51.100.0/24 poll.gotomypc.com',
-    '203.0.113.9:80 null poll.gotomypc.com', '203.0.113.9:443 null poll.gotomypc.com',
-    '127.0.1.1:80 127.0.1.0/30 www.gotomypc.com', '127.0.1.1:443 127.0.1.0/30 www.gotomypc.com',
-  ]);
+  t.same(serviceTargets(report).map((x) => `${x.ip}:${x.port} ${x.range} ${x.host} ${x.expected}`), [
+    '198.51.100.7:80 198.51.100.0/24 poll.gotomypc.com true', '198.51.100.7:443 198.51.100.0/24 poll.gotomypc.com true',
+    '203.0.113.9:80 null poll.gotomypc.com true', '203.0.113.9:443 null poll.gotomypc.com true',
+    '127.0.1.1:80 127.0.1.0/30 www.gotomypc.com true', '127.0.1.1:443 127.0.1.0/30 www.gotomypc.com true',
+  ], 'each address on the ports its name is used on (poll.gotomypc.com: 80 and 443, not 8200)');
+  const logging = classifyDns({ ...obs({ addresses: ['198.51.100.7'] }), host: 'logging.getgo.com' }, serviceHost('logging.getgo.com', [80, 443, 8200]), CTX)!;
+  t.same(serviceTargets({ server: 'system', results: [logging, mixed] }).map((x) => `${x.ip}:${x.port} ${x.host}`), [
+    '198.51.100.7:80 poll.gotomypc.com', '198.51.100.7:443 logging.getgo.com', '203.0.113.9:80 poll.gotomypc.com', '203.0.113.9:443 poll.gotomypc.com',
+  ], 'an address two names share is probed once per port, as the first name used on that port');
 });
 
 t.test('--dns-server and --hosts', async (t) => {
@@ -79,8 +83,10 @@ t.test('--dns-server and --hosts', async (t) => {
   t.equal(parseDnsServer('[::1]:5353'), '[::1]:5353');
   for (const bad of ['', 'localhost', '127.0.0.1:', '127.0.0.1:70000', '[::1', '::1:53:x', '300.1.1.1']) t.throws(() => parseDnsServer(bad), { message: /^bad --dns-server value/, exitCode: 64 }, bad);
   t.same(parseHosts('Poll.GoToMyPC.com., www.gotomypc.com,poll.gotomypc.com'), ['poll.gotomypc.com', 'www.gotomypc.com'], 'lower case, no trailing dot, once each');
-  t.same(serviceHost('lab.test'), { name: 'lab.test', use: 'given with --hosts', essential: true });
-  t.equal(serviceHost('goto.com').essential, false);
+  t.same(serviceHost('lab.test', [80, 443]), { name: 'lab.test', use: 'given with --hosts', essential: true, ports: [80, 443], source: '--hosts' }, 'a name given is essential, on every port of the run');
+  t.match(serviceHost('logging.getgo.com', [80, 443, 8200]), { essential: false, ports: [443] });
+  t.match(serviceHost('poll.gotomypc.com', [443, 8200]), { essential: true, ports: [443] }, 'of the run\'s ports, those the name is used on');
+  t.equal(serviceHost('goto.com', [443]).use, 'given with --hosts', 'marketing apex names are not among GoToMyPC\'s servers');
 });
 
 t.test('a firewall rule that blocks a GoToMyPC program makes the verdict blocked, whatever the network allowed', async (t) => {

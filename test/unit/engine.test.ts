@@ -9,7 +9,7 @@ import { TrustStore } from '../../src/trust.js';
 const settings: ProbeSettings = { timeoutMs: 1000, connectOnly: true, servername: 'x', trust: TrustStore.fromOptions({}, null) };
 
 function jobs(n: number): Job[] {
-  return Array.from({ length: n }, (_, i) => ({ target: { ip: `127.0.${i >> 8}.${i & 255}`, port: 80, range: '127.0.0.0/16' }, proxy: null, comparison: false }));
+  return Array.from({ length: n }, (_, i) => ({ target: { ip: `127.0.${i >> 8}.${i & 255}`, port: 80, range: '127.0.0.0/16', expected: true }, proxy: null, comparison: false }));
 }
 
 function attemptOf(job: Job, connect: TcpObservation): Attempt {

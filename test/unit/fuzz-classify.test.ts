@@ -17,7 +17,7 @@ import { HOSTILE, property } from '../helpers/fuzz.js';
 /** Every reason, under the one status it may come with (src/types.ts). */
 const REASONS: Record<Status, readonly Reason[]> = {
   ok: ['connected', 'resolved'],
-  blocked: ['refused', 'unreachable', 'local-firewall', 'reset', 'proxy-denied', 'proxy-auth-required', 'tls-failed',
+  blocked: ['refused', 'unreachable', 'local-firewall', 'reset', 'proxy-denied', 'proxy-auth-required', 'tls-failed', 'app-filter',
     'dns-nxdomain', 'dns-refused', 'dns-sinkhole', 'dns-failed'],
   timeout: ['no-answer'],
   intercepted: ['http-proxy', 'tls-inspection'],
@@ -71,14 +71,16 @@ const proxy: fc.Arbitrary<ProxyObservation> = fc.record({
 const http: fc.Arbitrary<HttpObservation> = fc.record({
   kind: fc.constant('http' as const),
   outcome: fc.constantFrom('answered', 'closed', 'timeout', 'failed', 'interrupted'),
+  request: text,
+  host: fc.oneof(fc.constantFrom('www.gotomypc.com', '192.0.2.7', '[2001:db8::1]'), text),
   status: maybe(httpStatus),
   statusText: maybe(text),
   headers: maybe(headers),
-  body: maybe(fc.oneof(text, fc.constantFrom('Access denied by policy', '<title>Blocked</title>'))),
+  body: maybe(fc.oneof(text, fc.constantFrom('Access denied by policy', '<title>Blocked</title>', 'FortiGuard: blocked', '400 Bad Request Cannot parse request'))),
   bytes: fc.nat(),
   code: maybe(code),
   elapsedMs: ms,
-}, { requiredKeys: ['kind', 'outcome', 'bytes', 'elapsedMs'] });
+}, { requiredKeys: ['kind', 'outcome', 'request', 'host', 'bytes', 'elapsedMs'] });
 
 const certificate: fc.Arbitrary<CertificateSummary> = fc.record({
   subject: fc.oneof(fc.constantFrom('CN=www.gotomypc.com', 'CN=Zscaler Root CA, O=Zscaler Inc.', 'CN=Fortinet, O=Fortinet'), text),
@@ -90,9 +92,11 @@ const certificate: fc.Arbitrary<CertificateSummary> = fc.record({
 const tls: fc.Arbitrary<TlsObservation> = fc.record({
   kind: fc.constant('tls' as const),
   outcome: fc.constantFrom('handshake', 'closed', 'timeout', 'failed', 'interrupted'),
-  servername: fc.string(),
+  servername: fc.oneof(fc.string(), fc.constant(null)),
   protocol: maybe(fc.constantFrom('TLSv1.3', 'TLSv1.2')),
   chain: maybe(fc.array(certificate, { maxLength: 3 })),
+  names: maybe(fc.array(text, { maxLength: 3 })),
+  nameMatches: maybe(fc.boolean()),
   trust: maybe(fc.constantFrom('public', 'extra-root', 'untrusted')),
   verifyError: maybe(text),
   extraRoot: maybe(fc.record({ subject: text, source: text })),
@@ -104,20 +108,26 @@ const tls: fc.Arbitrary<TlsObservation> = fc.record({
 const service: fc.Arbitrary<ServiceObservation> = fc.record({
   kind: fc.constant('service' as const),
   outcome: fc.constantFrom('quiet', 'answered', 'closed', 'failed', 'interrupted'),
+  request: text,
   unsolicited: maybe(text),
   reply: maybe(text),
   status: maybe(httpStatus),
   headers: maybe(headers),
+  body: maybe(text),
   code: maybe(code),
   elapsedMs: ms,
-}, { requiredKeys: ['kind', 'outcome', 'elapsedMs'] });
+}, { requiredKeys: ['kind', 'outcome', 'request', 'elapsedMs'] });
 
+const app = fc.oneof(http, tls, service);
+const exchange = fc.record({ connect: tcp, proxy: maybe(proxy), app: maybe(app) }, { requiredKeys: ['connect'] });
 const trace: fc.Arbitrary<Trace> = fc.record({
   path: fc.constantFrom('direct', 'proxy'),
   connect: tcp,
   proxy: maybe(proxy),
-  app: maybe(fc.oneof(http, tls, service)),
+  app: maybe(app),
+  neutral: maybe(exchange),
 }, { requiredKeys: ['path', 'connect'] });
+const target = fc.record({ ip: fc.oneof(fc.constantFrom('192.0.2.7', '2001:db8::1'), fc.string()), expected: fc.boolean() });
 
 /** The stage whose observation decides, by the rule "the first stage that did not succeed decides; else the last one". */
 function decidingStage(tr: Trace): { stage: Stage; outcome: string; code: string | undefined } {
@@ -128,11 +138,11 @@ function decidingStage(tr: Trace): { stage: Stage; outcome: string; code: string
 }
 
 t.test('classify: every trace gets a status, a reason of that status, and evidence', async (t) => {
-  property(t, 'classify on arbitrary traces', trace, (tr) => {
+  property(t, 'classify on arbitrary traces', fc.tuple(trace, target), ([tr, ctx]) => {
     const before = JSON.stringify(tr);
-    const c = classify(tr);
+    const c = classify(tr, ctx);
     assert.equal(JSON.stringify(tr), before, 'the trace is not changed');
-    assert.deepEqual(classify(tr), c, 'the same trace, the same answer');
+    assert.deepEqual(classify(tr, ctx), c, 'the same trace, the same answer');
     assert.ok(STATUSES.includes(c.status), `status ${c.status}`);
     assert.ok(REASONS[c.status].includes(c.reason), `${c.reason} belongs to ${c.status}`);
     assert.ok(STAGES.includes(c.evidence.stage), `stage ${c.evidence.stage}`);
@@ -152,11 +162,27 @@ t.test('classify: every trace gets a status, a reason of that status, and eviden
       assert.deepEqual([c.status, c.reason], ['blocked', 'refused'], 'ECONNREFUSED: refused');
     }
     if (c.evidence.local !== undefined) assert.equal(tr.connect.outcome, 'connected', 'a local address only after a handshake');
-    if (decides.stage === 'tls' && decides.outcome === 'handshake') {
-      assert.deepEqual([c.status, c.reason], tr.app?.kind === 'tls' && tr.app.trust === 'public' ? ['ok', 'connected'] : ['intercepted', 'tls-inspection']);
+    if (decides.stage === 'tls' && decides.outcome === 'handshake' && tr.app?.kind === 'tls') {
+      const trust = tr.app.trust ?? 'untrusted';
+      if (trust === 'public') assert.deepEqual([c.status, c.reason], ['ok', 'connected'], 'a chain a public root vouches for is never inspection, whatever its names');
+      if (trust === 'extra-root') assert.deepEqual([c.status, c.reason], ['intercepted', 'tls-inspection'], 'a root added on this PC is inspection');
+      if (trust === 'untrusted' && ctx.expected) assert.deepEqual([c.status, c.reason], ['intercepted', 'tls-inspection'], 'no public root where GoTo is expected');
     }
-    if (decides.stage === 'service' && decides.outcome === 'answered' && tr.app?.kind === 'service') {
-      assert.equal(c.status, tr.app.status === undefined ? 'ok' : 'intercepted', 'HTTP on 8200 is a proxy; other bytes are not');
+    if (decides.stage === 'service' && decides.outcome === 'answered' && tr.app?.kind === 'service' && tr.app.status === undefined) {
+      assert.equal(c.status, 'ok', 'bytes that are not HTTP are not a middlebox\'s sign');
+    }
+    // Every alarm states its evidence: an interception names its signs or its chain, a filter both exchanges.
+    if (c.status === 'intercepted') assert.ok((c.evidence.signs?.length ?? 0) > 0 || (c.evidence.tls?.trust !== undefined && c.evidence.tls.trust !== 'public'), 'intercepted on a sign or a chain');
+    if (c.reason === 'app-filter') {
+      const { gotomypc, neutral } = c.evidence.exchanges!;
+      assert.ok(['reset', 'silent', 'closed'].includes(gotomypc.outcome), 'the GoToMyPC-shaped exchange was cut or unanswered');
+      assert.ok(['answered', 'silent', 'closed'].includes(neutral.outcome), 'and the neutral one was not cut');
+      assert.ok(tr.neutral !== undefined);
+    }
+    if (tr.neutral !== undefined && c.reason !== 'app-filter') {
+      const without = classify({ ...tr, neutral: undefined }, ctx);
+      const middlebox = c.status === 'intercepted' && ['reset', 'silent', 'closed'].includes(c.evidence.exchanges?.gotomypc.outcome ?? '');
+      if (!middlebox) assert.deepEqual([c.status, c.reason], [without.status, without.reason], 'a neutral exchange changes the outcome only to name a filter, or the middlebox that answered it');
     }
     if (decides.stage === 'proxy' && decides.outcome === 'answered' && tr.proxy?.status === 407) assert.equal(c.reason, 'proxy-auth-required');
   }, 10_000);
@@ -174,8 +200,8 @@ t.test('classify: a fault of this PC or an unknown code is never a network block
     const c = classify(tr);
     assert.equal(c.status, 'error', `${JSON.stringify(c.evidence.code)}: ${c.status}/${c.reason}`);
   }, 5000);
-  property(t, 'blocked only on a code the network answers with, or none', trace, (tr) => {
-    const c = classify(tr);
+  property(t, 'blocked only on a code the network answers with, or none', fc.tuple(trace, target), ([tr, ctx]) => {
+    const c = classify(tr, ctx);
     if (c.status !== 'blocked' || c.evidence.code === null) return;
     const known = NETWORK.includes(c.evidence.code) || c.evidence.code.startsWith('ERR_SSL_') || c.evidence.code === 'EPROTO';
     assert.ok(known, `blocked on ${JSON.stringify(c.evidence.code)}`);
@@ -211,7 +237,7 @@ const context = fc.record({
     .map((cidrs) => cidrs.map((c) => parseRange(c, SPEC)!)),
   loopbackOnly: fc.boolean(),
 });
-const host = fc.record({ name: fc.string(), use: fc.string(), essential: fc.boolean() });
+const host = fc.record({ name: fc.string(), use: fc.string(), essential: fc.boolean(), ports: fc.array(fc.constantFrom(80, 443, 8200), { maxLength: 3 }), source: fc.string() });
 const BLOCKING_DNS = ['ENOTFOUND', 'ENODATA', 'EREFUSED', 'ESERVFAIL', 'EBADRESP', 'EFORMERR', 'ENOTIMP', 'ECONNREFUSED'];
 
 /** Loopback by Node's own reckoning: what the guard allows a packet to. */

@@ -12,11 +12,11 @@ import { assertPromtoolAccepts, parseExposition, valueOf } from '../helpers/prom
 
 const RANGE = parseRange('192.0.2.0/24', { source: 'file', status: 'current' })!;
 const PORTS = [80, 443, 8200];
-const RANGES: RangesInfo = { origin: 'url', location: 'https://lists.example/goto.txt', version: '0123456789ab', count: 1, update: { url: 'https://lists.example/goto.txt', ok: false, fetchedAt: null, warning: 'x' } };
+const RANGES: RangesInfo = { origin: 'url', location: 'https://lists.example/goto.txt', lists: [], version: '0123456789ab', count: 1, update: { url: 'https://lists.example/goto.txt', ok: false, fetchedAt: null, warning: 'x' } };
 
 function attempt(ip: string, port: number, connect: Trace['connect'], extra: Partial<Attempt> = {}): Attempt {
   const trace: Trace = { path: 'direct', connect };
-  return { ip, port, range: RANGE.cidr, path: 'direct', ...classify(trace), ms: 5, connectMs: connect.outcome === 'connected' ? connect.elapsedMs : null, ...extra };
+  return { ip, port, range: RANGE.cidr, expected: true, path: 'direct', ...classify(trace), ms: 5, connectMs: connect.outcome === 'connected' ? connect.elapsedMs : null, ...extra };
 }
 
 function runOf(attempts: Attempt[]): MetricsRun {

@@ -82,10 +82,25 @@ t.test('legacy ranges only with --with-legacy, and the header says so', async (t
   const legacy = builtinRanges().filter((range) => range.status === 'legacy').map((range) => range.cidr);
   const without = await g2probe(['rules', '--format', 'csv']);
   const withLegacy = await g2probe(['rules', '--format', 'csv', '--with-legacy']);
-  t.equal(without.stdout.split('\r\n').filter((row) => row.endsWith(',legacy')).length, 0);
-  t.same(withLegacy.stdout.split('\r\n').filter((row) => row.endsWith(',legacy')).map((row) => row.split(',')[3]), legacy, 'every legacy range, in order');
+  t.equal(without.stdout.split('\r\n').filter((row) => row.endsWith(',gotomypc')).length, 0);
+  t.same(withLegacy.stdout.split('\r\n').filter((row) => row.endsWith(',gotomypc')).map((row) => row.split(',')[3]), legacy, 'every legacy range, in order');
   const pf = await g2probe(['rules', '--format', 'pf', '--with-legacy']);
-  t.match(pf.stdout, /and the 9 legacy ranges of the Citrix Online era/);
+  t.match(pf.stdout.replace(/\n# /g, ' '), /and the 9 ranges only the Citrix Online list of the GoToMyPC era names/);
+});
+
+t.test('each range is allowed on the ports it is documented for, of --ports', async (t) => {
+  const rows = (csv: string) => csv.trimEnd().split('\r\n').slice(1).map((row) => row.split(','));
+  const builtinCsv = rows(renderRules('csv', builtin()));
+  t.same(builtinCsv.filter((r) => r[6] === 'goto-meeting').map((r) => r[4]), ['443', '443', '443', '443'], "GoTo Meeting's own ranges: 443 only");
+  t.same(builtinCsv.filter((r) => r[6] === 'goto-meeting gotomypc').map((r) => r[4]), Array(6).fill('80 443 8200'), 'the six on both lists: 80, 443 and 8200');
+  const only8200 = rows(renderRules('csv', { ...builtin(), ports: [8200] }));
+  t.equal(only8200.length, 6, 'with --ports 8200, only the ranges that serve it');
+  const run = await g2probe(['rules', '--format', 'iptables', '--ports', '22']);
+  t.equal(run.code, 64);
+  t.match(run.stderr, /no range of the list serves port 22 \(they serve 80, 443 and 8200\)/);
+  const file = await g2probe(['rules', '--format', 'iptables', '--ranges', V6_FILE, '--ports', '22']);
+  t.equal(file.code, 0, 'a file without ports= serves whatever --ports says');
+  t.match(file.stdout, /-d 127\.0\.0\.1\/32 -p tcp -m multiport --dports 22 -j ACCEPT/);
 });
 
 t.test('CSV: RFC 4180 records, quoted only where needed', async (t) => {
@@ -101,6 +116,7 @@ t.test('CSV: RFC 4180 records, quoted only where needed', async (t) => {
   const rows = csv.slice(0, -2).split('\r\n').map((row) => row.split(','));
   t.same(rows[0], ['action', 'direction', 'protocol', 'remote_address', 'remote_ports', 'program', 'range_list']);
   t.equal(rows.length, 1 + 12 * 10, 'a row per program and range');
+  t.same([...new Set(rows.slice(1).map((row) => row[4]))], ['443', '80 443 8200'], "each range's own ports");
   t.ok(rows.every((row) => row.length === 7), 'seven fields in every row');
 });
 

@@ -1,4 +1,4 @@
-// schema/report-v1.json: it compiles strictly, `g2probe schema` prints it, its enums are the code's, reports
+// schema/report-v2.json: it compiles strictly, `g2probe schema` prints it, its enums are the code's, reports
 // built by the real modules pass, and the changes that would break an old reader fail.
 // Pure code only (and the built CLI for `g2probe schema`, which sends nothing).
 import { readFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { SERVICE_HOSTS } from '../../src/data/service-hosts.js';
 import { inspectLocalPolicy, type CommandRunner } from '../../src/local-policy.js';
 import { parseRange } from '../../src/ranges.js';
 import { JsonReportStream, SCHEMA_VERSION, type ReportHeader } from '../../src/report/json.js';
-import { namesByAddress } from '../../src/services.js';
+import { serviceIndex } from '../../src/services.js';
 import { SummaryBuilder } from '../../src/summary.js';
 import { STATUSES, type Attempt, type DnsReport, type LocalPolicy, type ProbeOptions, type RangesInfo, type Trace } from '../../src/types.js';
 import { EXIT_CODES, decideVerdict } from '../../src/verdict.js';
@@ -40,9 +40,11 @@ const sorted = (values: Iterable<unknown>): unknown[] => [...values].map(String)
 // ---- reports built by the real modules
 
 const A = parseRange('192.0.2.0/24', { source: 'file', status: 'current' })!;
-const L = parseRange('198.51.100.0/24', { source: 'file', status: 'legacy' })!;
+const L = parseRange('198.51.100.0/24', { source: 'builtin', status: 'legacy', lists: ['gotomypc'], ports: [80, 443, 8200], legacyPorts: [80, 443, 8200] })!;
+const MEDIA = parseRange('203.0.113.0/24', { source: 'builtin', status: 'current', lists: ['goto-meeting'], ports: [443], legacyPorts: [] })!;
 const PORTS = [80, 443, 8200];
 const POLL = SERVICE_HOSTS.find((h) => h.name === 'poll.gotomypc.com')!;
+const HTTP = (host: string) => ({ request: `GET / (Host: ${host})`, host });
 
 const OPTIONS: ProbeOptions = {
   rangesFile: 'lab.txt', ports: PORTS, sample: 2, seed: 'g2probe', all: false, concurrency: 64, timeoutMs: 3000, role: 'host',
@@ -50,14 +52,15 @@ const OPTIONS: ProbeOptions = {
   proxies: { http: null, https: { url: 'http://pat:***@192.0.2.250:3128', source: 'HTTPS_PROXY' }, noProxy: 'localhost' },
   compareDirect: true, hosts: ['poll.gotomypc.com'], dnsServer: null, rangesUrl: null, rangesCache: null,
 };
-const FROM_FILE: RangesInfo = { origin: 'file', location: 'lab.txt', version: '0123456789ab', count: 2, update: null };
+const FROM_FILE: RangesInfo = { origin: 'file', location: 'lab.txt', lists: [{ name: 'lab.txt', title: 'ranges from lab.txt', status: 'current', ports: null, source: 'lab.txt' }], version: '0123456789ab', count: 3, update: null };
 const NOT_WINDOWS: LocalPolicy = { applies: false, why: 'Windows only: this PC runs linux.' };
 
 const connected = (ms = 1.5): Trace['connect'] => ({ kind: 'tcp', outcome: 'connected', elapsedMs: ms, localAddress: '192.0.2.200', localPort: 50000 });
 const CERT = { subject: 'CN=www.gotomypc.com', issuer: 'CN=Zscaler Intermediate Root CA, O=Zscaler Inc.', sha256: Array(32).fill('AB').join(':'), validFrom: '2024-01-01T00:00:00.000Z', validTo: '2025-01-01T00:00:00.000Z' };
 
 function attempt(ip: string, port: number, range: string | null, trace: Trace, extra: Partial<Attempt> = {}): Attempt {
-  return { ip, port, range, path: trace.path, ...classify(trace), ms: 12.3, connectMs: trace.connect.outcome === 'connected' ? trace.connect.elapsedMs : null, ...extra };
+  const expected = range === L.cidr ? false : (extra.expected ?? true);
+  return { ip, port, range, expected, path: trace.path, ...classify(trace, { ip, expected }), ms: 12.3, connectMs: trace.connect.outcome === 'connected' ? trace.connect.elapsedMs : null, ...extra };
 }
 
 function dnsReport(): DnsReport {
@@ -67,19 +70,24 @@ function dnsReport(): DnsReport {
       { type: 'AAAA', outcome: 'failed', addresses: [], code: 'ENODATA', elapsedMs: 4 },
     ] },
     POLL,
-    { ranges: [A, L], loopbackOnly: false },
+    { ranges: [A, L, MEDIA], loopbackOnly: false },
   )!;
   return { server: 'system', results: [result] };
 }
 
 /** Every kind of attempt the classifier makes: HTTP, TLS inspection, 8200, a proxy's 407, a service address, a comparison. */
 function richAttempts(): Attempt[] {
-  const http = (ip: string) => attempt(ip, 80, A.cidr, { path: 'direct', connect: connected(), app: { kind: 'http', outcome: 'answered', status: 200, statusText: 'OK', headers: { server: 'nginx' }, bytes: 120, body: 'hello', elapsedMs: 3 } });
+  const http = (ip: string) => attempt(ip, 80, A.cidr, { path: 'direct', connect: connected(), app: { kind: 'http', outcome: 'answered', ...HTTP('www.gotomypc.com'), status: 200, statusText: 'OK', headers: { server: 'nginx', via: '1.1 box' }, bytes: 120, body: 'hello', elapsedMs: 3 } });
+  const reset = { kind: 'http', outcome: 'failed', ...HTTP('poll.gotomypc.com'), code: 'ECONNRESET', bytes: 0, elapsedMs: 1 } as const;
+  const moved = { kind: 'http', outcome: 'answered', ...HTTP('192.0.2.8'), status: 301, statusText: 'Moved', headers: { location: 'https://192.0.2.8/' }, bytes: 60, elapsedMs: 2 } as const;
   return [
     attempt('192.0.2.10', 443, A.cidr, { path: 'direct', connect: connected(), app: { kind: 'tls', outcome: 'handshake', servername: 'www.gotomypc.com', protocol: 'TLSv1.3', chain: [CERT], trust: 'extra-root', extraRoot: { subject: 'CN=Zscaler Root CA', source: 'NODE_EXTRA_CA_CERTS' }, verifyError: 'unable to get local issuer certificate', elapsedMs: 9 } }, { host: POLL.name }),
     http('192.0.2.7'),
     attempt('192.0.2.7', 443, A.cidr, { path: 'proxy', connect: connected(), proxy: { kind: 'proxy', outcome: 'answered', status: 407, statusText: 'Proxy Authentication Required', headers: { 'proxy-authenticate': 'Basic realm="lab"', via: '1.1 squid' }, credentialsSent: false, elapsedMs: 2 } }),
-    attempt('192.0.2.7', 8200, A.cidr, { path: 'direct', connect: connected(), app: { kind: 'service', outcome: 'answered', unsolicited: 'x', reply: 'HTTP/1.1 400 Bad Request\\r\\n', status: 400, headers: { server: 'squid' }, elapsedMs: 5 } }),
+    attempt('192.0.2.7', 8200, A.cidr, { path: 'direct', connect: connected(), app: { kind: 'service', outcome: 'answered', request: 'GET /Jedi', unsolicited: 'x', reply: 'HTTP/1.1 400 Bad Request\\r\\n', status: 400, headers: { server: 'squid' }, body: 'Bad', elapsedMs: 5 } }),
+    attempt('192.0.2.8', 80, A.cidr, { path: 'direct', connect: connected(), app: reset, neutral: { connect: connected(), app: moved } }),
+    attempt('192.0.2.8', 443, A.cidr, { path: 'direct', connect: connected(), app: { kind: 'tls', outcome: 'handshake', servername: 'www.gotomypc.com', protocol: 'TLSv1.3', chain: [{ ...CERT, issuer: 'CN=Lab Public Root' }], names: ['*.cloudfront.net'], nameMatches: false, trust: 'public', verifyError: 'ERR_TLS_CERT_ALTNAME_INVALID', elapsedMs: 4 } }),
+    attempt('203.0.113.5', 443, MEDIA.cidr, { path: 'direct', connect: connected(), app: { kind: 'tls', outcome: 'handshake', servername: null, chain: [], trust: 'public', elapsedMs: 4 } }),
     attempt('198.51.100.9', 80, L.cidr, { path: 'direct', connect: { kind: 'tcp', outcome: 'failed', code: 'ECONNREFUSED', syscall: 'connect', elapsedMs: 0.4 } }),
     attempt('198.51.100.9', 443, L.cidr, { path: 'direct', connect: { kind: 'tcp', outcome: 'timeout', elapsedMs: 3000 } }),
     attempt('198.51.100.9', 8200, L.cidr, { path: 'direct', connect: { kind: 'tcp', outcome: 'failed', code: 'EMFILE', elapsedMs: 0.1 } }),
@@ -96,8 +104,8 @@ function report(attempts: Attempt[], header: Partial<ReportHeader> = {}): unknow
   };
   let text = '';
   const stream = new JsonReportStream((chunk) => { text += chunk; });
-  const summary = new SummaryBuilder([A, L], PORTS, head.dns ? namesByAddress(head.dns) : null);
-  const direct = new SummaryBuilder([A, L], PORTS, null);
+  const summary = new SummaryBuilder([A, L, MEDIA], PORTS, head.dns ? serviceIndex(head.dns) : null);
+  const direct = new SummaryBuilder([A, L, MEDIA], PORTS, null);
   stream.begin(head);
   for (const a of attempts) {
     (a.comparison ? direct : summary).add(a);
@@ -136,7 +144,7 @@ async function windowsPolicy(netsh: 'fixtures' | 'failing', proxy = 'netsh-winht
 t.test('the schema compiles under ajv strict mode', async (t) => {
   t.doesNotThrow(() => compileSchema(), 'strict compile');
   t.equal(SCHEMA.$schema, 'https://json-schema.org/draft/2020-12/schema');
-  t.match(SCHEMA.$id, /report-v1\.json$/);
+  t.match(SCHEMA.$id, /report-v2\.json$/);
   t.ok(SCHEMA_TEXT.endsWith('}\n'), 'ends with a newline');
 });
 
@@ -206,13 +214,17 @@ t.test('reports built by the real modules are valid', async (t) => {
   const full = rich() as { summary: { findings: unknown[]; comparison: unknown; services: unknown } };
   t.same(validateReport(full), [], 'rich: HTTP, TLS inspection, 8200, a proxy, DNS, service addresses, --compare-direct');
   t.ok(full.summary.findings.length > 0 && full.summary.comparison !== null && full.summary.services !== null, 'the rich report has findings, a comparison and services');
+  const text = JSON.stringify(full);
+  for (const part of ['"app-filter"', '"exchanges"', '"not-served"', '"unconfirmed"', '"possible":["Via', '"nameMatches":false', '"servername":null', '"legacyPorts":[80,443,8200]']) {
+    t.ok(text.includes(part), `the rich report carries ${part}`);
+  }
 
   const evidence = canary(4, 4, [1.1, 1.2, 1.4, 1.3], 4, true)!;
   const withCanary = structuredClone(full);
-  withCanary.summary.findings.push({ port: 80, reason: 'http-proxy', product: null, text: 'Something in the path accepts every connection.', attempts: 4, evidence });
+  withCanary.summary.findings.push({ port: 80, reason: 'http-proxy', possible: true, product: null, text: 'Possibly something in the path accepts every connection.', attempts: 4, evidence });
   t.same(validateReport(withCanary), [], 'a canary finding');
 
-  const fetched: RangesInfo = { origin: 'cache', location: 'https://ranges.example/goto.txt', version: 'abcdef012345', count: 10, update: { url: 'https://ranges.example/goto.txt', ok: false, fetchedAt: '2024-01-01T00:00:00.000Z', warning: 'Could not update the range list.' } };
+  const fetched: RangesInfo = { origin: 'cache', location: 'https://ranges.example/goto.txt', lists: [], version: 'abcdef012345', count: 10, update: { url: 'https://ranges.example/goto.txt', ok: false, fetchedAt: '2024-01-01T00:00:00.000Z', warning: 'Could not update the range list.' } };
   t.same(validateReport(report([], { ranges: fetched, options: { ...OPTIONS, rangesUrl: fetched.location, rangesCache: '/var/cache/g2probe' } })), [], 'ranges from --ranges-url');
 
   for (const [name, policy] of [
@@ -232,7 +244,10 @@ t.test('changes that would break an old reader fail', async (t) => {
     ['no ranges', (r) => { delete r.ranges; }, /^\/ must have required property 'ranges'$/m],
     ['an unknown status', (r) => { r.attempts[0].status = 'unreachable'; }, /^\/attempts\/0\/status must be equal to one of the allowed values/m],
     ['an unknown reason', (r) => { r.attempts[0].reason = 'firewalled'; }, /^\/attempts\/0\/reason must be equal to one of the allowed values/m],
-    ['schemaVersion 2', (r) => { r.schemaVersion = 2; }, /^\/schemaVersion must be equal to constant: 1$/m],
+    ['schemaVersion 1', (r) => { r.schemaVersion = 1; }, /^\/schemaVersion must be equal to constant: 2$/m],
+    ['an attempt without expected', (r) => { delete r.attempts[0].expected; }, /^\/attempts\/0 must have required property 'expected'$/m],
+    ['an old range source', (r) => { r.summary.ranges[0].source = 'goto-firewall-page'; }, /^\/summary\/ranges\/0\/source must be equal to one of the allowed values/m],
+    ['a port summary that says not-served', (r) => { r.summary.ports[0].state = 'not-served'; }, /^\/summary\/ports\/0\/state must be equal to one of the allowed values/m],
     ['an unknown top-level field', (r) => { r.extra = true; }, /^\/ must NOT have additional properties: "extra"$/m],
     ['an unknown field in an attempt\'s evidence', (r) => { r.attempts[0].evidence.rtt = 3; }, /^\/attempts\/0\/evidence must NOT have additional properties: "rtt"$/m],
     ['an option missing', (r) => { delete r.options.rangesUrl; }, /^\/options must have required property 'rangesUrl'$/m],

@@ -8,7 +8,7 @@ import type { TcpObservation, Attempt, Range, Role, Summary, Verdict } from '../
 import { SummaryBuilder, portState } from '../../src/summary.js';
 import { EXIT_CODES, decideVerdict, hasNoRoute } from '../../src/verdict.js';
 import { adviseOn } from '../../src/advice.js';
-import { parseRange } from '../../src/ranges.js';
+import { isCurrentPort, parseRange } from '../../src/ranges.js';
 
 t.test('classify.ts', async (t) => {
   const failed = (code: string | undefined, extra: Partial<TcpObservation> = {}): TcpObservation =>
@@ -113,7 +113,7 @@ t.test('classify.ts', async (t) => {
 t.test('summary.ts, verdict.ts and advice.ts', async (t) => {
   const CURRENT_A = parseRange('192.0.2.0/24', { source: 'file', status: 'current' })!;
   const CURRENT_B = parseRange('198.51.100.0/24', { source: 'file', status: 'current' })!;
-  const LEGACY = parseRange('2001:db8::/32', { source: 'citrix-online-legacy', status: 'legacy' })!;
+  const LEGACY = parseRange('2001:db8::/32', { source: 'builtin', status: 'legacy', lists: ['gotomypc'], ports: [80, 443, 8200], legacyPorts: [80, 443, 8200] })!;
   const PORTS = [80, 443, 8200];
 
   type Outcome = 'ok' | 'timeout' | 'interrupted' | string; // string: an errno code
@@ -125,7 +125,7 @@ t.test('summary.ts, verdict.ts and advice.ts', async (t) => {
     else if (outcome === 'interrupted') obs = { kind: 'tcp', outcome: 'interrupted', elapsedMs: 1 };
     else obs = { kind: 'tcp', outcome: 'failed', code: outcome, syscall: 'connect', elapsedMs: 2 };
     const ip = range.family === 4 ? '192.0.2.1' : '2001:db8::1';
-    return { ip, port, range: range.cidr, ms: obs.elapsedMs, path: 'direct' as const, connectMs: null, ...classifyTcp(obs) };
+    return { ip, port, range: range.cidr, expected: isCurrentPort(range, port), ms: obs.elapsedMs, path: 'direct' as const, connectMs: null, ...classifyTcp(obs) };
   }
 
   /** A summary from `[range, port, outcome]` rows, added in order. */
@@ -238,7 +238,7 @@ t.test('summary.ts, verdict.ts and advice.ts', async (t) => {
     const v = verdictOf([CURRENT_A, CURRENT_B, LEGACY], PORTS, (range, port) => (range === CURRENT_B && port === 443 ? 'timeout' : 'ok'));
     t.equal(v.status, 'partial');
     t.equal(v.exitCode, 1);
-    t.match(v.text, '1 of 2 current GoTo ranges');
+    t.match(v.text, 'yet 1 range did not answer where it is documented to: 198.51.100.0/24 not on 443, though it answered its other ports (filtered there)');
     t.match(adviceText(v), '198.51.100.0/24');
     t.notMatch(adviceText(v), '192.0.2.0/24');
   });
@@ -366,7 +366,7 @@ t.test('regressions', async (t) => {
   const A = parseRange('192.0.2.0/24', { source: 'file', status: 'current' })!;
   const B = parseRange('198.51.100.0/24', { source: 'file', status: 'current' })!;
   const add = (builder: SummaryBuilder, range: Range, port: number, obs: TcpObservation): void =>
-    builder.add({ ip: '192.0.2.1', port, range: range.cidr, ms: obs.elapsedMs, path: 'direct' as const, connectMs: null, ...classifyTcp(obs) });
+    builder.add({ ip: '192.0.2.1', port, range: range.cidr, expected: true, ms: obs.elapsedMs, path: 'direct' as const, connectMs: null, ...classifyTcp(obs) });
 
   t.test('the unknown sentence names only local faults of the untested ports', async (t) => {
     const builder = new SummaryBuilder([A], [80, 443]);

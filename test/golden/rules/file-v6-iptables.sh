@@ -1,5 +1,6 @@
 #!/bin/sh
-# GoToMyPC: allow outbound TCP 80, 443 and 8200 to the GoTo ranges.
+# GoToMyPC: allow outbound TCP to the GoTo ranges, each on the ports it is documented for (80, 443
+# and 8200 to 3 ranges).
 # Made by g2probe rules --format iptables from the 3 ranges in "fixtures/loopback-rules.txt".
 # Replies need the stateful rule that any stateful policy has:
 #   iptables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT

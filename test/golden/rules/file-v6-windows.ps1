@@ -1,4 +1,5 @@
-# GoToMyPC: allow outbound TCP 80, 443 and 8200 to the GoTo ranges.
+# GoToMyPC: allow outbound TCP to the GoTo ranges, each on the ports it is documented for (80, 443
+# and 8200 to 3 ranges).
 # Made by g2probe rules --format windows from the 3 ranges in "fixtures/loopback-rules.txt".
 # Run it in an elevated PowerShell (Windows 8 or Server 2012 and later). The rules matter where
 # outbound connections are blocked by default; Windows Firewall is stateful: replies need no rule.
