@@ -1,6 +1,6 @@
 // npm run bench: throughput against nmap and a bare net.connect loop, timeout precision, memory, start-up.
 // Everything runs on loopback inside a network and PID namespace this script creates; nothing leaves it.
-// Usage: node bench/run.mjs [--quick] [--only throughput,timeout,memory,startup] [--record]
+// Usage: node bench/run.mjs [--quick] [--only throughput,timeout,memory,startup,worstcase] [--record]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -224,6 +224,60 @@ if (wanted('memory')) {
   ].join('\n');
   say(text);
   sections.push({ title: 'Memory', text });
+}
+
+if (wanted('worstcase')) {
+  // The default run (built-in ranges, sample 2, its names, --timeout 3000, concurrency 64) where nothing
+  // answers: every SYN dropped, or every handshake taken by a middlebox that then says nothing (the slowest
+  // path: each check waits out its deadline, the neutral comparison beside it). A loopback copy of the
+  // built-in plan's shape: 4 ranges on 443 only, 15 on 80, 443 and 8200, 2 hosts each, and the names'
+  // addresses. A build without ports= in range files (G2PROBE_BENCH_CLI) gets the plan it would make: every
+  // range on every port.
+  const probe = join(work, 'probe.ranges');
+  writeFileSync(probe, '127.0.0.1 ports=443\n');
+  const perRangePorts = timed(process.execPath, [CLI, '--ranges', probe, '--plan', '--no-dns']).status === 0;
+  const lines = ['127.20.0.0/30'];
+  for (let i = 0; i < 19; i++) lines.push(`127.20.${i + 1}.0/30${perRangePorts ? (i < 4 ? ' ports=443' : ' ports=80,443,8200') : ''}`);
+  const rangesFile = join(work, 'worstcase.ranges');
+  writeFileSync(rangesFile, `${lines.join('\n')}\n`);
+  // Every name either build asks for: GoToMyPC's own on one address, the rest on another.
+  const names = ['poll.gotomypc.com', 'www.gotomypc.com', 'get.gotomypc.com'].map((n) => `${n}=a:127.20.0.1`);
+  const others = ['goto.com', 'gotomeeting.com', 'logmeininc.com', 'citrixonline.com', 'expertcity.com', 'authentication.logmeininc.com', 'logging.getgo.com', 'launch.getgo.com', 'api-telemetry.servers.getgo.com'].map((n) => `${n}=a:127.20.0.2`);
+  const dnsReady = join(work, 'dns.ready');
+  const dns = spawnSync('sh', ['-c', `node ${join(ROOT, 'test', 'lab', 'dns.mjs')} ${dnsReady} 127.0.0.53 53 ${[...names, ...others].join(' ')} >/dev/null 2>&1 & echo $!`], { encoding: 'utf8' });
+  const silentReady = join(work, 'silent.ready');
+  const silent = spawnSync('sh', ['-c', `node ${join(ROOT, 'test', 'lab', 'listen.mjs')} ${silentReady} silent 127.0.0.1 9999 >/dev/null 2>&1 & echo $!`], { encoding: 'utf8' });
+  for (const pid of [dns.stdout, silent.stdout]) process.on('exit', () => { try { process.kill(Number(pid.trim())); } catch { /* already gone */ } });
+  for (let i = 0; i < 100 && !(existsSync(dnsReady) && existsSync(silentReady)); i++) spawnSync('sleep', ['0.05']);
+  if (!existsSync(dnsReady) || !existsSync(silentReady)) die('the resolver or the silent listener did not start');
+  const conditions = [
+    ['every SYN dropped', 'iptables -I OUTPUT -p tcp -d 127.20.0.0/16 --syn -j DROP', 'iptables -D OUTPUT -p tcp -d 127.20.0.0/16 --syn -j DROP'],
+    ['every handshake accepted, nothing answered', 'iptables -t nat -I OUTPUT -p tcp -d 127.20.0.0/16 -j REDIRECT --to-ports 9999', 'iptables -t nat -D OUTPUT -p tcp -d 127.20.0.0/16 -j REDIRECT --to-ports 9999'],
+  ];
+  const rows = [];
+  for (const [name, on, off] of conditions) {
+    sh(on);
+    const runs = Array.from({ length: reps }, () => {
+      const run = timed(process.execPath, [CLI, '--ranges', rangesFile, '--dns-server', '127.0.0.53', '--format', 'prometheus', '--log-level', 'info'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const finished = run.stderr.split('\n').filter((l) => l.includes('"probe finished"')).map((l) => JSON.parse(l))[0];
+      if (!finished) die(`g2probe did not finish (exit ${run.status}): ${run.stderr.slice(0, 400)}`);
+      return { wallMs: run.wallMs, attempts: finished.attempts };
+    });
+    sh(off);
+    const attempts = runs[0].attempts;
+    // Each attempt waits out one deadline (the handshake's, or the check's, which the comparison shares), 64 at a time.
+    const ideal = Math.ceil(attempts / 64) * 3000;
+    const wall = median(runs.map((r) => r.wallMs));
+    rows.push([name, fmt(attempts), fmt(wall), fmt(ideal), ratio(wall, ideal)]);
+  }
+  const text = [
+    `The default run's shape on loopback (${perRangePorts ? 'each range on the ports it serves' : 'every range on every port: this build has no ports='}), --timeout 3000, concurrency 64, median of ${reps}.`,
+    'The ideal is ceil(attempts / 64) × 3 s: each attempt waits out one deadline, the handshake\'s or the check\'s (which the neutral comparison shares).',
+    '',
+    table(['condition', 'attempts', 'whole run ms', 'ideal ms', '÷ ideal'], rows),
+  ].join('\n');
+  say(text);
+  sections.push({ title: "The default run's worst case", text });
 }
 
 if (wanted('startup')) {

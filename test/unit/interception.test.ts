@@ -234,6 +234,10 @@ t.test('classify: GoToMyPC-shaped exchange against a neutral one', async (t) => 
   t.match(classify(trace({ app: named({ outcome: 'timeout' }), neutral: neutralHttp(answered) })), { reason: 'app-filter' }, 'on 80, unanswered with the name, answered without it: a filter that drops');
   t.match(classify(trace({ app: named({ outcome: 'failed', code: 'ECONNRESET' }), neutral: neutralHttp({ outcome: 'failed', code: 'ECONNRESET' }) })),
     { status: 'blocked', reason: 'reset', evidence: { exchanges: { neutral: { outcome: 'reset' } } } }, 'both cut: something cuts any request, not GoToMyPC\'s in particular');
+  const squidAnswered = neutralHttp({ outcome: 'answered', status: 301, statusText: 'Moved', headers: { location: 'https://192.0.2.7/', via: '1.1 gw (squid/6.1)' } });
+  t.match(classify(trace({ app: named({ outcome: 'timeout' }), neutral: squidAnswered }), { ip: '192.0.2.7', expected: true }),
+    { status: 'intercepted', reason: 'http-proxy', evidence: { signs: ['Via: 1.1 gw (squid/6.1)'], exchanges: { gotomypc: { outcome: 'silent' } } } },
+    'a transparent proxy slow to look up the name in Host, quick with an address, is the proxy, not a filter');
   t.match(classify(trace({ app: named({ outcome: 'timeout' }), neutral: { connect: { kind: 'tcp', outcome: 'timeout', elapsedMs: 900 } } })),
     { status: 'timeout', reason: 'no-answer', evidence: { exchanges: { neutral: { outcome: 'failed' } } } }, 'the neutral connection did not open: nothing to compare');
 

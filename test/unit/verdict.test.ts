@@ -251,6 +251,90 @@ t.test('summary.ts, verdict.ts and advice.ts', async (t) => {
     t.equal(timeouts.status, 'ok');
   });
 
+  // The built-in shapes: GoTo Meeting's ranges on 443 only; six on both lists, where 80 and 8200 are the old list's word.
+  const MEETING = parseRange('203.0.113.0/24', { source: 'builtin', lists: ['goto-meeting'], ports: [443] })!;
+  const SHARED = parseRange('198.18.0.0/24', { source: 'builtin', lists: ['goto-meeting', 'gotomypc'], ports: [80, 443, 8200], legacyPorts: [80, 8200] })!;
+  const served = (ranges: Range[], outcome: (range: Range, port: number) => Outcome): [Range, number, Outcome][] =>
+    grid(ranges, PORTS, outcome).filter(([range, port]) => range.ports === null || range.ports.includes(port));
+
+  t.test('a port only an old list vouches for, silent everywhere: unconfirmed, and the verdict stays ok', async (t) => {
+    const s = summarize([MEETING, SHARED], PORTS, served([MEETING, SHARED], (_r, port) => (port === 443 ? 'ok' : 'timeout')));
+    t.same(s.ports.map((p) => [p.port, p.state, p.unjudged]), [[80, 'unconfirmed', 1], [443, 'reachable', 0], [8200, 'unconfirmed', 1]]);
+    t.same(s.ranges.map((r) => r.ports['80']!.state), ['not-served', 'unconfirmed']);
+    const v = decideVerdict(s, null);
+    t.equal(v.status, 'ok');
+    t.match(v.text, /ports 80 and 8200 could not be confirmed: the only addresses tried there are ones an old list alone names .* g2probe cannot tell a firewall from a retired address there/);
+    t.notMatch(adviceText(v), /\b(open|allow|exempt)\b/i, 'nobody is asked to change anything on a guess');
+    const none = decideVerdict(summarize([SHARED], [80, 8200], served([SHARED], () => 'timeout').filter(([, port]) => port !== 443)), null);
+    t.equal(none.status, 'unknown', 'nothing confirmed on any port: unknown, not blocked');
+    t.equal(none.exitCode, 3);
+  });
+
+  t.test('this PC\'s firewall refusing is evidence wherever it happens, old list or not', async (t) => {
+    const s = summarize([LEGACY], PORTS, grid([LEGACY], PORTS, (_r, port) => (port === 8200 ? 'EACCES' : 'ok')));
+    t.match(s.ports[2], { state: 'blocked', unjudged: 0 });
+    const v = decideVerdict(s, 'host');
+    t.equal(v.status, 'blocked');
+    t.match(adviceText(v), /A firewall or security suite on this PC .* refuses outbound TCP 8200/);
+  });
+
+  t.test('an application filter blocks its port, even where other attempts got through', async (t) => {
+    const filtered: Attempt = { ...attempt(CURRENT_A, 443, 'ok'), status: 'blocked', reason: 'app-filter', evidence: { stage: 'tls', code: 'ECONNRESET', elapsedMs: 1, why: 'cut', exchanges: { gotomypc: { sent: 'a TLS ClientHello with SNI www.gotomypc.com', outcome: 'reset', code: 'ECONNRESET', elapsedMs: 1 }, neutral: { sent: 'a TLS ClientHello without SNI', outcome: 'answered', elapsedMs: 2 } } } };
+    const builder = new SummaryBuilder([CURRENT_A, CURRENT_B], [443]);
+    builder.add(filtered);
+    builder.add(attempt(CURRENT_B, 443, 'ok'));
+    const s = builder.summary();
+    t.equal(s.ports[0]!.state, 'blocked');
+    t.same(s.ranges.map((r) => r.ports['443']!.reason), ['app-filter', 'connected']);
+    t.match(s.findings, [{ reason: 'app-filter', possible: false, text: /a TLS ClientHello with SNI www\.gotomypc\.com was cut, a TLS ClientHello without SNI to the same server was not/ }]);
+    const v = decideVerdict(s, null);
+    t.equal(v.status, 'blocked');
+    t.match(v.text, /GoToMyPC's traffic is cut .* an application-aware filter/);
+    t.match(v.advice[0]!.text, /^An application-control rule .* allow the GoToMyPC application/);
+    t.match(v.advice[0]!.evidence.join(' '), /SNI www\.gotomypc\.com: reset ECONNRESET; a TLS ClientHello without SNI: answered/);
+  });
+
+  t.test('a proxy that refuses CONNECT to 8200 while 443 tunnels: partial, saying what is known and what is only reported', async (t) => {
+    const proxied = (port: number, status: number): Attempt => ({
+      ip: '192.0.2.1', port, range: CURRENT_A.cidr, expected: true, path: 'proxy', ms: 2, connectMs: 1,
+      ...classify({ path: 'proxy', connect: { kind: 'tcp', outcome: 'connected', elapsedMs: 1, localAddress: '127.0.0.1', localPort: 1 }, proxy: { kind: 'proxy', outcome: 'answered', status, statusText: status === 200 ? 'Connection established' : 'Forbidden', headers: status === 403 ? { 'x-squid-error': 'ERR_ACCESS_DENIED 0' } : {}, credentialsSent: false, elapsedMs: 1 } }),
+    });
+    const builder = new SummaryBuilder([CURRENT_A], [443, 8200]);
+    builder.add(proxied(443, 200));
+    builder.add(proxied(8200, 403));
+    const v = decideVerdict(builder.summary(), null);
+    t.equal(v.status, 'partial');
+    t.match(v.text, /^GoToMyPC may connect through the proxy on 443 only: the proxy refuses to open tunnels \(CONNECT\) to 8200, while 443 is open through it\. That is squid's default .* reported to fall back to 443; g2probe cannot test that fallback\./);
+    const denied = new SummaryBuilder([CURRENT_A], [443, 8200]);
+    denied.add(proxied(443, 403));
+    denied.add(proxied(8200, 403));
+    t.equal(decideVerdict(denied.summary(), null).status, 'blocked', 'with 443 refused too, it is blocked');
+  });
+
+  t.test('a range that answered nothing: a sample is only possible; a range tried whole is partial', async (t) => {
+    const WHOLE = parseRange('198.51.100.7/32')!;
+    const sampled = verdictOf([CURRENT_A, CURRENT_B], PORTS, (range) => (range === CURRENT_B ? 'timeout' : 'ok'));
+    t.equal(sampled.status, 'ok', 'one address of a /24 silent on every port may just be unused');
+    t.match(sampled.text, /1 range answered on no port \(198\.51\.100\.0\/24\): only a sample was tried/);
+    t.match(adviceText(sampled), /^Possibly nothing to fix: .*--sample 16/m);
+    const whole = verdictOf([CURRENT_A, WHOLE], PORTS, (range) => (range === WHOLE ? 'timeout' : 'ok'));
+    t.equal(whole.status, 'partial', 'every address tried and none answered');
+    t.match(whole.text, /198\.51\.100\.7\/32 on no port, though every address of it was tried/);
+  });
+
+  t.test('possible findings are said, and never change the verdict', async (t) => {
+    const weak = { ...attempt(CURRENT_A, 80, 'ok'), evidence: { ...attempt(CURRENT_A, 80, 'ok').evidence, possible: ['Via: 1.1 somebox (an intermediary g2probe does not know)'] } };
+    const builder = new SummaryBuilder([CURRENT_A], [80]);
+    builder.add(weak);
+    const s = builder.summary();
+    t.match(s.findings, [{ possible: true, port: 80, text: /^Possibly something in the way on port 80: Via: 1\.1 somebox/ }]);
+    t.equal(s.ports[0]!.state, 'reachable');
+    const v = decideVerdict(s, null);
+    t.equal(v.status, 'ok');
+    t.match(v.text, /Possibly something in the way on port 80/);
+    t.match(adviceText(v), /^Possibly something in the way, on a sign too weak to judge on/m);
+  });
+
   t.test('only error attempts → unknown, exit 3, never "blocked"', async (t) => {
     const v = verdictOf([CURRENT_A, CURRENT_B], PORTS, () => 'EMFILE');
     t.equal(v.status, 'unknown');
