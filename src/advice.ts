@@ -51,7 +51,7 @@ function dnsSteps(dns: DnsReport | null): AdviceStep[] {
     const refused = filtered.some((r) => r.reason === 'dns-refused');
     const how = [sinkholed ? "answers with a filter's address instead of GoTo's" : '', refused ? 'refuses to answer' : ''].filter(Boolean).join(' or ');
     steps.push({
-      text: `A DNS filter blocks ${listing(filtered.map((r) => r.host))}: ${resolverName(dns)} ${how}. Ask whoever runs DNS filtering here (the network administrator, a filtering service such as Cisco Umbrella, or a security suite on this PC) to allow gotomypc.com, goto.com and their subdomains.`,
+      text: `A DNS filter blocks ${listing(filtered.map((r) => r.host))}: ${resolverName(dns)} ${how}. Ask whoever runs DNS filtering here (the network administrator, a filtering service such as Cisco Umbrella, or a security suite on this PC) to allow gotomypc.com, getgo.com and logmeininc.com and their subdomains.`,
       evidence: filtered.map(citeName),
     });
   }

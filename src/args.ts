@@ -74,11 +74,13 @@ const FORMATS: readonly OutputFormat[] = ['text', 'json', 'prometheus'];
 
 export const HELP = `Usage: g2probe [options]
 
-Checks whether this computer can reach GoToMyPC. g2probe opens outbound TCP
-connections to GoTo's published address ranges on ports 80, 443 and 8200 (the
-ports GoToMyPC needs) and tells, for every attempt, what answered: the GoTo
-server, a firewall that refused or dropped it, or a fault on this computer.
-It ends with a verdict in one sentence and numbered steps to fix what it found.
+Checks whether this computer can reach GoToMyPC. g2probe resolves GoToMyPC's
+names and opens outbound TCP connections to its servers and to GoTo's
+published ranges, each on the ports it serves (80, 443 and 8200 are the ports
+GoToMyPC needs), speaking the way GoToMyPC does. For every attempt it tells
+what answered, with the evidence: the GoTo server, a proxy or filter in its
+place, a firewall that refused or dropped it, or a fault on this computer. It
+ends with a verdict in one sentence and numbered steps to fix what it found.
 
 Examples
   g2probe                       probe the built-in GoTo ranges (2 addresses each)
@@ -100,8 +102,12 @@ Commands (each has --help)
 
 What to probe
   --ranges FILE       probe these ranges instead of the built-in GoTo list: one
-                      IPv4/IPv6 CIDR or address per line, # starts a comment
-  --ports LIST        comma-separated TCP ports (default 80,443,8200)
+                      IPv4/IPv6 CIDR or address per line, optionally followed
+                      by ports=P,P,… (the ports it serves; default: --ports)
+                      and list=NAME (default: the file's name); # starts a
+                      comment
+  --ports LIST        comma-separated TCP ports (default 80,443,8200); each
+                      range is probed on those of them it serves
   --sample N          addresses tried per range, chosen deterministically
                       (default 2)
   --ranges-url URL    fetch the range list over HTTPS before probing (at most
@@ -117,7 +123,8 @@ What to probe
 
 GoToMyPC's own servers (resolved first, then probed first on every port)
   --hosts NAMES       comma-separated names to resolve instead of the built-in
-                      ones (poll.gotomypc.com, www.gotomypc.com, goto.com, …)
+                      ones (poll.gotomypc.com, www.gotomypc.com, …); names
+                      given here are probed on every port
   --dns-server ADDR[:PORT]
                       ask this resolver only (default: this PC's resolver);
                       tells NXDOMAIN, REFUSED, a filter's sinkhole address and
@@ -130,11 +137,13 @@ How to probe
   --concurrency N     attempts in flight at once (default 64)
   --timeout MS        deadline in ms for each step of an attempt: the
                       handshake, the proxy's answer, the HTTP or TLS answer
-                      (default 3000)
+                      (default 3000); the comparison with a neutral exchange
+                      shares the check's deadline
   --connect-only      the TCP handshake only: skip the checks that follow it
-                      (HTTP on 80, TLS on 443, the 8200 probe)
-  --sni NAME          server name sent in the TLS handshake on 443
-                      (default www.gotomypc.com)
+                      (HTTP on 80, TLS on 443, GoToMyPC's ping on 8200)
+  --sni NAME          the GoToMyPC name sent as TLS SNI on 443 and as Host on
+                      80 to range addresses (default www.gotomypc.com); a
+                      name's own addresses are asked with that name
   --tls-roots FILE    PEM roots to accept as genuine beside Node's public ones
                       (a lab's CA); anything else on 443 counts as inspection
   --loopback-only     refuse any target, proxy or resolver outside 127.0.0.0/8
@@ -166,12 +175,18 @@ Output
   -V, --version       the version
 
 Exit codes
-  0   ok       every port reached every current GoTo range tested
-  1   partial  every port reached GoTo, but some ranges did not answer
-  2   blocked  at least one port reached no GoTo server at all
-  4   intercepted  a proxy or TLS inspection answered in GoTo's place
-  3   unknown  only local faults (such as too many open files): nothing is
-               known about the network
+  0   ok       GoTo's servers answered on every port tested (a port where
+               only an old list's addresses were tried may stay unconfirmed)
+  1   partial  every port reached GoTo, but some ranges did not answer where
+               they are documented to, or the proxy refuses 8200 while 443
+               tunnels through it
+  2   blocked  evidence that a port is blocked: dropped or refused where a
+               server must answer, this PC's firewall, the proxy, or a filter
+               that cuts GoToMyPC's traffic
+  4   intercepted  a proxy, filter or TLS inspection answered in GoTo's
+               place (its own signs are the evidence)
+  3   unknown  only local faults (such as too many open files), or no GoTo
+               server confirmed on any port: nothing is known
   64  usage error: a bad flag, value or file
   70  internal error in g2probe
   73  the --out file could not be written

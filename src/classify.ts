@@ -74,7 +74,8 @@ export function classify(trace: Trace, ctx: TargetContext = EXPECTED_TARGET): Cl
   }
   const { app } = trace;
   if (!app) return connected;
-  const decided = trace.neutral ? compare(app, trace.neutral, ctx) : judgeApp(app, ctx);
+  // A neutral exchange is the same check without GoToMyPC in it: one of another kind compares with nothing.
+  const decided = trace.neutral && (!trace.neutral.app || trace.neutral.app.kind === app.kind) ? compare(app, trace.neutral, ctx) : judgeApp(app, ctx);
   return connected.evidence.local ? { ...decided, evidence: { ...decided.evidence, local: connected.evidence.local } } : decided;
 }
 
@@ -117,7 +118,8 @@ function answerOf(app: ApplicationObservation | undefined): string | undefined {
 function record(exchange: Exchange, fallbackSent: string): ExchangeRecord {
   const { app, connect } = exchange;
   const outcome = outcomeOf(exchange);
-  const code = app?.code ?? connect.code;
+  // A code says how an exchange failed; silence and a clean close have none.
+  const code = outcome === 'reset' || outcome === 'failed' ? app?.code ?? connect.code : undefined;
   const answer = outcome === 'answered' ? answerOf(app) : undefined;
   return {
     sent: app ? sentBy(app) : fallbackSent,

@@ -16,7 +16,7 @@ const CAUSE: Partial<Record<Reason, string>> = {
   'proxy-denied': 'were denied by the proxy',
   'proxy-auth-required': 'were refused by the proxy, which wants a user name and password',
   'tls-failed': 'failed in the TLS handshake',
-  'app-filter': "were cut once they carried GoToMyPC's names or bytes, while the same exchanges without them passed: an application-aware filter",
+  'app-filter': "were cut by an application-aware filter",
 };
 
 /** True when nothing left this machine because it has no route anywhere (no network, or no default gateway). */
@@ -144,7 +144,9 @@ function judge(summary: Summary, dns: DnsReport | null, noRoute: boolean): { sta
     portText = there
       ? `on outbound TCP ${ports}, neither ${there} nor any GoTo range answered${cause}.`
       : `outbound TCP ${ports} reached no GoTo server${cause}.`;
-    if (blocked.some((p) => (p.reasons['app-filter'] ?? 0) > 0)) portText = `on outbound TCP ${ports}, GoToMyPC's traffic is cut${cause}.`;
+    if (blocked.some((p) => (p.reasons['app-filter'] ?? 0) > 0)) {
+      portText = `on outbound TCP ${ports}, an application-aware filter cuts GoToMyPC's traffic: the exchanges that carried GoToMyPC's names or bytes were cut, while the same exchanges without them passed.`;
+    }
   }
   if (failedNames.length > 0) {
     const also = [portText && `Also: ${portText}`, interception && `Also: ${interception}`].filter(Boolean).join(' ');

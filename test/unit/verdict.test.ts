@@ -289,7 +289,7 @@ t.test('summary.ts, verdict.ts and advice.ts', async (t) => {
     t.match(s.findings, [{ reason: 'app-filter', possible: false, text: /a TLS ClientHello with SNI www\.gotomypc\.com was cut, a TLS ClientHello without SNI to the same server was not/ }]);
     const v = decideVerdict(s, null);
     t.equal(v.status, 'blocked');
-    t.match(v.text, /GoToMyPC's traffic is cut .* an application-aware filter/);
+    t.match(v.text, /on outbound TCP port 443, an application-aware filter cuts GoToMyPC's traffic: the exchanges that carried GoToMyPC's names or bytes were cut, while the same exchanges without them passed/);
     t.match(v.advice[0]!.text, /^An application-control rule .* allow the GoToMyPC application/);
     t.match(v.advice[0]!.evidence.join(' '), /SNI www\.gotomypc\.com: reset ECONNRESET; a TLS ClientHello without SNI: answered/);
   });
