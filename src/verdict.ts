@@ -215,7 +215,10 @@ function judge(summary: Summary, dns: DnsReport | null, noRoute: boolean): { sta
   if (reachable.length === 0) {
     return { status: 'unknown', text: `No GoTo server was confirmed on any port.${unconfirmedText}${possible}` };
   }
-  const reached = servers ? `${servers} and the GoTo ranges tested answered on TCP ${listing(reachable)}` : `outbound TCP ${listing(reachable)} reached the GoTo ranges tested`;
+  const theirs = (services?.ports ?? []).filter((p) => p.state === 'reachable').map((p) => p.port);
+  const reached = servers && theirs.length > 0
+    ? `${servers} answered on TCP ${listing(theirs)}, and GoTo servers on TCP ${listing(reachable)}`
+    : `outbound TCP ${listing(reachable)} reached the GoTo ranges tested`;
   const quiet = silence.unsampled.length > 0
     ? ` ${plural(silence.unsampled.length, 'range')} answered on no port (${listing(silence.unsampled.map((r) => r.cidr))}): only a sample was tried, and most likely no server in use was sampled; possibly a firewall that allows GoTo by address misses ${silence.unsampled.length === 1 ? 'it' : 'them'}.`
     : '';
