@@ -75,7 +75,7 @@ export function classify(trace: Trace, ctx: TargetContext = EXPECTED_TARGET): Cl
   const { app } = trace;
   if (!app) return connected;
   // A neutral exchange is the same check without GoToMyPC in it: one of another kind compares with nothing.
-  const decided = trace.neutral && (!trace.neutral.app || trace.neutral.app.kind === app.kind) ? compare(app, trace.neutral, ctx) : judgeApp(app, ctx);
+  const decided = trace.neutral && (!trace.neutral.app || trace.neutral.app.kind === app.kind) ? compare(trace, app, trace.neutral, ctx) : judgeApp(app, ctx);
   return connected.evidence.local ? { ...decided, evidence: { ...decided.evidence, local: connected.evidence.local } } : decided;
 }
 
@@ -143,9 +143,9 @@ const NEUTRAL_SENT: Record<ApplicationObservation['kind'], string> = {
  * application-aware filter. On 8200 silence is weaker: what GoTo's service answers to a ping from anyone but
  * its own client is not known, so it is only possible.
  */
-function compare(app: ApplicationObservation, neutral: Exchange, ctx: TargetContext): Classification {
+function compare(trace: Trace, app: ApplicationObservation, neutral: Exchange, ctx: TargetContext): Classification {
   const alone = judgeApp(app, ctx);
-  const gotomypc = record({ connect: { kind: 'tcp', outcome: 'connected', elapsedMs: 0 }, app }, sentBy(app));
+  const gotomypc = record({ connect: trace.connect, app }, sentBy(app));
   const other = record(neutral, NEUTRAL_SENT[app.kind]);
   const exchanges = { gotomypc, neutral: other };
   if (gotomypc.outcome !== 'reset' && gotomypc.outcome !== 'silent' && gotomypc.outcome !== 'closed') return { ...alone, evidence: { ...alone.evidence, exchanges } };

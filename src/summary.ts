@@ -24,7 +24,7 @@ function zeroCounts(): StatusCounts {
 }
 
 /** A failed attempt that is evidence of a block; false for failures at addresses only an old list names. */
-export function isEvidence(attempt: Pick<Attempt, 'status' | 'reason' | 'expected'>): boolean {
+function isEvidence(attempt: Pick<Attempt, 'status' | 'reason' | 'expected'>): boolean {
   return (attempt.status === 'blocked' || attempt.status === 'timeout') && (attempt.expected || IN_THE_WAY.has(attempt.reason));
 }
 
