@@ -1,20 +1,33 @@
 // The g2probe command line: which command, then flags; each command is loaded only when it runs.
-import { parseCli, HELP } from './args.js';
-import { EXIT_INTERNAL, UsageError, fail } from './errors.js';
-import { writeStdout } from './output.js';
-import { VERSION } from './version.js';
+import { parseCli, HELP } from './commands/args.js';
+import { EXIT_INTERNAL, UsageError, fail } from './core/errors.js';
+import { VERSION } from './core/version.js';
+import { breachCount, lockToLoopback } from './net/dialer.js';
+import { guardFromEnv } from './net/loopback.js';
+import { writeStdout } from './report/output.js';
 
 type Command = (argv: readonly string[], env: NodeJS.ProcessEnv) => number | Promise<number>;
 
 // Loaded on use: --version and --help should not pay for the HTTP server, the rule renderers or the schema.
 const COMMANDS = new Map<string, () => Promise<Command>>([
-  ['rules', async () => (await import('./rules-command.js')).rulesCommand],
-  ['schema', async () => (await import('./schema-command.js')).schemaCommand],
-  ['serve', async () => (await import('./serve.js')).serveCommand],
-  ['health', async () => (await import('./health-command.js')).healthCommand],
+  ['rules', async () => (await import('./commands/rules.js')).rulesCommand],
+  ['schema', async () => (await import('./commands/schema.js')).schemaCommand],
+  ['serve', async () => (await import('./commands/serve.js')).serveCommand],
+  ['health', async () => (await import('./commands/health.js')).healthCommand],
 ]);
 
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  if (guardFromEnv(env.G2PROBE_LOOPBACK_ONLY)) lockToLoopback();
+  const code = await command(argv, env);
+  // A refusal that some path caught and carried on from is still the fault it is.
+  if (breachCount() > 0) {
+    fail(`internal error: the loopback-only guard stopped ${breachCount()} connection${breachCount() === 1 ? '' : 's'} at the dialer (please report it)`);
+    return EXIT_INTERNAL;
+  }
+  return code;
+}
+
+async function command(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   const load = argv[0] === undefined ? undefined : COMMANDS.get(argv[0]);
   try {
     if (load) return await (await load())(argv.slice(1), env);
@@ -27,7 +40,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
       writeStdout(`${VERSION}\n`);
       return 0;
     }
-    const { probeCommand } = await import('./probe-command.js');
+    const { probeCommand } = await import('./commands/probe.js');
     return await probeCommand(options, env);
   } catch (err) {
     if (err instanceof UsageError) {

@@ -2,26 +2,27 @@
 // Shared by the one-shot command and serve; where the report goes and when to stop are the caller's.
 import { existsSync } from 'node:fs';
 import type { Logger } from 'pino';
-import type { ProbeCommandOptions } from './args.js';
-import { runAttempts } from './engine.js';
-import { inspectLocalPolicy, systemRunner } from './local-policy.js';
-import { AttemptTally } from './metrics.js';
-import type { Plan } from './plan.js';
-import type { Job } from './probe.js';
-import type { ProxyRoutes } from './proxy-settings.js';
-import type { RangeList } from './range-list.js';
+import type { ProxyRoutes } from './core/proxy.js';
+import type { RunOptions } from './core/run-options.js';
+import type { Attempt, DnsReport, LocalPolicy, RangesInfo, StatusCounts, Summary, Target, Verdict } from './core/types.js';
+import { VERSION } from './core/version.js';
+import { SummaryBuilder } from './judge/summary.js';
+import { decideVerdict } from './judge/verdict.js';
+import { inspectLocalPolicy, systemRunner } from './pc/local-policy.js';
+import type { TrustStore } from './pc/trust-store.js';
+import type { Job } from './probe/attempt.js';
+import { runAttempts } from './probe/engine.js';
+import { resolveServices } from './probe/resolve.js';
 import { JsonReportStream, SCHEMA_VERSION, type Write } from './report/json.js';
-import { resolveServices, serviceIndex, serviceTargets } from './services.js';
-import { SummaryBuilder } from './summary.js';
-import type { TrustStore } from './trust.js';
-import type { Attempt, DnsReport, LocalPolicy, RangesInfo, StatusCounts, Summary, Target, Verdict } from './types.js';
-import { decideVerdict } from './verdict.js';
-import { VERSION } from './version.js';
+import { AttemptTally } from './report/metrics.js';
+import type { Plan } from './targets/plan.js';
+import type { RangeList } from './targets/range-list.js';
+import { serviceIndex, serviceTargets } from './targets/services.js';
 
 export const TOOL = { name: 'g2probe', version: VERSION };
 
 export interface RunInput {
-  options: ProbeCommandOptions;
+  options: RunOptions;
   rangeList: RangeList;
   plan: Plan;
   trust: TrustStore;

@@ -1,6 +1,6 @@
 // From GoTo's "Firewalls and GoToMyPC" page (shared/seed/gotomypc-firewalls.txt): the programs a
 // firewall must admit outbound on TCP 80, 443 and 8200.
-import type { Role } from '../types.js';
+import type { Role } from '../core/types.js';
 
 export interface ExecutableList {
   primary: readonly string[];

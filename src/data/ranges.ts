@@ -1,6 +1,6 @@
 // The published GoTo ranges, list by list, each with the TCP ports it documents and where it comes from
 // (shared/research/goto-servers.md has the sources and how sure each is).
-import type { RangeListInfo, RangeSpec } from '../types.js';
+import type { RangeListInfo, RangeSpec } from '../core/types.js';
 
 interface BuiltinList extends RangeListInfo {
   ports: number[];

@@ -1,5 +1,5 @@
 // The JSON report, written as a stream: header, then one attempt per line as each finishes, then the summary.
-import type { Attempt, Report } from '../types.js';
+import type { Attempt, Report } from '../core/types.js';
 
 export const SCHEMA_VERSION: Report['schemaVersion'] = 2;
 

@@ -1,10 +1,10 @@
 // `--plan`: what a run would try, as text or JSON, written as it is generated.
-import type { Plan } from '../plan.js';
-import type { ProbeOptions, RangesInfo } from '../types.js';
-import { rangesFrom } from './text.js';
+import type { ProbeOptions, RangesInfo } from '../core/types.js';
+import { plural, portWord } from '../core/words.js';
+import type { Plan } from '../targets/plan.js';
 import type { Write } from './json.js';
 import { SCHEMA_VERSION } from './json.js';
-import { plural, portWord } from '../words.js';
+import { rangesFrom } from './text.js';
 
 export function writePlanText(plan: Plan, hosts: readonly string[], ranges: RangesInfo, write: Write): void {
   write(`# ${plural(plan.count, 'attempt')}: ${plural(plan.ranges.length, 'range')} (${rangesFrom(ranges)}, version ${ranges.version}), ${portWord(plan.ports)}. --plan sends no packet to them.\n`);

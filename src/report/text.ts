@@ -1,8 +1,8 @@
 // The plain-language report: the verdict first, then the evidence as tables, then what to do.
-import { inline } from '../errors.js';
-import { STATUSES } from '../types.js';
-import type { DnsAddress, DnsReport, LocalPolicy, PortSummary, ProxySettings, RangePortSummary, RangesInfo, Status, Summary, Verdict } from '../types.js';
-import { plural, wrap } from '../words.js';
+import { inline } from '../core/errors.js';
+import { STATUSES } from '../core/types.js';
+import type { DnsAddress, DnsReport, LocalPolicy, PortSummary, ProxySettings, RangePortSummary, RangesInfo, Status, Summary, Verdict } from '../core/types.js';
+import { plural, wrap } from '../core/words.js';
 
 export interface TextReportInput {
   version: string;

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { Test } from 'tap';
-import { UsageError } from '../../src/errors.js';
+import { UsageError } from '../../src/core/errors.js';
 
 /** FUZZ_SCALE=20 runs every property twenty times as long, for a deeper search than CI's. */
 const SCALE = Math.max(1, Number(process.env.FUZZ_SCALE) || 1);

@@ -115,8 +115,8 @@ export function inNamespace(script: string, { loopback = true, timeoutMs = 60_00
 }
 
 /** The report the CLI writes, typed by the one public definition. */
-export type { Attempt, Report } from '../../src/types.js';
-import type { Report } from '../../src/types.js';
+export type { Attempt, Report } from '../../src/core/types.js';
+import type { Report } from '../../src/core/types.js';
 
 export function parseReport(t: Test, run: Run): Report {
   let report: unknown;

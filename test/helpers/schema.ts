@@ -2,8 +2,8 @@
 // test reads is checked against it, so the schema and the reports cannot drift apart unnoticed.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import Ajv2020Module, { type ErrorObject } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
+import Ajv2020Module, { type ErrorObject } from 'ajv/dist/2020.js';
 import type { Test } from 'tap';
 
 // Both are CommonJS: under NodeNext the default import is module.exports, and its `default` is the export itself.

@@ -108,7 +108,7 @@ t.test('an exit between creating --out and committing it (a second Ctrl-C) leave
   const target = join(dir, 'report.json');
   writeFileSync(target, 'previous\n');
   const child = spawnSync(process.execPath, ['--input-type=module', '-e', `
-import { AtomicFile } from ${JSON.stringify(`${ROOT}dist/output.js`)};
+import { AtomicFile } from ${JSON.stringify(`${ROOT}dist/report/output.js`)};
 new AtomicFile(process.argv[1]).write('{"half": ');
 process.exit(130);`, target], { encoding: 'utf8' });
   t.equal(child.status, 130, child.stderr);

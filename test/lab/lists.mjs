@@ -7,7 +7,7 @@
 //   /outside     a documentation range (the guard refuses it; parsed only)
 //   /silent      the head never comes                  /status-500  a server error
 //   /to-http     a redirect to http://                 /to-good     a redirect to /good
-//   /binary      NUL bytes
+//   /binary      NUL bytes                            /to-outside  a redirect to https://192.0.2.1/ (never followed)
 import https from 'node:https';
 import { readFileSync, writeFileSync } from 'node:fs';
 
@@ -38,6 +38,7 @@ const routes = {
   '/status-500': (_req, res) => res.writeHead(500).end('oops'),
   '/to-http': (_req, res) => res.writeHead(302, { location: `http://${host}:${port}/good` }).end(),
   '/to-good': (_req, res) => res.writeHead(301, { location: '/good' }).end(),
+  '/to-outside': (_req, res) => res.writeHead(302, { location: 'https://192.0.2.1/goto-ranges.txt' }).end(),
   '/binary': (_req, res) => res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(Buffer.from([0x31, 0, 0, 0x0a])),
 };
 

@@ -1,0 +1,105 @@
+// The probe command: ranges → plan → attempts → summary → verdict → reports.
+import { fail, quote } from '../core/errors.js';
+import { VERSION } from '../core/version.js';
+import { lockToLoopback } from '../net/dialer.js';
+import { assertLoopbackUrl, assertRunTargets } from '../net/guard.js';
+import { TrustStore } from '../pc/trust-store.js';
+import { renderMetrics } from '../report/metrics.js';
+import { AtomicFile, BufferedWriter, EXIT_CANTCREAT, describeWriteError, writeStdout } from '../report/output.js';
+import { writePlanJson, writePlanText } from '../report/plan.js';
+import { Progress } from '../report/progress.js';
+import { renderText } from '../report/text.js';
+import { TOOL, runProbe, type RunResult } from '../run.js';
+import { buildPlan } from '../targets/plan.js';
+import { loadRangeList } from '../targets/range-list.js';
+import type { CliOptions } from './args.js';
+import { createLogger } from './log.js';
+
+/** 128 + the signal number, as a shell reports a command stopped by it: 130 for Ctrl-C, 143 for SIGTERM. */
+function exitForSignal(signal: NodeJS.Signals): number {
+  return signal === 'SIGINT' ? 130 : 143;
+}
+
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+export async function probeCommand(options: CliOptions, env: NodeJS.ProcessEnv): Promise<number> {
+  const log = createLogger(options.logLevel, process.stderr.isTTY === true);
+  // --plan sends nothing to the ranges, so it may show ranges the guard would refuse to probe; a download is still a packet.
+  const guarded = options.probe.loopbackOnly;
+  if (guarded) lockToLoopback();
+  if (guarded && options.rangesUrl) assertLoopbackUrl(options.rangesUrl);
+
+  const controller = new AbortController();
+  // First Ctrl-C (or SIGTERM): stop launching, report what finished. A second one of either: leave at once;
+  // --out keeps what it had (AtomicFile removes its temporary file on exit).
+  let stoppedBy: NodeJS.Signals | null = null;
+  const leave = (signal: NodeJS.Signals): never => process.exit(exitForSignal(signal));
+  const interrupt = (signal: NodeJS.Signals): void => {
+    stoppedBy = signal;
+    // leave first: a signal with no listener at all, even for a moment, gets its default action (death, no clean-up).
+    for (const other of STOP_SIGNALS) {
+      process.once(other, leave);
+      process.removeListener(other, interrupt);
+    }
+    log.warn({ signal }, 'interrupted: finishing the report with the attempts done so far');
+    controller.abort();
+  };
+  for (const signal of STOP_SIGNALS) process.on(signal, interrupt);
+  try {
+    const rangeList = await loadRangeList(options, log, controller.signal);
+    if (guarded && !options.plan) assertRunTargets(options, rangeList.ranges);
+    const plan = buildPlan(rangeList.ranges, options.probe);
+    const stdout = new BufferedWriter(writeStdout);
+    if (options.plan) {
+      if (options.format === 'json') writePlanJson(plan, TOOL, options.probe, rangeList.info, stdout.write);
+      else writePlanText(plan, options.probe.hosts, rangeList.info, stdout.write);
+      stdout.flush();
+      return 0;
+    }
+    const trust = TrustStore.fromOptions(env, options.probe.tlsRoots);
+
+    let outFile: AtomicFile | null = null;
+    if (options.out) {
+      try {
+        outFile = new AtomicFile(options.out);
+      } catch (err) {
+        fail(`cannot write --out ${quote(options.out)}: ${describeWriteError(err)}`);
+        return EXIT_CANTCREAT;
+      }
+    }
+    const fileWriter = outFile ? new BufferedWriter(outFile.write) : null;
+    const sinks = [...(options.format === 'json' ? [stdout] : []), ...(fileWriter ? [fileWriter] : [])];
+    let result: RunResult;
+    try {
+      result = await runProbe({
+        options, rangeList, plan, trust, env, log, signal: controller.signal,
+        report: sinks.length === 0 ? null : (chunk) => { for (const sink of sinks) sink.write(chunk); },
+        onStart: (planned, counts, done) => {
+          if (!process.stderr.isTTY || options.quiet || controller.signal.aborted) return null;
+          const progress = new Progress(planned, counts, done);
+          return () => progress.stop();
+        },
+      });
+    } catch (err) {
+      outFile?.discard();
+      throw err;
+    }
+    if (options.format === 'text') {
+      stdout.write(renderText({ version: VERSION, summary: result.summary, verdict: result.verdict, elapsedMs: result.elapsedMs, ranges: result.ranges, planned: result.interrupted ? result.planned : null, proxies: options.probe.proxies, dns: result.dns, localPolicy: result.localPolicy }));
+    } else if (options.format === 'prometheus') {
+      stdout.write(renderMetrics({ ...result, version: VERSION }, VERSION));
+    }
+    stdout.flush();
+    if (outFile && fileWriter) {
+      fileWriter.flush();
+      const failure = outFile.commit();
+      if (failure) {
+        fail(`cannot write --out ${quote(outFile.path)}: ${describeWriteError(failure)}`);
+        return EXIT_CANTCREAT;
+      }
+    }
+    return stoppedBy ? exitForSignal(stoppedBy) : result.verdict.exitCode;
+  } finally {
+    for (const signal of STOP_SIGNALS) process.removeListener(signal, interrupt);
+  }
+}

@@ -1,0 +1,37 @@
+// g2probe schema: the JSON Schema of the report, for whoever reads reports with a program. Sends no packet.
+import { readFileSync } from 'node:fs';
+import { writeStdout } from '../report/output.js';
+import { parseFlags } from './flags.js';
+
+const SPEC = {
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** dist/schema-command.js → schema/report-v2.json: the file ships beside dist/ in the package. */
+const SCHEMA_FILE = new URL('../../schema/report-v2.json', import.meta.url);
+
+const SCHEMA_HELP = `Usage: g2probe schema
+
+Prints the JSON Schema (draft 2020-12) of the report that g2probe --json and
+--out write, to validate reports or to generate code that reads them. Sends no
+packet.
+
+The report's schemaVersion field names the schema it follows. It goes up only
+with a change that would break an existing reader (a field removed, renamed or
+retyped, a new status or reason); the schema printed is always the one for the
+schemaVersion this g2probe writes.
+
+Options
+  -h, --help          this text
+
+Exit codes
+  0   the schema is on stdout
+  64  usage error: a bad flag (one line on stderr names it)
+`;
+
+/** Writes the schema (or the help) to stdout; a bad flag is a UsageError, reported by the caller. */
+export function schemaCommand(argv: readonly string[]): number {
+  const values = parseFlags(argv, SPEC, { command: 'g2probe schema' });
+  writeStdout(values.help ? SCHEMA_HELP : readFileSync(SCHEMA_FILE, 'utf8'));
+  return 0;
+}

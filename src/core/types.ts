@@ -1,0 +1,651 @@
+// Public types of g2probe: the data that crosses module boundaries and ends up in reports.
+import type { X509Certificate } from 'node:crypto';
+
+export type Family = 4 | 6;
+
+/** Where a range came from: built into g2probe, the user's --ranges file, or a --ranges-url list. */
+export type RangeSource = 'builtin' | 'file' | 'url';
+
+/**
+ * How current the word is that a range serves a port: `current` when a list still published says so (GoTo's
+ * page, or the user's own file), `legacy` when only an old list does (the Citrix Online list). Silence or a
+ * refusal where only an old list vouches for a server is shown, never judged: the address may be retired.
+ */
+export type RangeStatus = 'current' | 'legacy';
+
+export interface RangeSpec {
+  cidr: string;
+  /** The lists that name it: built in `gotomypc` and `goto-meeting`; from a file, its line's list=NAME or the file's name. */
+  lists: string[];
+  /** The TCP ports it is documented to serve; null for every port of the run (a file line without ports=). */
+  ports: number[] | null;
+  /** Those of `ports` that only a legacy list documents. */
+  legacyPorts: number[];
+  source: RangeSource;
+  /** `legacy` when only legacy lists name it (every port it serves is a legacy port). */
+  status: RangeStatus;
+}
+
+/** One list of ranges a run used, and where it comes from. */
+export interface RangeListInfo {
+  name: string;
+  /** What the list is, in words. */
+  title: string;
+  status: RangeStatus;
+  /** The TCP ports the list documents for its ranges; null when each line says (or the run's ports). */
+  ports: number[] | null;
+  /** Where it comes from: the vendor page or document, or the file or URL it was read from. */
+  source: string;
+}
+
+/** A parsed range: the spec plus its bounds as integers, so sampling never enumerates it. */
+export interface Range extends RangeSpec {
+  family: Family;
+  first: bigint;
+  last: bigint;
+  /** Host addresses that may be probed (an IPv4 network's own and broadcast addresses are excluded). */
+  hostFirst: bigint;
+  hostCount: bigint;
+}
+
+export interface Target {
+  ip: string;
+  port: number;
+  /** The CIDR of the range the address lies in, or null for a service address outside every range of the run. */
+  range: string | null;
+  /** Set on GoToMyPC's own servers: the first name that resolved to this address. */
+  host?: string;
+  /**
+   * A GoTo server is expected to answer here: a name's address on a port the name is used on, or a range on a
+   * port a current list documents for it. Elsewhere (an old list's address) only an answer counts, never silence.
+   */
+  expected: boolean;
+}
+
+export type Role = 'host' | 'client';
+
+/** The outcomes a report can carry. `intercepted` is produced by later checks (proxies, TLS inspection). */
+export type Status = 'ok' | 'blocked' | 'timeout' | 'intercepted' | 'error';
+
+export const STATUSES: readonly Status[] = ['ok', 'blocked', 'timeout', 'intercepted', 'error'];
+
+export type OkReason = 'connected' | 'resolved';
+/** `app-filter`: cut once it carried GoToMyPC's bytes, SNI or Host, while a neutral exchange with the same server passed. */
+export type BlockedReason =
+  | 'refused' | 'unreachable' | 'local-firewall' | 'reset' | 'proxy-denied' | 'proxy-auth-required' | 'tls-failed' | 'app-filter'
+  | 'dns-nxdomain' | 'dns-refused' | 'dns-sinkhole' | 'dns-failed';
+export type TimeoutReason = 'no-answer';
+export type InterceptedReason = 'http-proxy' | 'tls-inspection';
+export type ErrorReason = 'resource-exhausted' | 'no-local-address' | 'unsupported' | 'unexpected';
+export type Reason = OkReason | BlockedReason | TimeoutReason | InterceptedReason | ErrorReason;
+
+/** What a TCP connect attempt saw, before any interpretation. */
+export interface TcpObservation {
+  kind: 'tcp';
+  outcome: 'connected' | 'failed' | 'timeout' | 'interrupted';
+  /** errno-style code from the OS (ECONNREFUSED, EHOSTUNREACH, …); absent when connected or timed out. */
+  code?: string;
+  syscall?: string;
+  elapsedMs: number;
+  localAddress?: string;
+  localPort?: number;
+}
+
+/** What a CONNECT request to an explicit proxy got back. */
+export interface ProxyObservation {
+  kind: 'proxy';
+  /** `answered`: a response head arrived (any status); the tunnel is open only when status is 200. */
+  outcome: 'answered' | 'closed' | 'timeout' | 'failed' | 'interrupted';
+  status?: number;
+  statusText?: string;
+  headers?: Record<string, string>;
+  /** Whether a Proxy-Authorization header was sent (never its value). */
+  credentialsSent: boolean;
+  code?: string;
+  elapsedMs: number;
+}
+
+/** What one small HTTP request (port 80) got back. */
+export interface HttpObservation {
+  kind: 'http';
+  outcome: 'answered' | 'closed' | 'timeout' | 'failed' | 'interrupted';
+  /** What was sent: the request line and the Host header. */
+  request: string;
+  /** The Host header sent: a name GoToMyPC uses, or (the neutral request) the address itself. */
+  host: string;
+  status?: number;
+  statusText?: string;
+  headers?: Record<string, string>;
+  /** The start of the body, control characters escaped, for block and captive-portal pages. */
+  body?: string;
+  bytes: number;
+  code?: string;
+  elapsedMs: number;
+}
+
+/** One certificate of a presented chain, as a reader of the report needs it. */
+export interface CertificateSummary {
+  subject: string;
+  issuer: string;
+  sha256: string;
+  validFrom: string;
+  validTo: string;
+}
+
+export interface Root {
+  cert: X509Certificate;
+  /** Where it is trusted from: `NODE_EXTRA_CA_CERTS`, `system store (/etc/ssl/…)`, `--tls-roots`. */
+  source: string;
+}
+
+/** The roots a chain is judged against: the public ones (with --tls-roots) and those added on this machine. */
+export interface RootSource {
+  publicRoots(): Root[];
+  extraRoots(): Root[];
+}
+
+/**
+ * How a presented chain is trusted: by a public root bundled with Node (or one given with --tls-roots),
+ * only by a root added on this machine (NODE_EXTRA_CA_CERTS, the system store), or by nothing here.
+ */
+export type ChainTrust = 'public' | 'extra-root' | 'untrusted';
+
+export interface TlsObservation {
+  kind: 'tls';
+  outcome: 'handshake' | 'closed' | 'timeout' | 'failed' | 'interrupted';
+  /** The name sent as SNI, or null for none (the neutral handshake). */
+  servername: string | null;
+  protocol?: string;
+  chain?: CertificateSummary[];
+  /** The names the leaf certificate is for (subjectAltName, else its CN), escaped. */
+  names?: string[];
+  /** Whether the leaf covers `servername`; absent without SNI. A public chain for another name is a server's own. */
+  nameMatches?: boolean;
+  trust?: ChainTrust;
+  /** OpenSSL's reason when the chain does not verify against the public roots. */
+  verifyError?: string;
+  /** The local root the chain verified through, when trust is `extra-root`. */
+  extraRoot?: { subject: string; source: string };
+  code?: string;
+  /** The TLS library's message on a failed handshake (alert or protocol error). */
+  message?: string;
+  elapsedMs: number;
+}
+
+/** Port 8200: unsolicited bytes, then the answer to a request. */
+export interface ServiceObservation {
+  kind: 'service';
+  outcome: 'quiet' | 'answered' | 'closed' | 'failed' | 'interrupted';
+  /** What was sent: GoToMyPC's own ping, or the neutral request. */
+  request: string;
+  /** Bytes the far end sent before we said anything, escaped. */
+  unsolicited?: string;
+  /** Bytes sent back after the probe, escaped. */
+  reply?: string;
+  status?: number;
+  headers?: Record<string, string>;
+  /** The start of an HTTP answer's body, escaped: a block page names its vendor there. */
+  body?: string;
+  code?: string;
+  elapsedMs: number;
+}
+
+export type ApplicationObservation = HttpObservation | TlsObservation | ServiceObservation;
+
+export type DnsRecordType = 'A' | 'AAAA';
+
+/** What one DNS query (A or AAAA for one name) got back, before any interpretation. */
+export interface DnsQueryObservation {
+  type: DnsRecordType;
+  outcome: 'answered' | 'failed' | 'timeout' | 'interrupted';
+  addresses: string[];
+  /** c-ares' code: ENOTFOUND (NXDOMAIN), ENODATA, EREFUSED, ESERVFAIL, ECONNREFUSED, …; none on a timeout (our deadline decides). */
+  code?: string;
+  elapsedMs: number;
+}
+
+export interface DnsObservation {
+  kind: 'dns';
+  host: string;
+  /** The resolver asked: `system` or the --dns-server address. */
+  server: string;
+  /** Never empty: a name is judged by at least one answer (or silence). */
+  queries: [DnsQueryObservation, ...DnsQueryObservation[]];
+}
+
+/** One resolved address, and what it means for this run. */
+export interface DnsAddress {
+  ip: string;
+  /** The range of this run it lies in, or null. */
+  range: string | null;
+  /** Why the address is a filter's answer and not a server (0.0.0.0, loopback, a block page), or null. */
+  sinkhole: string | null;
+  /** Whether it is probed: not when a sinkhole, nor when the loopback-only guard refuses it. */
+  probed: boolean;
+}
+
+/** A service name, resolved and classified like an attempt. */
+export interface DnsResult {
+  host: string;
+  /** What GoToMyPC uses the name for. */
+  use: string;
+  /** The TCP ports GoToMyPC uses the name on: its addresses are probed on these (of the run's ports) only. */
+  ports: number[];
+  /** GoToMyPC cannot work when this name does not resolve. */
+  essential: boolean;
+  status: Status;
+  reason: Reason;
+  addresses: DnsAddress[];
+  evidence: Evidence;
+}
+
+/** The names of a run's resolved servers: which names each probed address stands for, and where each is used. */
+export interface ServiceIndex {
+  byAddress: ReadonlyMap<string, readonly string[]>;
+  hosts: readonly { host: string; essential: boolean; ports: readonly number[] }[];
+}
+
+export interface DnsReport {
+  /** `system` (this PC's resolver configuration) or the --dns-server address. */
+  server: string;
+  results: DnsResult[];
+}
+export type Observation = TcpObservation | ProxyObservation | ApplicationObservation;
+
+/** A connection's stages: the TCP handshake (with the target, or with the proxy), CONNECT, then the port's check. */
+export interface Exchange {
+  connect: TcpObservation;
+  proxy?: ProxyObservation;
+  app?: ApplicationObservation;
+}
+
+/** Everything one attempt saw, stage by stage; later stages exist only when earlier ones succeeded. */
+export interface Trace extends Exchange {
+  path: PathKind;
+  /**
+   * When the check that speaks like GoToMyPC was cut or went unanswered: the same check on a fresh connection
+   * to the same address and port, without GoToMyPC's names or bytes. Telling the two apart is what shows an
+   * application-aware filter.
+   */
+  neutral?: Exchange;
+}
+
+/** How an attempt reached its target: straight out, or through an explicit proxy with CONNECT. */
+export type PathKind = 'direct' | 'proxy';
+
+export type Stage = 'dns' | 'connect' | 'proxy' | 'http' | 'tls' | 'service';
+
+export interface Evidence {
+  /** The stage that decided: DNS, the TCP handshake, the proxy's CONNECT, or the check after the handshake. */
+  stage: Stage;
+  /** The errno code that decided the outcome, or null when there was none (connected, timed out). */
+  code: string | null;
+  /** Time spent in the deciding stage. */
+  elapsedMs: number;
+  syscall?: string;
+  /** `address:port` this machine used, on success. */
+  local?: string;
+  /** One plain sentence on why this status and reason were chosen. */
+  why: string;
+  /** The proxy's answer to CONNECT: status and the headers that tell who answered (Proxy-Authenticate, Via, …). */
+  proxy?: { status: number; statusText: string; headers: Record<string, string>; credentialsSent: boolean };
+  /** The HTTP answer on port 80 (or on 8200), with the headers that decided it. */
+  http?: { status: number; statusText: string; headers: Record<string, string>; body?: string };
+  tls?: {
+    servername: string | null;
+    protocol?: string;
+    trust?: ChainTrust;
+    verifyError?: string;
+    extraRoot?: { subject: string; source: string };
+    /** The product whose inspection CA issued the chain, when known. */
+    product?: string;
+    chain?: CertificateSummary[];
+    names?: string[];
+    nameMatches?: boolean;
+    message?: string;
+  };
+  /** Bytes seen on 8200, escaped: before the probe and after it. */
+  service?: { unsolicited?: string; reply?: string };
+  /** The DNS answers, per record type: addresses or the resolver's code. */
+  dns?: { server: string; answers: Partial<Record<DnsRecordType, string[] | string>> };
+  /** On an answer after the handshake that is not a middlebox's: whether it has a shape GoTo's servers are known to answer with. */
+  recognised?: boolean;
+  /** The signs that a middlebox made the answer (a proxy's Via, a block page, …), each enough on its own. */
+  signs?: string[];
+  /** Signs too weak to judge on (an unknown Via, a redirect to an unknown host): reported as possible, never decisive. */
+  possible?: string[];
+  /** The GoToMyPC-shaped exchange and the neutral one, when both were tried (an application-aware filter shows here). */
+  exchanges?: { gotomypc: ExchangeRecord; neutral: ExchangeRecord };
+}
+
+/** One exchange of a comparison, in plain words. */
+export interface ExchangeRecord {
+  /** What was sent: the HTTP request and Host, the TLS SNI, or the 8200 request. */
+  sent: string;
+  /**
+   * answered: bytes came back (a handshake, a response); reset, closed, silent; failed: it did not get that far
+   * (the connection or the proxy's tunnel did not open) or ended with another error.
+   */
+  outcome: 'answered' | 'reset' | 'closed' | 'silent' | 'failed';
+  code?: string;
+  elapsedMs: number;
+  /** The start of the answer (a status line, a certificate's subject), escaped. */
+  answer?: string;
+}
+
+export interface Classification {
+  status: Status;
+  reason: Reason;
+  evidence: Evidence;
+}
+
+export interface Attempt extends Target, Classification {
+  path: PathKind;
+  /** Set on the direct attempts --compare-direct adds beside the configured (proxy) path. */
+  comparison?: true;
+  /** The whole attempt, handshake and checks. */
+  ms: number;
+  /** The TCP handshake alone (with the target, or with the proxy), or null when it did not complete. */
+  connectMs: number | null;
+}
+
+export type StatusCounts = Record<Status, number>;
+
+/**
+ * `intercepted` when anything in the path answered in the GoTo servers' place (a proxy, TLS inspection);
+ * `blocked` on evidence that something stops the port; `unconfirmed` when no server answered, but the only
+ * addresses tried are ones an old list alone names (no evidence either way); `unknown` when only local faults
+ * were seen.
+ */
+export type PortState = 'reachable' | 'intercepted' | 'blocked' | 'unconfirmed' | 'unknown';
+
+/** A range's port: as a port, or `not-served` when the range is not documented for it (and so not probed there). */
+export type CellState = PortState | 'not-served';
+
+export interface PortSummary {
+  port: number;
+  state: PortState;
+  counts: StatusCounts;
+  /** Attempts per reason, e.g. { refused: 3, 'no-answer': 1 }. */
+  reasons: Partial<Record<Reason, number>>;
+  /** errno codes seen on failed attempts, with counts. */
+  codes: Record<string, number>;
+  /** The subset of `codes` from `error` attempts: faults of this machine, not answers from the network. */
+  faultCodes: Record<string, number>;
+  /** Failed attempts at addresses only an old list names for this port: shown, not evidence of a block. */
+  unjudged: number;
+  /** Up to three `address:port` per non-ok reason: the attempts advice cites. */
+  examples: Partial<Record<Reason, string[]>>;
+}
+
+export interface RangePortSummary {
+  state: CellState;
+  counts: StatusCounts;
+  /** The most frequent non-ok reason, or `connected` when any attempt succeeded. */
+  reason: Reason | null;
+}
+
+export interface RangeSummary extends Omit<RangeSpec, 'ports'> {
+  /** The ports it is documented to serve (RangeSpec.ports); null for every port of the run. */
+  serves: number[] | null;
+  /** Every port of the run: what the range's addresses saw there, or `not-served`. */
+  ports: Record<string, RangePortSummary>;
+  /**
+   * Addresses tried on every port, and those of them that answered on none (configured path only).
+   * A silent address beside ones that answer is most likely unused, not firewalled.
+   */
+  addresses: {
+    tried: number;
+    silent: number;
+    silentExamples: string[];
+    /** Every address of the range was tried: a range that answers nothing then is no accident of sampling. */
+    whole: boolean;
+  };
+}
+
+/** GoToMyPC's own servers, per port and per name: what the resolved service addresses saw. */
+export interface ServicesSummary {
+  /** Addresses probed. */
+  addresses: number;
+  /** Per port the essential names are used on: what their addresses saw. */
+  ports: { port: number; state: PortState; counts: StatusCounts; examples: string[] }[];
+  /** Every name, on the ports it is used on (the others are not probed for it). */
+  hosts: { host: string; essential: boolean; ports: Record<string, PortState> }[];
+}
+
+/** Who was seen in the way: one per port and kind of interference, with the evidence that decided it. */
+export interface Finding {
+  port: number;
+  reason: InterceptedReason | 'app-filter';
+  /** A weak sign (the canary, an unknown Via, an unanswered ping): reported as possible, never changes the verdict. */
+  possible: boolean;
+  /** A named product (from the inspection-CA table), or a proxy's own name from its headers. */
+  product: string | null;
+  /** Plain words: who answered and how we know. */
+  text: string;
+  attempts: number;
+  /** The first attempt's evidence (or, for the canary, the round-trip times that gave it away). */
+  evidence: Evidence | CanaryEvidence;
+}
+
+/** Handshakes that completed for addresses that answered nothing else, all equally close: a middlebox accepting. */
+export interface CanaryEvidence {
+  kind: 'canary';
+  addresses: number;
+  connectMs: { min: number; median: number; max: number };
+  /** True when the same addresses connected on no other port tested. */
+  otherPortsSilent: boolean | null;
+}
+
+/** Per port, the configured path against the direct one, with --compare-direct. */
+export interface PathComparison {
+  port: number;
+  configured: PortState;
+  direct: PortState;
+  differs: boolean;
+}
+
+export interface Summary {
+  total: number;
+  counts: StatusCounts;
+  ports: PortSummary[];
+  ranges: RangeSummary[];
+  findings: Finding[];
+  /** Null unless --compare-direct tried both paths. The rest of the summary describes the configured path. */
+  comparison: PathComparison[] | null;
+  /** Null when no service name was resolved (DNS off, or no name gave a probed address). */
+  services: ServicesSummary | null;
+}
+
+export type VerdictStatus = 'ok' | 'partial' | 'intercepted' | 'blocked' | 'unknown';
+
+export interface AdviceStep {
+  text: string;
+  /** What led to the step: attempts as `address:port reason`, DNS names, ranges or findings. */
+  evidence: string[];
+}
+
+export interface Verdict {
+  status: VerdictStatus;
+  exitCode: number;
+  /** The verdict as one plain sentence. */
+  text: string;
+  /** Numbered steps for whoever runs the tool, most useful first. */
+  advice: AdviceStep[];
+}
+
+export interface ProbeOptions {
+  rangesFile: string | null;
+  ports: number[];
+  sample: number;
+  seed: string;
+  all: boolean;
+  concurrency: number;
+  timeoutMs: number;
+  role: Role | null;
+  loopbackOnly: boolean;
+  /** TCP handshake only: no HTTP, TLS or 8200 check after it. */
+  connectOnly: boolean;
+  /** The name sent in the TLS ClientHello (SNI) on 443. */
+  servername: string;
+  /** A PEM file of roots to accept as genuine beside Node's public bundle (a lab's CA). */
+  tlsRoots: string | null;
+  proxies: ProxySettings;
+  compareDirect: boolean;
+  /** Service names resolved and probed first; empty when DNS is off. */
+  hosts: string[];
+  /** ADDR[:PORT] of the one resolver to ask, or null for the system's. */
+  dnsServer: string | null;
+  /** HTTPS URL of a range list to fetch before probing, or null. */
+  rangesUrl: string | null;
+  /** Directory that keeps the last good list fetched from rangesUrl, or null. */
+  rangesCache: string | null;
+}
+
+/** A proxy as reports show it: credentials are never kept here, the password is shown as `***`. */
+export interface ProxyInfo {
+  url: string;
+  /** Where it came from: `--proxy`, `HTTPS_PROXY`, `http_proxy`, … */
+  source: string;
+}
+
+export interface ProxySettings {
+  /** For port 80. */
+  http: ProxyInfo | null;
+  /** For every other port. */
+  https: ProxyInfo | null;
+  /** NO_PROXY as given, or null. */
+  noProxy: string | null;
+}
+
+// This PC's own policy (Windows): src/local-policy.ts reads it, the reports show it.
+
+/** What a tool printed, read; or why it could not be (it failed to run, or printed a language g2probe does not read). */
+export type Reading<T> = { readable: true; value: T } | { readable: false; why: string };
+
+export type FirewallProfile = 'domain' | 'private' | 'public';
+export type FirewallAction = 'allow' | 'block' | 'bypass';
+
+/** One Windows Defender Firewall rule as netsh prints it. Every text is escaped: rule names are anyone's. */
+export interface FirewallRule {
+  name: string;
+  enabled: boolean;
+  direction: 'in' | 'out';
+  profiles: FirewallProfile[];
+  action: FirewallAction;
+  /** As stored (environment variables unexpanded), or null for Any. */
+  program: string | null;
+  /** A service's short name, or null for Any. */
+  service: string | null;
+  /** As printed: Any, TCP, UDP, ICMPv6, a protocol number, … */
+  protocol: string;
+  /** As printed: Any, or a list such as 80,443,8000-8100. */
+  remotePorts: string;
+  remoteIPs: string;
+  grouping: string;
+}
+
+export interface FirewallProfileState {
+  profile: FirewallProfile;
+  /** `not-configured` appears in policy stores; Windows then keeps the firewall on. */
+  state: 'on' | 'off' | 'not-configured';
+  /** What happens to an outbound connection no rule matches; `not-configured` is Windows's default, allow. */
+  outbound: 'allow' | 'block' | 'not-configured';
+}
+
+export type WinHttpProxy =
+  | { kind: 'direct' }
+  | {
+      kind: 'proxy';
+      /** scheme null: the proxy for every scheme; otherwise one per scheme (`http=…;https=…`). Credentials masked. */
+      servers: { scheme: string | null; address: string }[];
+      bypass: string[];
+    };
+
+/** A rule that decided a verdict, as reports show it. */
+export interface RuleRef {
+  name: string;
+  action: FirewallAction;
+  profiles: FirewallProfile[];
+  /** Which of GoToMyPC's TCP ports (80, 443, 8200) the rule covers. */
+  ports: number[];
+  remoteIPs: string;
+}
+
+/** `unknown`: the rules could not be read. */
+export type ExecutableVerdict = 'blocked' | 'allowed' | 'no-rule' | 'unknown';
+
+export interface ExecutablePolicy {
+  name: string;
+  path: string;
+  role: Role;
+  verdict: ExecutableVerdict;
+  /** The rules that decided: the block rules when blocked, the allow rules when allowed. */
+  rules: RuleRef[];
+  /** One or two plain sentences: the verdict and what it means here. */
+  why: string;
+}
+
+export type LocalPolicy =
+  | { applies: false; why: string }
+  | {
+      applies: true;
+      /** Every GoToMyPC program found, with what the firewall's rules say about it going out. */
+      executables: ExecutablePolicy[];
+      /** Programs of the role found in none of the folders searched. */
+      missing: string[];
+      searched: string[];
+      firewall: {
+        profiles: Reading<FirewallProfileState[]>;
+        rules: Reading<{ total: number }>;
+        /** Enabled outbound block rules for every program that cover a GoToMyPC port: they stop it too. */
+        generalBlocks: RuleRef[];
+      };
+      winhttp: Reading<WinHttpProxy>;
+    };
+
+/** Where the ranges of a run came from: built into g2probe, a --ranges file, a --ranges-url download, or its cache. */
+export type RangesOrigin = 'builtin' | 'file' | 'url' | 'cache';
+
+/** What --ranges-url did. */
+export interface RangesUpdate {
+  url: string;
+  /** True when the list in use came from the URL in this run (a 304 that confirmed the cached copy counts). */
+  ok: boolean;
+  /** When the list in use was fetched from the URL, or null when none ever was. */
+  fetchedAt: string | null;
+  /** One plain sentence on why the update failed and what was used instead; null when ok. */
+  warning: string | null;
+}
+
+/** The range list a run probed, and where it came from. */
+export interface RangesInfo {
+  origin: RangesOrigin;
+  /** The lists the ranges come from, with their sources. */
+  lists: RangeListInfo[];
+  /** The --ranges file or the URL; null for the built-in list. */
+  location: string | null;
+  /** First 12 hex digits of the SHA-256 of the list as probed (one line per range, with its ports and lists, in order): equal lists, equal versions. */
+  version: string;
+  count: number;
+  /** Null unless --ranges-url was given. */
+  update: RangesUpdate | null;
+}
+
+export interface Report {
+  schemaVersion: 2;
+  tool: { name: string; version: string };
+  startedAt: string;
+  finishedAt: string;
+  /** True when the run was stopped (Ctrl-C, SIGTERM) before every planned attempt finished. */
+  interrupted: boolean;
+  options: ProbeOptions;
+  ranges: RangesInfo;
+  /** The service names and their answers, or null when DNS was off. */
+  dns: DnsReport | null;
+  /** GoToMyPC's programs and the firewall rules for them, the WinHTTP proxy; on other systems, why it does not apply. */
+  localPolicy: LocalPolicy;
+  attempts: Attempt[];
+  summary: Summary;
+  verdict: Verdict;
+}

@@ -1,0 +1,381 @@
+// Classification: a pure function from what an attempt saw to what it means. No sockets here. An answer after
+// the handshake is GoTo's unless it carries a sign that a middlebox made it; what is unknown is never an alarm.
+import { inspectionProduct } from '../data/inspection-cas.js';
+import { readHttpAnswer } from '../data/http-signs.js';
+import type {
+  ApplicationObservation, Classification, Evidence, Exchange, ExchangeRecord, HttpObservation, ProxyObservation, Reason,
+  ServiceObservation, Stage, Status, TcpObservation, TlsObservation, Trace,
+} from '../core/types.js';
+
+/** What the judgement needs to know of the target beside what the attempt saw. */
+export interface TargetContext {
+  ip: string;
+  /** A GoTo server is expected here (Target.expected): a chain no public root vouches for is then inspection. */
+  expected: boolean;
+}
+
+/** A status and reason, and the plain sentence that explains them: one row of a code table. */
+export interface Rule {
+  status: Status;
+  reason: Reason;
+  why: string;
+}
+
+/**
+ * errno codes as libuv names them on every OS (Windows WSAE* codes arrive mapped: WSAEACCES → EACCES).
+ * Anything not listed is an `error`: an unknown fault is never reported as a network block.
+ */
+const BY_CODE: Record<string, Rule> = {
+  ECONNREFUSED: { status: 'blocked', reason: 'refused', why: 'the connection was refused: a TCP reset answered the SYN (a firewall rejecting it, or nothing listening)' },
+  EHOSTUNREACH: { status: 'blocked', reason: 'unreachable', why: 'host unreachable: an ICMP unreachable or administratively-prohibited message, or no route to the host' },
+  ENETUNREACH: { status: 'blocked', reason: 'unreachable', why: 'network unreachable: this machine has no route to that network' },
+  EHOSTDOWN: { status: 'blocked', reason: 'unreachable', why: 'host down: the network reported the host unreachable' },
+  ENONET: { status: 'blocked', reason: 'unreachable', why: 'the network reported the host isolated' },
+  EACCES: { status: 'blocked', reason: 'local-firewall', why: 'this computer refused to open the connection (a local firewall or security policy)' },
+  EPERM: { status: 'blocked', reason: 'local-firewall', why: 'this computer refused to open the connection (a local firewall or security policy)' },
+  ECONNRESET: { status: 'blocked', reason: 'reset', why: 'the connection was reset during the attempt' },
+  ECONNABORTED: { status: 'blocked', reason: 'reset', why: 'the connection was aborted during the attempt' },
+  EPIPE: { status: 'blocked', reason: 'reset', why: 'the connection was closed by the other side during the attempt' },
+  ETIMEDOUT: { status: 'timeout', reason: 'no-answer', why: 'the operating system gave up waiting for an answer' },
+  EMFILE: { status: 'error', reason: 'resource-exhausted', why: 'this process ran out of file descriptors (lower --concurrency or raise ulimit -n); says nothing about the network' },
+  ENFILE: { status: 'error', reason: 'resource-exhausted', why: 'the system ran out of file descriptors; says nothing about the network' },
+  ENOBUFS: { status: 'error', reason: 'resource-exhausted', why: 'the system ran out of network buffers; says nothing about the network' },
+  ENOMEM: { status: 'error', reason: 'resource-exhausted', why: 'the system ran out of memory; says nothing about the network' },
+  EADDRNOTAVAIL: { status: 'error', reason: 'no-local-address', why: 'no local address or port was free for the connection; says nothing about the network' },
+  EADDRINUSE: { status: 'error', reason: 'no-local-address', why: 'no local port was free for the connection; says nothing about the network' },
+  EAFNOSUPPORT: { status: 'error', reason: 'unsupported', why: 'this machine does not support that address family (IPv6 disabled?)' },
+  EINVAL: { status: 'error', reason: 'unsupported', why: 'the operating system rejected the connect call as invalid' },
+};
+
+const UNEXPECTED: Rule = { status: 'error', reason: 'unexpected', why: 'an unexpected local error; says nothing about the network' };
+
+/** Codes for a connection cut after the handshake: a middlebox (or the server) resetting it once it saw our bytes. */
+const CUT = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+
+function byCode(code: string | undefined): Rule {
+  const key = code ?? 'UNKNOWN';
+  return Object.hasOwn(BY_CODE, key) ? BY_CODE[key]! : UNEXPECTED;
+}
+
+function result(status: Status, reason: Reason, stage: Stage, elapsedMs: number, why: string, extra: Partial<Evidence> = {}): Classification {
+  return { status, reason, evidence: { stage, code: null, elapsedMs: round(elapsedMs), why, ...extra } };
+}
+
+/** A target where a GoTo server is expected, at an address the judgement is not told (tests, and any caller without one). */
+const EXPECTED_TARGET: TargetContext = { ip: '', expected: true };
+
+/** The verdict on one attempt from its stages: the first stage that did not succeed decides; else the last one. */
+export function classify(trace: Trace, ctx: TargetContext = EXPECTED_TARGET): Classification {
+  const connected = classifyConnect(trace.connect, trace.path);
+  if (connected.status !== 'ok') return connected;
+  if (trace.proxy) {
+    const tunnel = classifyProxy(trace.proxy);
+    if (tunnel) return tunnel;
+  }
+  const { app } = trace;
+  if (!app) return connected;
+  // A neutral exchange is the same check without GoToMyPC in it: one of another kind compares with nothing.
+  const decided = trace.neutral && (!trace.neutral.app || trace.neutral.app.kind === app.kind) ? compare(trace, app, trace.neutral, ctx) : judgeApp(app, ctx);
+  return connected.evidence.local ? { ...decided, evidence: { ...decided.evidence, local: connected.evidence.local } } : decided;
+}
+
+function judgeApp(app: ApplicationObservation, ctx: TargetContext): Classification {
+  switch (app.kind) {
+    case 'http': return classifyHttp(app, ctx);
+    case 'tls': return classifyTls(app, ctx);
+    case 'service': return classifyService(app);
+  }
+}
+
+/** How an exchange ended, in the words a comparison needs. */
+function outcomeOf(exchange: Exchange): ExchangeRecord['outcome'] {
+  const { connect, proxy, app } = exchange;
+  if (connect.outcome !== 'connected' || (proxy && (proxy.outcome !== 'answered' || proxy.status !== 200)) || !app) return 'failed';
+  switch (app.outcome) {
+    case 'answered':
+    case 'handshake': return 'answered';
+    case 'timeout':
+    case 'quiet': return 'silent';
+    case 'closed': return 'closed';
+    case 'failed': return CUT.has(app.code ?? '') ? 'reset' : 'failed';
+    default: return 'failed';
+  }
+}
+
+function sentBy(app: ApplicationObservation | undefined): string {
+  if (!app) return 'nothing (the connection did not open)';
+  if (app.kind === 'tls') return app.servername === null ? 'a TLS ClientHello without SNI' : `a TLS ClientHello with SNI ${app.servername}`;
+  return app.request;
+}
+
+function answerOf(app: ApplicationObservation | undefined): string | undefined {
+  if (!app) return undefined;
+  if (app.kind === 'tls') return app.chain?.[0] ? `certificate ${app.chain[0].subject}, issued by ${app.chain[0].issuer}` : undefined;
+  if (app.kind === 'http') return app.status === undefined ? app.body : `HTTP ${app.status}${app.statusText ? ` ${app.statusText}` : ''}`;
+  return app.status === undefined ? (app.reply ?? app.unsolicited) : `HTTP ${app.status}`;
+}
+
+function record(exchange: Exchange, fallbackSent: string): ExchangeRecord {
+  const { app, connect } = exchange;
+  const outcome = outcomeOf(exchange);
+  // A code says how an exchange failed; silence and a clean close have none.
+  const code = outcome === 'reset' || outcome === 'failed' ? app?.code ?? connect.code : undefined;
+  const answer = outcome === 'answered' ? answerOf(app) : undefined;
+  return {
+    sent: app ? sentBy(app) : fallbackSent,
+    outcome,
+    ...(code ? { code } : {}),
+    elapsedMs: round(app?.elapsedMs ?? connect.elapsedMs),
+    ...(answer ? { answer } : {}),
+  };
+}
+
+const NEUTRAL_SENT: Record<ApplicationObservation['kind'], string> = {
+  http: 'the same request with the address as Host',
+  tls: 'a TLS ClientHello without SNI',
+  service: 'a request without GoToMyPC in it',
+};
+
+/**
+ * The GoToMyPC-shaped check went unanswered (cut, closed, silent); the neutral one, on a fresh connection to
+ * the same address and port, tells a filter that recognises GoToMyPC from a path or server that fails anyway.
+ * A reset where the neutral exchange was not reset, or silence where it was answered on 80 and 443, is an
+ * application-aware filter. On 8200 silence is weaker: what GoTo's service answers to a ping from anyone but
+ * its own client is not known, so it is only possible.
+ */
+function compare(trace: Trace, app: ApplicationObservation, neutral: Exchange, ctx: TargetContext): Classification {
+  const alone = judgeApp(app, ctx);
+  const gotomypc = record({ connect: trace.connect, app }, sentBy(app));
+  const other = record(neutral, NEUTRAL_SENT[app.kind]);
+  const exchanges = { gotomypc, neutral: other };
+  if (gotomypc.outcome !== 'reset' && gotomypc.outcome !== 'silent' && gotomypc.outcome !== 'closed') return { ...alone, evidence: { ...alone.evidence, exchanges } };
+  // A middlebox that signs the neutral answer is the one in the way (a transparent proxy slow to look up the
+  // name in GoToMyPC's Host, say): that is interception, not a filter.
+  const neutralApp = other.outcome === 'answered' && neutral.app ? judgeApp(neutral.app, ctx) : null;
+  if (neutralApp?.status === 'intercepted') return { ...neutralApp, evidence: { ...neutralApp.evidence, exchanges } };
+  const stage = alone.evidence.stage;
+  const what = app.kind === 'tls' ? `GoToMyPC's SNI (${app.servername ?? ''})` : app.kind === 'http' ? `GoToMyPC's Host (${app.host})` : "GoToMyPC's ping (Jedi)";
+  const cutHow = gotomypc.outcome === 'reset' ? 'was reset' : gotomypc.outcome === 'closed' ? 'was closed' : 'went unanswered';
+  const neutralHow = other.outcome === 'answered' ? 'was answered' : other.outcome === 'silent' ? 'was left open, not reset' : 'was not reset';
+  const unheard = gotomypc.outcome === 'silent' || gotomypc.outcome === 'closed';
+  const filtered = gotomypc.outcome === 'reset'
+    ? other.outcome === 'answered' || other.outcome === 'silent' || other.outcome === 'closed'
+    : unheard && app.kind !== 'service' && other.outcome === 'answered';
+  if (filtered) {
+    return result('blocked', 'app-filter', stage, app.elapsedMs,
+      `the exchange that carried ${what} ${cutHow}, while the same exchange without it ${neutralHow}: an application-aware filter (a next-generation firewall or IPS) recognises GoToMyPC`,
+      { ...(gotomypc.code ? { code: gotomypc.code } : {}), exchanges });
+  }
+  if (unheard && app.kind === 'service' && other.outcome === 'answered') {
+    const possible = [...(alone.evidence.possible ?? []), `GoToMyPC's ping went unanswered while a neutral request was answered (${other.answer ?? 'bytes'}): possibly a filter that drops GoToMyPC, or only how GoTo's service treats a ping from anyone but its client`];
+    return { ...alone, evidence: { ...alone.evidence, possible, exchanges } };
+  }
+  return { ...alone, evidence: { ...alone.evidence, exchanges } };
+}
+
+function classifyConnect(obs: TcpObservation, path: Trace['path']): Classification {
+  const viaProxy = path === 'proxy';
+  const proxyNote = (why: string): string => (viaProxy ? `could not reach the proxy: ${why}` : why);
+  switch (obs.outcome) {
+    case 'connected':
+      return result('ok', 'connected', 'connect', obs.elapsedMs, viaProxy ? 'the TCP handshake with the proxy completed' : 'the TCP handshake completed', {
+        local: endpoint(obs.localAddress ?? '', obs.localPort ?? 0),
+      });
+    case 'timeout':
+      return result('timeout', 'no-answer', 'connect', obs.elapsedMs,
+        proxyNote(`no answer within ${round(obs.elapsedMs)} ms: something dropped the packets silently, or nothing is at that address`));
+    case 'interrupted':
+      return result('error', 'unexpected', 'connect', obs.elapsedMs, 'the run was interrupted before this attempt finished');
+    case 'failed': {
+      const rule = byCode(obs.code);
+      return result(rule.status, rule.reason, 'connect', obs.elapsedMs, proxyNote(rule.why), {
+        code: obs.code ?? 'UNKNOWN',
+        ...(obs.syscall ? { syscall: obs.syscall } : {}),
+      });
+    }
+  }
+}
+
+/** Null when the proxy opened the tunnel (200): the checks through it decide. */
+function classifyProxy(obs: ProxyObservation): Classification | null {
+  const ms = obs.elapsedMs;
+  if (obs.outcome === 'answered' && obs.status === 200) return null;
+  if (obs.outcome !== 'answered') {
+    if (obs.outcome === 'interrupted') return result('error', 'unexpected', 'proxy', ms, 'the run was interrupted before this attempt finished');
+    if (obs.outcome === 'timeout') return result('timeout', 'no-answer', 'proxy', ms, `the proxy did not answer the CONNECT request within ${round(ms)} ms`);
+    if (obs.outcome === 'closed') return result('blocked', 'reset', 'proxy', ms, 'the proxy closed the connection without answering the CONNECT request');
+    const rule = CUT.has(obs.code ?? '') ? { status: 'blocked' as const, reason: 'reset' as const, why: 'the proxy reset the connection instead of answering the CONNECT request' } : byCode(obs.code);
+    return result(rule.status, rule.reason, 'proxy', ms, rule.why, { code: obs.code ?? 'UNKNOWN' });
+  }
+  const status = obs.status ?? 0;
+  const headers = obs.headers ?? {};
+  const proxy = { proxy: { status, statusText: obs.statusText ?? '', headers, credentialsSent: obs.credentialsSent } };
+  const line = `${status}${obs.statusText ? ` ${obs.statusText}` : ''}`;
+  const squid = headers['x-squid-error'] ? ` (X-Squid-Error: ${headers['x-squid-error']})` : '';
+  if (status === 407) {
+    const offered = headers['proxy-authenticate'] ?? 'no scheme offered';
+    const why = obs.credentialsSent
+      ? `the proxy rejected the credentials given (${line}; it offers: ${offered})`
+      : `the proxy requires authentication before it opens a tunnel (${line}; it offers: ${offered})`;
+    return result('blocked', 'proxy-auth-required', 'proxy', ms, why, proxy);
+  }
+  if (status === 502 || status === 503) {
+    return result('blocked', 'unreachable', 'proxy', ms, `the proxy could not connect to the target (${line}${squid})`, proxy);
+  }
+  if (status === 504) return result('timeout', 'no-answer', 'proxy', ms, `the proxy got no answer from the target (${line}${squid})`, proxy);
+  return result('blocked', 'proxy-denied', 'proxy', ms, `the proxy refused to open a tunnel to this address and port (${line}${squid})`, proxy);
+}
+
+/** `possible` and `recognised` for an ok answer, left out when there is nothing to say. */
+function okNotes(goto: string | null, possible: readonly string[]): Partial<Evidence> {
+  return { recognised: goto !== null, ...(possible.length > 0 ? { possible: [...possible] } : {}) };
+}
+
+function classifyHttp(obs: HttpObservation, ctx: TargetContext): Classification {
+  const ms = obs.elapsedMs;
+  switch (obs.outcome) {
+    case 'answered': {
+      const status = obs.status ?? 0;
+      const headers = obs.headers ?? {};
+      const http = { http: { status, statusText: obs.statusText ?? '', headers, ...(obs.body ? { body: obs.body } : {}) } };
+      const reading = readHttpAnswer({ status, headers, body: obs.body ?? '' }, { host: obs.host, ip: ctx.ip });
+      if (reading.signs.length > 0) {
+        return result('intercepted', 'http-proxy', 'http', ms, `something in the path answered in the server's place: ${reading.signs.join('; ')}`, { ...http, signs: reading.signs });
+      }
+      const why = reading.goto
+        ? `the server answered ${obs.request} with HTTP ${status}, ${reading.goto}; no sign of a middlebox`
+        : `the server answered ${obs.request} with HTTP ${status}: answered, not recognised (not a shape GoTo is known to answer with, and no sign of a middlebox)`;
+      return result('ok', 'connected', 'http', ms, why, { ...http, ...okNotes(reading.goto, reading.possible) });
+    }
+    case 'closed':
+      return result('ok', 'connected', 'http', ms, `the handshake completed; the server closed the connection without answering ${obs.request}`, { recognised: false });
+    case 'timeout':
+      return result('timeout', 'no-answer', 'http', ms,
+        `the handshake completed, but nothing answered ${obs.request} within ${round(ms)} ms: something in the path accepts connections without answering them`,
+        obs.body ? { http: { status: 0, statusText: '', headers: {}, body: obs.body } } : {});
+    case 'interrupted':
+      return result('error', 'unexpected', 'http', ms, 'the run was interrupted before this attempt finished');
+    case 'failed':
+      return cutOrCode(obs.code, 'http', ms, `the connection was reset after the handshake, once ${obs.request} was sent: a middlebox cutting it`);
+  }
+}
+
+function cutOrCode(code: string | undefined, stage: Stage, ms: number, cutWhy: string): Classification {
+  if (CUT.has(code ?? '')) return result('blocked', 'reset', stage, ms, cutWhy, { code: code ?? 'UNKNOWN' });
+  const rule = byCode(code);
+  return result(rule.status, rule.reason, stage, ms, rule.why, { code: code ?? 'UNKNOWN' });
+}
+
+/**
+ * The chain's trust decides, apart from its names: a chain a public root vouches for is not inspection, whatever
+ * name it is for (a CDN edge, a media server). Inspection is a chain trusted only through a root added on this
+ * PC, one issued by a known inspection CA, or (where a GoTo server is expected) one no public root vouches for.
+ */
+function classifyTls(obs: TlsObservation, ctx: TargetContext): Classification {
+  const ms = obs.elapsedMs;
+  const sni = obs.servername === null ? 'no SNI' : `SNI ${obs.servername}`;
+  const base = { servername: obs.servername, ...(obs.protocol ? { protocol: obs.protocol } : {}) };
+  switch (obs.outcome) {
+    case 'handshake': {
+      const chain = obs.chain ?? [];
+      const issuer = chain[0]?.issuer ?? 'an unknown issuer';
+      const top = chain.at(-1)?.issuer ?? issuer;
+      const trust = obs.trust ?? 'untrusted';
+      const product = trust === 'public' ? undefined : inspectionProduct(chain.flatMap((c) => [...nameValues(c.subject), ...nameValues(c.issuer)]))?.product;
+      const names = obs.names ?? [];
+      const tls = {
+        tls: {
+          ...base, trust,
+          ...(obs.verifyError ? { verifyError: obs.verifyError } : {}),
+          ...(obs.extraRoot ? { extraRoot: obs.extraRoot } : {}),
+          ...(product ? { product } : {}),
+          chain, names,
+          ...(obs.nameMatches === undefined ? {} : { nameMatches: obs.nameMatches }),
+        },
+      };
+      if (trust === 'public') {
+        const other = obs.nameMatches === false
+          ? `; the certificate is for ${names.slice(0, 3).join(', ') || 'other names'}, not ${obs.servername}: a publicly issued certificate for another name is the server's own (a CDN edge, another GoTo service), not inspection`
+          : '';
+        const expired = obs.verifyError && obs.verifyError !== 'ERR_TLS_CERT_ALTNAME_INVALID' ? ` (OpenSSL noted ${obs.verifyError})` : '';
+        return result('ok', 'connected', 'tls', ms, `the ${obs.protocol ?? 'TLS'} handshake (${sni}) completed; the chain leads to a public root (${top})${expired}${other}`, { ...tls, recognised: obs.nameMatches === true });
+      }
+      const who = product ? `${product} (certificate issued by ${issuer})` : `a certificate issued by ${issuer}`;
+      if (trust === 'extra-root') {
+        return result('intercepted', 'tls-inspection', 'tls', ms,
+          `something inspects HTTPS: 443 answered with ${who}, trusted only through a root added on this machine (${obs.extraRoot?.subject} from ${obs.extraRoot?.source})`, tls);
+      }
+      if (product || ctx.expected) {
+        return result('intercepted', 'tls-inspection', 'tls', ms, `something inspects HTTPS: 443 answered with ${who}, which no public root vouches for (${obs.verifyError ?? 'unverified'})`, tls);
+      }
+      return result('ok', 'connected', 'tls', ms,
+        `the handshake completed with ${who}, which no public root vouches for; this address is only on an old list, so it is not judged: answered, not recognised`,
+        { ...tls, recognised: false, possible: [`a certificate no public root vouches for (issued by ${issuer}) at an address only an old list names: possibly inspection, as likely that server's own`] });
+    }
+    case 'closed':
+      return result('blocked', 'reset', 'tls', ms, `the connection was closed during the TLS handshake (${sni}): a middlebox cutting it, or a server refusing TLS`, { tls: base });
+    case 'timeout':
+      return result('timeout', 'no-answer', 'tls', ms, `the handshake completed, but the TLS handshake (${sni}) got no answer within ${round(ms)} ms: something in the path holds HTTPS`, { tls: base });
+    case 'interrupted':
+      return result('error', 'unexpected', 'tls', ms, 'the run was interrupted before this attempt finished');
+    case 'failed': {
+      const tls = { tls: { ...base, ...(obs.message ? { message: obs.message } : {}) } };
+      if (CUT.has(obs.code ?? '')) return result('blocked', 'reset', 'tls', ms, `the connection was reset during the TLS handshake (${sni}): a middlebox cutting it`, { code: obs.code ?? 'UNKNOWN', ...tls });
+      if (obs.code?.startsWith('ERR_SSL_') || obs.code === 'EPROTO') {
+        return result('blocked', 'tls-failed', 'tls', ms, `the TLS handshake failed: ${obs.message ?? obs.code}`, { code: obs.code, ...tls });
+      }
+      return cutOrCode(obs.code, 'tls', ms, '');
+    }
+  }
+}
+
+/**
+ * GoTo's 8200 service is silent until its client speaks, then answers in HTTP (nmap knows its 400 "Cannot parse
+ * request"). So an HTTP answer is GoTo's unless a middlebox's signs are on it.
+ */
+function classifyService(obs: ServiceObservation): Classification {
+  const ms = obs.elapsedMs;
+  const bytes = { ...(obs.unsolicited ? { unsolicited: obs.unsolicited } : {}), ...(obs.reply ? { reply: obs.reply } : {}) };
+  const service = Object.keys(bytes).length ? { service: bytes } : {};
+  switch (obs.outcome) {
+    case 'quiet':
+      return result('ok', 'connected', 'service', ms, `the handshake completed and ${obs.request} got no answer within the window: GoToMyPC's service may wait for more; no sign of a middlebox`, { recognised: false });
+    case 'closed':
+      return result('ok', 'connected', 'service', ms, `the handshake completed; the far end closed the connection after ${obs.request}`, { recognised: false });
+    case 'answered': {
+      const first = obs.unsolicited ? 'before anything was sent' : obs.request;
+      if (obs.status !== undefined) {
+        const headers = obs.headers ?? {};
+        const http = { http: { status: obs.status, statusText: '', headers, ...(obs.body ? { body: obs.body } : {}) } };
+        const reading = readHttpAnswer({ status: obs.status, headers, body: obs.body ?? '' }, { host: '', ip: '' });
+        if (reading.signs.length > 0) {
+          return result('intercepted', 'http-proxy', 'service', ms, `a proxy or firewall answered on 8200 in GoTo's place (HTTP ${obs.status} ${first}): ${reading.signs.join('; ')}`, { ...http, ...service, signs: reading.signs });
+        }
+        const why = reading.goto && !obs.unsolicited
+          ? `GoTo's service answered ${first} with HTTP ${obs.status}: ${reading.goto}`
+          : `the far end answered ${first} with HTTP ${obs.status}, with no sign of a middlebox: answered, not recognised`;
+        return result('ok', 'connected', 'service', ms, why, { ...http, ...service, ...okNotes(obs.unsolicited ? null : reading.goto, reading.possible) });
+      }
+      return result('ok', 'connected', 'service', ms, `the far end answered ${first} with bytes that are not HTTP: answered, not recognised`, { ...service, recognised: false });
+    }
+    case 'interrupted':
+      return result('error', 'unexpected', 'service', ms, 'the run was interrupted before this attempt finished');
+    case 'failed':
+      return cutOrCode(obs.code, 'service', ms, `the connection was reset after ${obs.request}: a middlebox cutting it`);
+  }
+}
+
+/** "CN=Zscaler Root CA, O=Zscaler Inc." → ["Zscaler Root CA", "Zscaler Inc."]: the values the product table matches. */
+function nameValues(name: string): string[] {
+  return name.split(/, (?=[A-Za-z.0-9]+=)/).map((part) => part.slice(part.indexOf('=') + 1));
+}
+
+/** Milliseconds to 0.1 ms: finer than that is scheduler noise. */
+export function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}
+
+/** `address:port`, with IPv6 addresses in brackets so the port cannot be read as part of the address. */
+export function endpoint(address: string, port: number): string {
+  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
+}

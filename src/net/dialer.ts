@@ -1,0 +1,131 @@
+// The one door to the network. Every socket, DNS query and HTTP request g2probe sends is opened here; with
+// the loopback-only guard on, nothing outside 127.0.0.0/8 and ::1 passes, whatever code path asked.
+import { lookup as systemLookup, type LookupAddress, type LookupOptions, type ResolverOptions } from 'node:dns';
+import { Resolver } from 'node:dns/promises';
+import net from 'node:net';
+import type { Dispatcher, buildConnector } from 'undici';
+import { guardFromEnv, isLoopbackAddress, isLoopbackHost } from './loopback.js';
+import type { ConnectRequest, TcpHandle } from './tcp-handle.js';
+
+export interface Endpoint {
+  host: string;
+  port: number;
+}
+
+/**
+ * The dialer refused an address: some path reached the network past the start-up checks, which name a bad
+ * value and exit 64 before anything is sent. That is a fault in g2probe (exit 70), never a network outcome.
+ */
+export class GuardBreach extends Error {
+  override readonly name = 'GuardBreach';
+}
+
+// On from the environment before anything else runs, so a library caller and every test are guarded too.
+let locked = guardFromEnv(process.env.G2PROBE_LOOPBACK_ONLY);
+let breaches = 0;
+
+/** Turns the guard on for the rest of the process. Nothing turns it off. */
+export function lockToLoopback(): void {
+  locked = true;
+}
+
+export function isLockedToLoopback(): boolean {
+  return locked;
+}
+
+/** How many times the dialer refused: the command line exits 70 if any did, even if the refusal was caught on the way. */
+export function breachCount(): number {
+  return breaches;
+}
+
+function breach(what: string, why = 'which lies outside 127.0.0.0/8 and ::1'): GuardBreach {
+  breaches++;
+  return new GuardBreach(`the loopback-only guard stopped ${what}, ${why}, at the dialer: a check at start-up missed it`);
+}
+
+function where(to: Endpoint): string {
+  return to.host.includes(':') ? `[${to.host}]:${to.port}` : `${to.host}:${to.port}`;
+}
+
+/** A name is looked up only when it is localhost, and only a loopback answer is used: any other would need DNS. */
+function admit(to: Endpoint, what: string): void {
+  if (locked && !isLoopbackHost(to.host)) throw breach(`${what} ${where(to)}`);
+}
+
+/** net.connect's lookup for names, checking what the name resolved to before the socket connects. */
+function guardedLookup(hostname: string, options: LookupOptions, callback: (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void): void {
+  systemLookup(hostname, { ...options, all: true }, (err, addresses) => {
+    if (err) return callback(err, []);
+    const usable = locked ? addresses.filter((a) => isLoopbackAddress(a.address)) : addresses;
+    if (usable.length === 0) return callback(breach(`${hostname}, which resolved to ${addresses.map((a) => a.address).join(', ')},`), []);
+    if (options.all) return callback(null, usable);
+    callback(null, usable[0]!.address, usable[0]!.family);
+  });
+}
+
+/** A TCP connection to `to`. With `tunnelTo`, `to` is a proxy that will be asked to CONNECT there: both must pass. */
+export function openSocket(to: Endpoint, tunnelTo?: Endpoint): net.Socket {
+  admit(to, tunnelTo ? 'a connection to the proxy' : 'a connection to');
+  if (tunnelTo) admit(tunnelTo, 'a tunnel to');
+  return net.connect({ host: to.host, port: to.port, lookup: guardedLookup });
+}
+
+/** A handshake on a bare libuv handle (see tcp-handle.ts): the address is always an IP. Returns libuv's status. */
+export function connectHandle(handle: TcpHandle, request: ConnectRequest, to: Endpoint, family: 4 | 6): number {
+  admit(to, 'a connection to');
+  return family === 6 ? handle.connect6(request, to.host, to.port) : handle.connect(request, to.host, to.port);
+}
+
+/** A resolver asking `server` (ADDR[:PORT]), or this PC's configured ones for null, which the guard refuses: they may forward anywhere. */
+export function openResolver(server: string | null, options: ResolverOptions): Resolver {
+  if (locked) {
+    if (server === null) throw breach("a query to this PC's resolver", 'which may forward it anywhere');
+    const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(server);
+    const address = bracketed ? bracketed[1]! : net.isIPv6(server) ? server : server.replace(/:\d+$/, '');
+    if (!isLoopbackAddress(address)) throw breach(`a query to the resolver ${server}`);
+  }
+  const resolver = new Resolver(options);
+  if (server !== null) resolver.setServers([server]);
+  return resolver;
+}
+
+export interface HttpRoute {
+  /** The proxy to CONNECT through, or null for a direct connection. */
+  proxy: (Endpoint & { authorization: string | null }) | null;
+  timeoutMs: number;
+}
+
+/**
+ * An undici dispatcher for requests to `url`'s origin, whose every socket goes through this door: the
+ * origin's, or the proxy's with the origin as the tunnel's far end. undici is loaded only here, on use:
+ * importing it costs a run about as much as Node's own start-up.
+ */
+export async function httpDispatcher(url: URL, route: HttpRoute): Promise<Dispatcher> {
+  const { Agent, Pool, ProxyAgent, buildConnector: connector } = await import('undici');
+  const origin = { host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)) };
+  const guarded = (connect: buildConnector.connector): buildConnector.connector => (options, callback) => {
+    try {
+      admit({ host: options.hostname, port: Number(options.port) }, 'a connection to');
+    } catch (err) {
+      callback(err as Error, null);
+      return;
+    }
+    connect(options, callback);
+  };
+  const step = { headersTimeout: route.timeoutMs, bodyTimeout: route.timeoutMs };
+  const { proxy } = route;
+  if (!proxy) {
+    admit(origin, 'a connection to');
+    return new Agent({ ...step, connect: guarded(connector({ timeout: route.timeoutMs, lookup: guardedLookup })) });
+  }
+  admit(proxy, 'a connection to the proxy');
+  admit(origin, 'a tunnel to');
+  const host = proxy.host.includes(':') ? `[${proxy.host}]` : proxy.host;
+  return new ProxyAgent({
+    ...step,
+    uri: `http://${host}:${proxy.port}`,
+    token: proxy.authorization ?? undefined,
+    clientFactory: (proxyUrl, options) => new Pool(proxyUrl, { ...options, connect: guarded(connector({ timeout: route.timeoutMs, lookup: guardedLookup })) }),
+    requestTls: { timeout: route.timeoutMs },
+  });
+}

@@ -1,0 +1,130 @@
+// Which proxy each attempt goes through: --proxy, or the standard HTTP(S)_PROXY / NO_PROXY variables.
+import net from 'node:net';
+import { UsageError, quote } from '../core/errors.js';
+import { Proxy, type ProxyRoutes } from '../core/proxy.js';
+
+export interface ProxyFlags {
+  proxy: string | null;
+  proxyUser: string | null;
+}
+
+/**
+ * The URL with its password replaced by `***`: what reports, logs and errors may show. The scheme is optional
+ * (`alice:pw@proxy:3128` is read as http), and the password runs to the last `@`: one with a raw `@` or `/` is
+ * a mistake to report, not to echo.
+ */
+export function redactUrl(raw: string): string {
+  return raw.replace(/^((?:[a-z][a-z0-9+.-]*:\/\/)?[^/@:]*):.*@/is, '$1:***@');
+}
+
+/** `user:password` from --proxy-user, split at the first colon (a password may hold colons). */
+function splitUser(raw: string): { user: string; password: string | null } {
+  const colon = raw.indexOf(':');
+  return colon < 0 ? { user: raw, password: null } : { user: raw.slice(0, colon), password: raw.slice(colon + 1) };
+}
+
+export function parseProxy(raw: string, source: string, proxyUser: string | null): Proxy {
+  const shown = redactUrl(raw);
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    throw new UsageError(`bad proxy ${quote(shown)} in ${source}: use http://[user:password@]host:port`);
+  }
+  if (url.protocol !== 'http:') {
+    throw new UsageError(`unsupported proxy ${quote(shown)} in ${source}: only http:// proxies (which tunnel with CONNECT) are supported`);
+  }
+  if (url.pathname !== '/' || url.search || url.hash) {
+    throw new UsageError(`bad proxy ${quote(shown)} in ${source}: give only http://[user:password@]host:port, no path`);
+  }
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  const port = url.port === '' ? 80 : Number(url.port);
+  let fromUrl: { user: string; password: string | null } | null;
+  try {
+    fromUrl = url.username ? { user: decodeURIComponent(url.username), password: url.password ? decodeURIComponent(url.password) : null } : null;
+  } catch {
+    throw new UsageError(`bad proxy ${quote(shown)} in ${source}: a % in the user name or password must start an escape such as %40 (a % itself is %25)`);
+  }
+  const credentials = proxyUser !== null ? splitUser(proxyUser) : fromUrl;
+  const display = `http://${credentials ? `${encodeURIComponent(credentials.user)}:***@` : ''}${url.host}`;
+  return new Proxy({ url: display, source }, host, port, credentials?.user ?? null, credentials?.password ?? null);
+}
+
+/** The first non-empty variable among `names`, lower case first as curl and most tools read them. */
+function fromEnv(env: NodeJS.ProcessEnv, names: string[]): { name: string; value: string } | null {
+  for (const name of names) {
+    const value = env[name]?.trim();
+    if (value) return { name, value };
+  }
+  return null;
+}
+
+/**
+ * NO_PROXY entries that can match an address: `*`, IP addresses and CIDRs, each optionally with
+ * `:port`. Host names (`.example.com`) cannot match an address and are kept only in the report.
+ */
+function noProxyMatcher(raw: string | null): (ip: string, port: number) => boolean {
+  if (raw === null) return () => false;
+  const rules: { list: net.BlockList; port: number | null }[] = [];
+  for (const item of raw.split(/[,\s]+/).filter(Boolean)) {
+    if (item === '*') return () => true;
+    const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(item);
+    const v4Port = /^([\d./]+):(\d+)$/.exec(item);
+    const [address, port] = bracketed ? [bracketed[1]!, bracketed[2]] : v4Port ? [v4Port[1]!, v4Port[2]] : [item, undefined];
+    const [ip, prefix] = address.split('/');
+    const type = net.isIPv4(ip ?? '') ? 'ipv4' : net.isIPv6(ip ?? '') ? 'ipv6' : null;
+    if (type === null) continue;
+    const list = new net.BlockList();
+    if (prefix === undefined) list.addAddress(ip!, type);
+    else if (/^\d+$/.test(prefix) && Number(prefix) <= (type === 'ipv4' ? 32 : 128)) list.addSubnet(ip!, Number(prefix), type);
+    else continue;
+    rules.push({ list, port: port === undefined ? null : Number(port) });
+  }
+  return (ip, port) => {
+    const type = ip.includes(':') ? 'ipv6' : 'ipv4';
+    return rules.some((rule) => (rule.port === null || rule.port === port) && rule.list.check(ip, type));
+  };
+}
+
+/** NO_PROXY's host names, as curl reads them: `example.com` and `.example.com` both cover the name and its subdomains. */
+function noProxyNames(raw: string | null): (host: string) => boolean {
+  const names = (raw ?? '').split(/[,\s]+/).filter((item) => item !== '' && net.isIP(item.replace(/^\[|\](:\d+)?$/g, '')) === 0 && !item.includes('/'))
+    .map((item) => item.toLowerCase().replace(/:\d+$/, '').replace(/^\*?\./, ''));
+  return (host) => names.some((name) => name === '*' || host === name || host.endsWith(`.${name}`));
+}
+
+/** --proxy for every port; otherwise http_proxy for port 80 and https_proxy for the rest, as a browser would. */
+export function proxyRoutes(flags: ProxyFlags, env: NodeJS.ProcessEnv): ProxyRoutes {
+  let http: Proxy | null = null;
+  let https: Proxy | null = null;
+  if (flags.proxy !== null) {
+    http = https = parseProxy(flags.proxy, '--proxy', flags.proxyUser);
+  } else {
+    const forHttp = fromEnv(env, ['http_proxy', 'HTTP_PROXY']);
+    const forHttps = fromEnv(env, ['https_proxy', 'HTTPS_PROXY']);
+    if (forHttp) http = parseProxy(forHttp.value, forHttp.name, flags.proxyUser);
+    if (forHttps) https = parseProxy(forHttps.value, forHttps.name, flags.proxyUser);
+  }
+  if (flags.proxyUser !== null && http === null && https === null) {
+    throw new UsageError('--proxy-user needs a proxy: give --proxy URL, or set HTTPS_PROXY / HTTP_PROXY');
+  }
+  const noProxy = fromEnv(env, ['no_proxy', 'NO_PROXY'])?.value ?? null;
+  const bypass = noProxyMatcher(noProxy);
+  const bypassName = noProxyNames(noProxy);
+  const proxyFor = (ip: string, port: number): Proxy | null => {
+    const proxy = port === 80 ? http : https;
+    return proxy !== null && !bypass(ip, port) ? proxy : null;
+  };
+  return {
+    settings: { http: http?.info ?? null, https: https?.info ?? null, noProxy },
+    proxies: [...new Set([http, https].filter((p): p is Proxy => p !== null))],
+    proxyFor,
+    proxyForHost: (host, port) => {
+      const bare = host.replace(/^\[|\]$/g, '');
+      if (net.isIP(bare) !== 0) return proxyFor(bare, port);
+      const proxy = port === 80 ? http : https;
+      return proxy !== null && !bypassName(bare.toLowerCase()) ? proxy : null;
+    },
+  };
+}

@@ -1,0 +1,183 @@
+// One attempt, stage by stage: TCP handshake (with the target or the proxy), CONNECT, then the port's check,
+// spoken the way GoToMyPC speaks; when that is cut or unanswered, the same check without GoToMyPC's names.
+import type { Socket } from 'node:net';
+import type { Proxy } from '../core/proxy.js';
+import type { ApplicationObservation, Attempt, Exchange, PathKind, Target, TcpObservation, Trace } from '../core/types.js';
+import { classify, round } from '../judge/classify.js';
+import type { TrustStore } from '../pc/trust-store.js';
+import { startDeadline } from './checks/deadline.js';
+import { checkHttp } from './checks/http.js';
+import { onInterrupt } from './checks/interrupt.js';
+import { openTunnel } from './checks/proxy.js';
+import { NEUTRAL_REQUEST, checkService, jediPing } from './checks/service.js';
+import { connectTcp, type Dial } from './checks/tcp.js';
+import { checkTls } from './checks/tls.js';
+
+/** A target and how to reach it. `comparison` marks the direct attempt --compare-direct adds. */
+export interface Job {
+  target: Target;
+  proxy: Proxy | null;
+  comparison: boolean;
+}
+
+export interface ProbeSettings {
+  timeoutMs: number;
+  connectOnly: boolean;
+  /** The name sent as SNI and Host to an address no GoToMyPC name gave (--sni); a name's addresses get their name. */
+  servername: string;
+  trust: TrustStore;
+}
+
+/** The check that follows the handshake on each GoToMyPC port; other ports get the handshake only. */
+type PortCheck = 'http' | 'tls' | 'service';
+
+/** Who speaks: GoToMyPC's names and bytes, or nothing of GoToMyPC (the comparison). */
+type Voice = 'gotomypc' | 'neutral';
+
+/**
+ * How long the GoToMyPC-shaped check on 80 and 443 may stay unanswered, as a share of the timeout, before the
+ * neutral one starts beside it. Both then end by the same deadline, so an attempt never takes longer than it
+ * did without the comparison, and a slow server that answers late is still heard.
+ */
+const PATIENCE = 1 / 3;
+
+function checkFor(port: number): PortCheck | null {
+  return port === 80 ? 'http' : port === 443 ? 'tls' : port === 8200 ? 'service' : null;
+}
+
+/** Every stage gets the full timeout as its own deadline; the 8200 windows are shorter. */
+export function trace(job: Job, settings: ProbeSettings, signal: AbortSignal): Promise<Trace> {
+  const { target, proxy } = job;
+  const path: PathKind = proxy ? 'proxy' : 'direct';
+  const check = settings.connectOnly ? null : checkFor(target.port);
+  // Through a proxy the tunnel must stay open for the check; a bare CONNECT answer is still evidence.
+  const keep = proxy !== null || check !== null;
+  const to = dialOf(job);
+  // A handshake alone is a sweep's whole attempt: no async frame around it.
+  if (!keep) return connectTcp(to, settings.timeoutMs, signal, false).then(({ observation }) => ({ path, connect: observation }));
+  return connectTcp(to, settings.timeoutMs, signal, true).then(async ({ observation: connect, socket }) => {
+    if (!socket) return { path, connect };
+    if (check === null) return { path, ...(await stages(socket, connect, job, null, 'gotomypc', settings.timeoutMs, settings, signal)) };
+    return { path, ...(await compared(socket, connect, job, check, settings, signal)) };
+  });
+}
+
+function dialOf(job: Job): Dial {
+  const target = { host: job.target.ip, port: job.target.port };
+  return job.proxy ? { to: { host: job.proxy.host, port: job.proxy.port }, tunnelTo: target } : { to: target };
+}
+
+/** The stages after the handshake on one connection, which they own and close. */
+async function stages(socket: Socket, connect: TcpObservation, job: Job, check: PortCheck | null, voice: Voice, timeoutMs: number, settings: ProbeSettings, signal: AbortSignal): Promise<Exchange> {
+  try {
+    if (job.proxy) {
+      const tunnel = await openTunnel(socket, job.target, job.proxy, timeoutMs, signal);
+      if (tunnel.outcome !== 'answered' || tunnel.status !== 200 || check === null) return { connect, proxy: tunnel };
+      return { connect, proxy: tunnel, app: await runCheck(check, voice, socket, job, timeoutMs, settings, signal) };
+    }
+    return { connect, ...(check ? { app: await runCheck(check, voice, socket, job, timeoutMs, settings, signal) } : {}) };
+  } finally {
+    socket.destroy();
+  }
+}
+
+function runCheck(check: PortCheck, voice: Voice, socket: Socket, job: Job, timeoutMs: number, settings: ProbeSettings, signal: AbortSignal): Promise<ApplicationObservation> {
+  const { ip, host } = job.target;
+  const name = host ?? settings.servername;
+  const neutral = voice === 'neutral';
+  switch (check) {
+    case 'http': return checkHttp(socket, { host: neutral ? (ip.includes(':') ? `[${ip}]` : ip) : name, timeoutMs }, signal);
+    case 'tls': return checkTls(socket, { servername: neutral ? null : name, timeoutMs, trust: settings.trust }, signal);
+    case 'service': return checkService(socket, { request: neutral ? NEUTRAL_REQUEST : jediPing(name), listenFirst: !neutral, timeoutMs }, signal);
+  }
+}
+
+/** Cut, closed or unanswered after the handshake: what an application-aware filter does to what it recognises. */
+function unanswered(exchange: Exchange): boolean {
+  const app = exchange.app;
+  if (!app) return false;
+  switch (app.outcome) {
+    case 'closed':
+    case 'timeout':
+    case 'quiet':
+      return true;
+    case 'failed':
+      return app.code === 'ECONNRESET' || app.code === 'EPIPE' || app.code === 'ECONNABORTED';
+    default:
+      return false;
+  }
+}
+
+/**
+ * The GoToMyPC-shaped check, and the neutral one on a fresh connection when the first is cut or unanswered.
+ * On 80 and 443 the neutral one starts once the first has waited PATIENCE of the timeout, and is dropped if the
+ * first then answers; on 8200, whose windows are short, it follows. Either way it must end by the deadline the
+ * first check had, so the attempt keeps its worst-case time.
+ */
+async function compared(socket: Socket, connect: TcpObservation, job: Job, check: PortCheck, settings: ProbeSettings, signal: AbortSignal): Promise<Exchange & { neutral?: Exchange }> {
+  const budgetEnd = performance.now() + settings.timeoutMs;
+  const seen: { first: Exchange | null } = { first: null };
+  const first = stages(socket, connect, job, check, 'gotomypc', settings.timeoutMs, settings, signal).then((e) => (seen.first = e));
+  if (check === 'service') {
+    await first;
+  } else {
+    const patience = pause(settings.timeoutMs * PATIENCE, signal);
+    await Promise.race([first, patience.done]);
+    patience.cancel();
+  }
+  if (seen.first !== null && !unanswered(seen.first)) return seen.first;
+  if (signal.aborted) return first;
+
+  const stop = new AbortController();
+  const stopWaiting = onInterrupt(signal, () => stop.abort());
+  const neutral = neutralExchange(job, check, budgetEnd, settings, stop.signal);
+  // A late answer to the first makes the neutral one moot: stop it rather than wait for it.
+  void first.then((e) => { if (!unanswered(e)) stop.abort(); });
+  const [primary, other] = await Promise.all([first, neutral]);
+  stopWaiting();
+  if (!unanswered(primary) || other === null || signal.aborted) return primary;
+  return { ...primary, neutral: other };
+}
+
+/** The neutral check on a connection of its own, within what is left of the first check's budget; null if there was no time. */
+async function neutralExchange(job: Job, check: PortCheck, budgetEnd: number, settings: ProbeSettings, signal: AbortSignal): Promise<Exchange | null> {
+  const left = (): number => Math.floor(budgetEnd - performance.now());
+  if (left() <= 0) return null;
+  const { observation: connect, socket } = await connectTcp(dialOf(job), left(), signal, true);
+  if (connect.outcome === 'interrupted') return null;
+  if (!socket) return { connect };
+  return stages(socket, connect, job, check, 'neutral', Math.max(1, left()), settings, signal);
+}
+
+/** Done after `ms`, or at once when the run is interrupted; cancel it when no longer waited for. */
+function pause(ms: number, signal: AbortSignal): { done: Promise<void>; cancel: () => void } {
+  let cancel = (): void => {};
+  const done = new Promise<void>((resolve) => {
+    const end = (): void => { deadline.cancel(); stopWaiting(); resolve(); };
+    const stopWaiting = onInterrupt(signal, end);
+    const deadline = startDeadline(ms, end);
+    cancel = end;
+  });
+  return { done, cancel };
+}
+
+function interrupted(t: Trace): boolean {
+  return t.connect.outcome === 'interrupted' || t.proxy?.outcome === 'interrupted' || t.app?.outcome === 'interrupted';
+}
+
+/** The attempt as reported, or null when the run was interrupted before it finished. */
+export function attempt(job: Job, settings: ProbeSettings, signal: AbortSignal): Promise<Attempt | null> {
+  const started = performance.now();
+  return trace(job, settings, signal).then((seen) => (interrupted(seen) ? null : attemptOf(job, seen, performance.now() - started)));
+}
+
+/** What a finished trace reports; `ms` is the whole attempt. */
+function attemptOf(job: Job, seen: Trace, ms: number): Attempt {
+  const { ip, port, range, host, expected } = job.target;
+  const { status, reason, evidence } = classify(seen, { ip, expected });
+  const connectMs = seen.connect.outcome === 'connected' ? round(seen.connect.elapsedMs) : null;
+  const { path } = seen;
+  // The common shape is built without spreads, which copy; the report keeps its field order either way.
+  if (host === undefined && !job.comparison) return { ip, port, range, expected, path, status, reason, ms: round(ms), connectMs, evidence };
+  return { ip, port, range, ...(host === undefined ? {} : { host }), expected, path, ...(job.comparison ? { comparison: true } : {}), status, reason, ms: round(ms), connectMs, evidence };
+}

@@ -1,0 +1,92 @@
+// Port 8200: listen briefly for unsolicited bytes, then speak and see what answers.
+import type { Socket } from 'node:net';
+import { bytesSample, looksLikeHttp, parseResponseHead } from '../../core/http-head.js';
+import type { ServiceObservation } from '../../core/types.js';
+import { VERSION } from '../../core/version.js';
+import { exchange } from './exchange.js';
+import { headAndBody } from './http.js';
+
+/** GoToMyPC's 8200 service waits for its client to speak first; then it answers within this window. */
+const UNSOLICITED_WINDOW_MS = 250;
+export const REPLY_WINDOW_MS = 750;
+const MAX_BYTES = 4096;
+
+export interface ServiceRequest {
+  text: string;
+  /** As reports show it. */
+  shown: string;
+}
+
+/**
+ * GoToMyPC's own ping, as IDS signatures know its client by (Snort/Talos 7032-7034, "APP-DETECT GoToMyPC":
+ * the URI `Jedi?request=ping&jedi=100` on 80, 443 and 8200): what an application-aware filter looks for.
+ */
+export function jediPing(host: string): ServiceRequest {
+  return {
+    text: `GET /Jedi?request=ping&jedi=100 HTTP/1.1\r\nHost: ${host}\r\nUser-Agent: g2probe/${VERSION}\r\nConnection: close\r\n\r\n`,
+    shown: `GET /Jedi?request=ping&jedi=100 (Host: ${host})`,
+  };
+}
+
+/** A request with nothing of GoToMyPC in it: nmap's own HTTP probe, which GoTo's servers answer with a 400. */
+export const NEUTRAL_REQUEST: ServiceRequest = { text: 'GET / HTTP/1.0\r\n\r\n', shown: 'GET / (HTTP/1.0, no Host)' };
+
+export interface ServiceCheckOptions {
+  request: ServiceRequest;
+  /** Wait for unsolicited bytes before speaking (the first connection; the neutral one speaks at once). */
+  listenFirst: boolean;
+  timeoutMs: number;
+}
+
+/**
+ * Unsolicited bytes mean something other than GoTo's service holds the port. After the request, an HTTP
+ * answer is judged by its signs; a reset, a close or silence is compared with the neutral exchange.
+ */
+export async function checkService(socket: Socket, options: ServiceCheckOptions, signal: AbortSignal): Promise<ServiceObservation> {
+  const started = performance.now();
+  const elapsedMs = (): number => performance.now() - started;
+  const request = options.request.shown;
+  if (options.listenFirst) {
+    const first = await exchange(socket, {
+      maxBytes: MAX_BYTES,
+      enough: (data) => (data.length > 0 && !looksLikeHttp(data) ? true : headAndBody(data)),
+      timeoutMs: Math.min(UNSOLICITED_WINDOW_MS, options.timeoutMs),
+      signal,
+    });
+    if (first.outcome === 'interrupted') return { kind: 'service', request, outcome: 'interrupted', elapsedMs: elapsedMs() };
+    if (first.data.length) return answered(first.data, request, { unsolicited: bytesSample(first.data) }, elapsedMs());
+    if (first.outcome === 'failed') return { kind: 'service', request, outcome: 'failed', code: first.code ?? 'UNKNOWN', elapsedMs: elapsedMs() };
+    if (first.outcome === 'closed') return { kind: 'service', request, outcome: 'closed', elapsedMs: elapsedMs() };
+  }
+  const second = await exchange(socket, {
+    send: options.request.text,
+    maxBytes: MAX_BYTES,
+    enough: (data) => headAndBody(data) || !looksLikeHttp(data),
+    timeoutMs: Math.min(REPLY_WINDOW_MS, options.timeoutMs),
+    signal,
+  });
+  if (second.data.length) return answered(second.data, request, { reply: bytesSample(second.data) }, elapsedMs());
+  switch (second.outcome) {
+    case 'interrupted':
+      return { kind: 'service', request, outcome: 'interrupted', elapsedMs: elapsedMs() };
+    case 'failed':
+      return { kind: 'service', request, outcome: 'failed', code: second.code ?? 'UNKNOWN', elapsedMs: elapsedMs() };
+    case 'closed':
+      return { kind: 'service', request, outcome: 'closed', elapsedMs: elapsedMs() };
+    default:
+      return { kind: 'service', request, outcome: 'quiet', elapsedMs: elapsedMs() };
+  }
+}
+
+function answered(data: Buffer, request: string, bytes: { unsolicited?: string; reply?: string }, elapsedMs: number): ServiceObservation {
+  const head = parseResponseHead(data);
+  const body = head ? bytesSample(data, head.headLength) : '';
+  return {
+    kind: 'service',
+    request,
+    outcome: 'answered',
+    ...bytes,
+    ...(head ? { status: head.status, headers: head.headers, ...(body ? { body } : {}) } : {}),
+    elapsedMs,
+  };
+}

@@ -1,0 +1,130 @@
+// One run in the Prometheus text exposition format (0.0.4): for node_exporter's textfile collector and serve's /metrics.
+// Names follow blackbox_exporter: every series describes the last completed run, and no label carries an address.
+import type { Attempt, DnsReport, RangesInfo, Reason, Status, Summary, Verdict, VerdictStatus } from '../core/types.js';
+
+/** Every metric g2probe exposes, with its type and help: the deploy/ dashboards and alerts are checked against this list. */
+export const METRICS = {
+  g2probe_build_info: { type: 'gauge', help: 'Always 1; the version of g2probe that ran.' },
+  g2probe_port_reachable: { type: 'gauge', help: 'Whether a GoTo server answered on the port in the last run (1) or not (0): blocked, intercepted or unknown. Absent for a port no address that must answer was tried on (unconfirmed).' },
+  g2probe_attempts: { type: 'gauge', help: 'Attempts of the last run by port, status and reason (configured path only).' },
+  g2probe_connect_duration_seconds: { type: 'histogram', help: 'TCP handshake times of the last run by port, for handshakes that completed.' },
+  g2probe_dns_ok: { type: 'gauge', help: 'Whether the name resolved to a usable address in the last run.' },
+  g2probe_verdict: { type: 'gauge', help: "The last run's verdict: 1 for its status, 0 for the others." },
+  g2probe_last_run_timestamp_seconds: { type: 'gauge', help: 'When the last run finished, in seconds since the epoch.' },
+  g2probe_last_run_duration_seconds: { type: 'gauge', help: 'How long the last run took.' },
+  g2probe_ranges_info: { type: 'gauge', help: 'Always 1; where the ranges of the last run came from and their version (a hash of the list).' },
+  g2probe_ranges_update_ok: { type: 'gauge', help: 'With --ranges-url: whether the last run fetched a valid list (0: it fell back).' },
+  g2probe_runs_total: { type: 'counter', help: 'Runs finished since serve started.' },
+} as const;
+
+export type MetricName = keyof typeof METRICS;
+
+/** Handshake times from 1 ms (loopback, a LAN proxy) to the longest --timeout anyone should use. */
+export const CONNECT_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
+
+const VERDICTS: readonly VerdictStatus[] = ['ok', 'partial', 'intercepted', 'blocked', 'unknown'];
+
+/** What the metrics need from the attempts, tallied as they finish so no attempt is kept for it. */
+export class AttemptTally {
+  private readonly byPort = new Map<number, { buckets: number[]; count: number; sum: number }>();
+  /** Attempts by port, then `status/reason`: a few cells per port, found without building a key per attempt. */
+  private readonly outcomes = new Map<number, Map<Status, Map<Reason, number>>>();
+
+  constructor(ports: readonly number[]) {
+    for (const port of ports) this.byPort.set(port, { buckets: CONNECT_BUCKETS.map(() => 0), count: 0, sum: 0 });
+  }
+
+  /** The configured path only, as the summary counts it: --compare-direct's extra attempts are left out. */
+  add(attempt: Attempt): void {
+    if (attempt.comparison) return;
+    let byStatus = this.outcomes.get(attempt.port);
+    if (!byStatus) this.outcomes.set(attempt.port, (byStatus = new Map()));
+    let byReason = byStatus.get(attempt.status);
+    if (!byReason) byStatus.set(attempt.status, (byReason = new Map()));
+    byReason.set(attempt.reason, (byReason.get(attempt.reason) ?? 0) + 1);
+    const cell = this.byPort.get(attempt.port);
+    if (attempt.connectMs === null || !cell) return;
+    const seconds = attempt.connectMs / 1000;
+    cell.count++;
+    cell.sum += seconds;
+    // Buckets are stored non-cumulative and summed when rendered: one increment per attempt.
+    const at = CONNECT_BUCKETS.findIndex((le) => seconds <= le);
+    if (at >= 0) cell.buckets[at]!++;
+  }
+
+  attempts(): { port: number; status: Status; reason: Reason; count: number }[] {
+    const rows = [...this.outcomes].flatMap(([port, byStatus]) =>
+      [...byStatus].flatMap(([status, byReason]) => [...byReason].map(([reason, count]) => ({ port, status, reason, count }))));
+    return rows.sort((a, b) => a.port - b.port || a.status.localeCompare(b.status) || a.reason.localeCompare(b.reason));
+  }
+
+  connectTimes(): [number, { buckets: readonly number[]; count: number; sum: number }][] {
+    return [...this.byPort];
+  }
+}
+
+export interface MetricsRun {
+  version: string;
+  summary: Summary;
+  verdict: Verdict;
+  dns: DnsReport | null;
+  ranges: RangesInfo;
+  tally: AttemptTally;
+  finishedAt: Date;
+  elapsedMs: number;
+}
+
+type Labels = Record<string, string | number>;
+
+function escapeLabel(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+}
+
+function series(name: string, labels: Labels, value: number): string {
+  const pairs = Object.entries(labels).map(([k, v]) => `${k}="${escapeLabel(String(v))}"`);
+  // Every value is a count, a time or a 0/1: always finite, so String() is the exposition's number format.
+  return `${name}${pairs.length ? `{${pairs.join(',')}}` : ''} ${value}\n`;
+}
+
+/** A metric family: HELP and TYPE, then its samples. A family without samples is left out. */
+function family(name: MetricName, samples: string[]): string {
+  if (samples.length === 0) return '';
+  const { type, help } = METRICS[name];
+  return `# HELP ${name} ${help}\n# TYPE ${name} ${type}\n${samples.join('')}`;
+}
+
+/** The exposition of one run; `runsTotal` only in serve mode, where runs are counted. */
+export function renderMetrics(run: MetricsRun | null, version: string, runsTotal: number | null = null): string {
+  const out = [family('g2probe_build_info', [series('g2probe_build_info', { version }, 1)])];
+  if (runsTotal !== null) out.push(family('g2probe_runs_total', [series('g2probe_runs_total', {}, runsTotal)]));
+  if (run) out.push(...runFamilies(run));
+  return out.join('');
+}
+
+function runFamilies(run: MetricsRun): string[] {
+  const { summary, verdict, dns, ranges } = run;
+  const attempts = run.tally.attempts().map(({ port, status, reason, count }) => series('g2probe_attempts', { port, status, reason }, count));
+  const histogram: string[] = [];
+  for (const [port, cell] of run.tally.connectTimes()) {
+    let cumulative = 0;
+    CONNECT_BUCKETS.forEach((le, i) => {
+      cumulative += cell.buckets[i]!;
+      histogram.push(series('g2probe_connect_duration_seconds_bucket', { port, le }, cumulative));
+    });
+    histogram.push(series('g2probe_connect_duration_seconds_bucket', { port, le: '+Inf' }, cell.count));
+    histogram.push(series('g2probe_connect_duration_seconds_sum', { port }, cell.sum));
+    histogram.push(series('g2probe_connect_duration_seconds_count', { port }, cell.count));
+  }
+  return [
+    // An unconfirmed port is no evidence either way: a 0 would page someone over a retired address.
+    family('g2probe_port_reachable', summary.ports.filter((p) => p.state !== 'unconfirmed').map((p) => series('g2probe_port_reachable', { port: p.port }, p.state === 'reachable' ? 1 : 0))),
+    family('g2probe_attempts', attempts),
+    family('g2probe_connect_duration_seconds', histogram),
+    family('g2probe_dns_ok', (dns?.results ?? []).map((r) => series('g2probe_dns_ok', { host: r.host }, r.status === 'ok' ? 1 : 0))),
+    family('g2probe_verdict', VERDICTS.map((status) => series('g2probe_verdict', { status }, verdict.status === status ? 1 : 0))),
+    family('g2probe_last_run_timestamp_seconds', [series('g2probe_last_run_timestamp_seconds', {}, run.finishedAt.getTime() / 1000)]),
+    family('g2probe_last_run_duration_seconds', [series('g2probe_last_run_duration_seconds', {}, Math.round(run.elapsedMs) / 1000)]),
+    family('g2probe_ranges_info', [series('g2probe_ranges_info', { source: ranges.origin, version: ranges.version }, 1)]),
+    family('g2probe_ranges_update_ok', ranges.update ? [series('g2probe_ranges_update_ok', {}, ranges.update.ok ? 1 : 0)] : []),
+  ];
+}
