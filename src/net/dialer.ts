@@ -52,12 +52,15 @@ function admit(to: Endpoint, what: string): void {
   if (locked && !isLoopbackHost(to.host)) throw breach(`${what} ${where(to)}`);
 }
 
-/** net.connect's lookup for names, checking what the name resolved to before the socket connects. */
+/**
+ * net.connect's lookup for names, checking what the name resolved to before the socket connects. Its refusal
+ * reaches the caller as the socket's error; breachCount() keeps it from passing as a network outcome.
+ */
 function guardedLookup(hostname: string, options: LookupOptions, callback: (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void): void {
   systemLookup(hostname, { ...options, all: true }, (err, addresses) => {
     if (err) return callback(err, []);
     const usable = locked ? addresses.filter((a) => isLoopbackAddress(a.address)) : addresses;
-    if (usable.length === 0) return callback(breach(`${hostname}, which resolved to ${addresses.map((a) => a.address).join(', ')},`), []);
+    if (usable.length === 0) return callback(breach(`a connection to ${hostname}`, `which resolved to ${addresses.map((a) => a.address).join(', ')}, outside 127.0.0.0/8 and ::1`), []);
     if (options.all) return callback(null, usable);
     callback(null, usable[0]!.address, usable[0]!.family);
   });

@@ -23,9 +23,9 @@ type Outcome = Omit<TcpObservation, 'kind' | 'elapsedMs'>;
 function ignore(): void {}
 
 /**
- * Never rejects: every network outcome is an observation. The timeout is a real deadline on the
- * handshake (not socket.setTimeout, which measures idleness) and closes the socket, so no socket
- * outlives its attempt. `signal` interrupts the whole run. With `keep`, a connected socket is
+ * Every network outcome is an observation; only the dialer's refusal, a fault, rejects. The timeout is a
+ * real deadline on the handshake (not socket.setTimeout, which measures idleness) and closes the socket,
+ * so no socket outlives its attempt. `signal` interrupts the whole run. With `keep`, a connected socket is
  * returned for the checks that follow; otherwise it is closed, and a bare handle does the work.
  */
 export function connectTcp(dial: Dial, timeoutMs: number, signal: AbortSignal, keep: boolean): Promise<Connection> {
