@@ -12,8 +12,9 @@ export function guardFromEnv(value: string | undefined): boolean {
 
 /** An IP address (not a name) in 127.0.0.0/8 or equal to ::1. */
 export function isLoopbackAddress(ip: string): boolean {
-  const family = net.isIP(ip);
-  return family !== 0 && LOOPBACK.check(ip, family === 4 ? 'ipv4' : 'ipv6');
+  // Every attempt asks: the dotted form needs no BlockList (Node's isIPv4 admits no leading zeros or shorthands).
+  if (net.isIPv4(ip)) return ip.startsWith('127.');
+  return net.isIPv6(ip) && LOOPBACK.check(ip, 'ipv6');
 }
 
 /** A loopback address, or `localhost`, which the guard lets through only to a loopback answer. */
