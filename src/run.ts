@@ -73,7 +73,7 @@ export async function runProbe(input: RunInput): Promise<RunResult> {
   const started = performance.now();
 
   const { hosts, dnsServer, timeoutMs } = probe;
-  // Both only read before the first attempt: names from the resolver, this PC's firewall rules from netsh.
+  // Both only read before the first attempt: names from the resolver, this PC's firewall from PowerShell (or netsh).
   const [dns, localPolicy] = await Promise.all([
     hosts.length === 0 ? null : resolveServices(hosts, plan.ports, { server: dnsServer, timeoutMs }, { ranges: plan.ranges, loopbackOnly: probe.loopbackOnly }, signal),
     inspectLocalPolicy({ platform: process.platform, role: probe.role, env: input.env, run: systemRunner, exists: existsSync }),

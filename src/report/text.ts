@@ -1,7 +1,7 @@
 // The plain-language report: the verdict first, then the evidence as tables, then what to do.
 import { inline } from '../core/errors.js';
 import { STATUSES } from '../core/types.js';
-import type { DnsAddress, DnsReport, LocalPolicy, PortSummary, ProxySettings, RangePortSummary, RangesInfo, Status, Summary, Verdict } from '../core/types.js';
+import type { DnsAddress, DnsReport, FirewallSource, FirewallSources, LocalPolicy, PortSummary, ProxySettings, RangePortSummary, RangesInfo, Status, Summary, Verdict } from '../core/types.js';
 import { plural, wrap } from '../core/words.js';
 
 export interface TextReportInput {
@@ -135,6 +135,8 @@ function thisPc(policy: LocalPolicy): string[] {
     out.push('  No GoToMyPC program found.');
   }
   if (policy.missing.length > 0) out.push(wrap(`  Not installed here: ${policy.missing.join(', ')}`, WIDTH, '    '));
+  const source = policy.firewall.source && firewallSource(policy.firewall.source);
+  if (source) out.push(wrap(`  Firewall read with ${source}`, WIDTH, '    '));
   if (!policy.firewall.rules.readable) out.push(wrap(`  Firewall rules: ${policy.firewall.rules.why}`, WIDTH, '    '));
   const { winhttp } = policy;
   const proxy = !winhttp.readable
@@ -144,6 +146,14 @@ function thisPc(policy: LocalPolicy): string[] {
       : `${winhttp.value.servers.map((s) => (s.scheme ? `${s.scheme}=${s.address}` : s.address)).join(', ')}${winhttp.value.bypass.length > 0 ? ` (bypass ${winhttp.value.bypass.join(';')})` : ''}`;
   out.push(wrap(`  WinHTTP proxy: ${proxy}`, WIDTH, '    '));
   return out;
+}
+
+const TOOLS: Record<FirewallSource, string> = { powershell: "PowerShell's NetSecurity cmdlets", netsh: 'netsh' };
+
+/** Which tool read the firewall; both parts named when they differ, nothing when neither could be read. */
+function firewallSource({ rules, profiles }: FirewallSources): string | null {
+  if (rules === profiles) return rules === null ? null : TOOLS[rules];
+  return `${rules === null ? 'no tool' : TOOLS[rules]} (rules), ${profiles === null ? 'no tool' : TOOLS[profiles]} (profiles)`;
 }
 
 /** What a range's port saw: `not served` where it is not documented, and a failure only an old list vouches against marked so. */

@@ -23,7 +23,9 @@ const PROFILES: Record<string, FirewallProfile[]> = {
   domain: ['domain'], private: ['private'], public: ['public'], any: ['domain', 'private', 'public'],
 };
 /** Program paths run longer than escapeText's default cut, and a cut path would never match a file. */
-const MAX_PATH_TEXT = 1024;
+export const MAX_PATH_TEXT = 1024;
+/** Group Policy can scope a rule to hundreds of ranges: the judgement reads them all, the reports show the start. */
+export const MAX_ADDRESS_TEXT = 64 * 1024;
 
 const unreadable = <T>(why: string): Reading<T> => ({ readable: false, why });
 /** Own keys only: "constructor" or "toString" in netsh's output must not find Object's prototype. */
@@ -92,10 +94,12 @@ function toRule(block: Map<string, string>): FirewallRule {
     profiles: [...profiles],
     action: field<FirewallAction>('Action', { allow: 'allow', block: 'block', bypass: 'bypass' }),
     program: anyOrNull(block.get('Program'), MAX_PATH_TEXT),
+    package: null,
     service: anyOrNull(block.get('Service')),
     protocol: escapeText(block.get('Protocol') ?? 'Any'),
     remotePorts: escapeText(block.get('RemotePort') ?? 'Any'),
-    remoteIPs: escapeText(block.get('RemoteIP') ?? 'Any'),
+    remoteIPs: escapeText(block.get('RemoteIP') ?? 'Any', MAX_ADDRESS_TEXT),
+    localIPs: escapeText(block.get('LocalIP') ?? 'Any', MAX_ADDRESS_TEXT),
     grouping: escapeText(block.get('Grouping') ?? ''),
   };
 }

@@ -96,7 +96,7 @@ t.test('a firewall rule that blocks a GoToMyPC program makes the verdict blocked
     applies: true,
     executables: [{ name: 'g2comm.exe', path: 'C:\\\\Program Files (x86)\\\\Citrix\\\\GoToMyPC\\\\g2comm.exe', role: 'host', verdict: 'blocked', rules: [{ name: 'Block g2comm', action: 'block', profiles: ['public'], ports: [443], remoteIPs: 'Any' }], why: 'Blocked going out.' }],
     missing: [], searched: [],
-    firewall: { profiles: { readable: true, value: [] }, rules: { readable: true, value: { total: 1 } }, generalBlocks: [] },
+    firewall: { source: { rules: 'powershell', profiles: 'powershell' }, profiles: { readable: true, value: [] }, rules: { readable: true, value: { total: 1 } }, generalBlocks: [] },
     winhttp: { readable: true, value: { kind: 'direct' } },
   };
   const v = decideVerdict(b.summary(), 'host', null, policy);

@@ -1,36 +1,39 @@
 // Windows local policy: the netsh parsers on fixtures of netsh's real output (fixtures/windows/README.md
 // says where the format comes from), and inspectLocalPolicy with a fake runner and file system.
 // Pure code only: nothing here runs netsh or sends a packet.
-import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import t from 'tap';
 import type { LocalPolicy } from '../../../src/core/types.js';
 import { inspectLocalPolicy, systemRunner, type CommandRunner } from '../../../src/pc/local-policy.js';
 import { parseFirewallProfiles, parseFirewallRules } from '../../../src/pc/windows/advfirewall.js';
 import { parseWinHttpProxy } from '../../../src/pc/windows/winhttp.js';
+import { WINDOWS_ENV, X86, windowsFixture } from '../../helpers/windows.js';
 
-const fixture = (name: string) => readFileSync(new URL(`../../../fixtures/windows/${name}`, import.meta.url), 'utf8');
+const fixture = windowsFixture;
 const RULES = fixture('netsh-advfirewall-rules.txt');
 const PROFILES = fixture('netsh-advfirewall-allprofiles.txt');
 const PROXY = fixture('netsh-winhttp-proxy.txt');
 
-const X86 = 'C:\\Program Files (x86)\\Citrix\\GoToMyPC\\';
-const ENV: NodeJS.ProcessEnv = {
-  'ProgramFiles(x86)': 'C:\\Program Files (x86)',
-  ProgramFiles: 'C:\\Program Files',
-  ProgramW6432: 'C:\\Program Files',
-  LOCALAPPDATA: 'C:\\Users\\pat\\AppData\\Local',
-  SystemRoot: 'C:\\Windows',
-};
+const ENV = WINDOWS_ENV;
 const INSTALLED = new Set([
   ...['g2svc.exe', 'g2host.exe', 'g2comm.exe', 'g2tray.exe', 'g2mainh.exe'].map((name) => X86 + name),
   'C:\\Users\\pat\\AppData\\Local\\Citrix\\GoToMyPC\\g2viewer.exe',
 ]);
 
-/** Answers each netsh command with a fixture (or a replacement), and records what was asked. */
+/**
+ * Answers each netsh command with a fixture (or a replacement), and records what was asked, each program by its
+ * name. PowerShell is missing here, as on a Windows without it: these tests are netsh's (netsecurity.test.ts has
+ * PowerShell's).
+ */
 function fakeRunner(outputs: { rules?: string; profiles?: string; proxy?: string } = {}) {
   const calls: string[] = [];
   const run: CommandRunner = async (file, args) => {
-    const command = [file, ...args].join(' ');
+    const program = path.win32.basename(file, '.exe').toLowerCase();
+    if (program === 'powershell') {
+      calls.push('powershell');
+      return { ok: false, why: `spawn ${file} ENOENT` };
+    }
+    const command = [program, ...args].join(' ');
     calls.push(command);
     const answer: Record<string, string> = {
       'netsh advfirewall firewall show rule name=all verbose': outputs.rules ?? RULES,
@@ -90,10 +93,12 @@ t.test('parseFirewallRules', async (t) => {
       profiles: ['domain', 'private', 'public'],
       action: 'allow',
       program: '%SystemRoot%\\system32\\svchost.exe',
+      package: null,
       service: 'dnscache',
       protocol: 'UDP',
       remotePorts: '53',
       remoteIPs: 'Any',
+      localIPs: 'Any',
       grouping: 'Core Networking',
     });
     t.equal(icmp?.protocol, 'ICMPv6', 'the type/code table under Protocol is not a field');
@@ -224,6 +229,7 @@ t.test('inspectLocalPolicy', async (t) => {
       'netsh advfirewall firewall show rule name=all verbose',
       'netsh advfirewall show allprofiles',
       'netsh winhttp show proxy',
+      'powershell',
     ]);
     t.same(verdicts(policy), {
       'g2comm.exe': 'blocked',

@@ -1,7 +1,6 @@
 // schema/report-v2.json: it compiles strictly, `g2probe schema` prints it, its enums are the code's, reports
 // built by the real modules pass, and the changes that would break an old reader fail.
 // Pure code only (and the built CLI for `g2probe schema`, which sends nothing).
-import { readFileSync } from 'node:fs';
 import t from 'tap';
 import { parseCli } from '../../../src/commands/args.js';
 import { STATUSES, type Attempt, type DnsReport, type LocalPolicy, type ProbeOptions, type RangesInfo, type Trace } from '../../../src/core/types.js';
@@ -19,6 +18,7 @@ import { parseRange } from '../../../src/targets/ranges.js';
 import { serviceIndex } from '../../../src/targets/services.js';
 import { g2probe } from '../../helpers/cli.js';
 import { SCHEMA, SCHEMA_TEXT, compileSchema, validateReport } from '../../helpers/schema.js';
+import { windowsFixture } from '../../helpers/windows.js';
 
 interface Node {
   $ref?: string;
@@ -119,7 +119,6 @@ function report(attempts: Attempt[], header: Partial<ReportHeader> = {}): unknow
 const minimal = () => report([], { options: { ...OPTIONS, role: null, proxies: { http: null, https: null, noProxy: null }, compareDirect: false, hosts: [] } });
 const rich = () => report(richAttempts(), { dns: dnsReport() });
 
-const windowsFixture = (name: string) => readFileSync(new URL(`../../../fixtures/windows/${name}`, import.meta.url), 'utf8');
 const WINDOWS_ENV: NodeJS.ProcessEnv = { 'ProgramFiles(x86)': 'C:\\Program Files (x86)', ProgramFiles: 'C:\\Program Files', LOCALAPPDATA: 'C:\\Users\\pat\\AppData\\Local' };
 
 /** The Windows section, read from netsh fixtures (or from a netsh that fails), with a host and a client program installed. */
