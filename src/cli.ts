@@ -1,4 +1,5 @@
 // The g2probe command line: which command, then flags; each command is loaded only when it runs.
+import { dirname } from 'node:path';
 import { parseCli, HELP } from './commands/args.js';
 import { EXIT_INTERNAL, UsageError, fail } from './core/errors.js';
 import { VERSION } from './core/version.js';
@@ -18,13 +19,27 @@ const COMMANDS = new Map<string, () => Promise<Command>>([
 
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   if (guardFromEnv(env.G2PROBE_LOOPBACK_ONLY)) lockToLoopback();
-  const code = await command(argv, env);
+  const code = await command(await launched(argv, env), env);
   // A refusal that some path caught and carried on from is still the fault it is.
   if (breachCount() > 0) {
     fail(`internal error: the loopback-only guard stopped ${breachCount()} connection${breachCount() === 1 ? '' : 's'} at the dialer (please report it)`);
     return EXIT_INTERNAL;
   }
   return code;
+}
+
+/**
+ * A double-click in Explorer gives no arguments and a console window that closes with the program: that run
+ * pauses at the end and saves its report beside the program. Any other start behaves as typed.
+ */
+async function launched(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<readonly string[]> {
+  const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
+  if (argv.length > 0 || process.platform !== 'win32' || !interactive) return argv;
+  const { doubleClicked, processImage, reportLocation } = await import('./pc/launch.js');
+  const { systemRunner } = await import('./pc/local-policy.js');
+  const parentImage = await processImage(systemRunner, env.SystemRoot ?? 'C:\\Windows', process.ppid);
+  if (!doubleClicked({ platform: process.platform, argv, interactive, parentImage })) return argv;
+  return ['--pause', '--out', reportLocation(dirname(process.execPath), new Date())];
 }
 
 async function command(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {

@@ -26,6 +26,8 @@ export interface CliOptions extends ProbeCommandOptions {
   format: OutputFormat;
   out: string | null;
   quiet: boolean;
+  /** Wait for Enter before exiting, so a console window opened for this run stays to be read. */
+  pause: boolean;
 }
 
 export const DEFAULT_PORTS = [80, 443, 8200];
@@ -64,6 +66,7 @@ const SPEC = {
   format: { type: 'string' },
   out: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
+  pause: { type: 'boolean' },
 } as const;
 
 const FORMATS: readonly OutputFormat[] = ['text', 'json', 'prometheus'];
@@ -165,6 +168,8 @@ Output
   --out FILE          also write the JSON report to FILE, whole or not at all
   --role host|client  which PC this is, for the firewall advice
   -q, --quiet         no progress line on the terminal
+  --pause             wait for Enter before exiting; on Windows a double-click
+                      in Explorer gets this, with --out beside the program
   --log-level LEVEL   fatal, error, warn (default), info, debug, trace, silent;
                       logs go to stderr, as JSON unless stderr is a terminal
   -h, --help          this text
@@ -254,6 +259,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
     format: format as OutputFormat,
     out: values.out ?? null,
     quiet: values.quiet ?? false,
+    pause: values.pause ?? false,
   };
 }
 

@@ -1,5 +1,7 @@
 // The probe command: ranges → plan → attempts → summary → verdict → reports.
-import { fail, quote } from '../core/errors.js';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { EXIT_INTERNAL, UsageError, fail, quote } from '../core/errors.js';
 import { VERSION } from '../core/version.js';
 import { lockToLoopback } from '../net/dialer.js';
 import { assertLoopbackUrl, assertRunTargets } from '../net/guard.js';
@@ -14,15 +16,35 @@ import { buildPlan } from '../targets/plan.js';
 import { loadRangeList } from '../targets/range-list.js';
 import type { CliOptions } from './args.js';
 import { createLogger } from './log.js';
+import { waitForEnter } from './pause.js';
 
-/** 128 + the signal number, as a shell reports a command stopped by it: 130 for Ctrl-C, 143 for SIGTERM. */
+/** 128 + the signal number, as a shell reports a command stopped by it: 130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP. */
 function exitForSignal(signal: NodeJS.Signals): number {
-  return signal === 'SIGINT' ? 130 : 143;
+  return signal === 'SIGINT' ? 130 : signal === 'SIGHUP' ? 129 : 143;
 }
 
-const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+// SIGHUP: on Windows, the console window being closed (Node's mapping of CTRL_CLOSE_EVENT), with seconds to go.
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
+/**
+ * With --pause, every ending waits for Enter once its message is out, a mistake's and a fault's too: the
+ * window must not close on the one line that says what went wrong.
+ */
 export async function probeCommand(options: CliOptions, env: NodeJS.ProcessEnv): Promise<number> {
+  if (!options.pause) return probe(options, env);
+  let code: number;
+  try {
+    code = await probe(options, env);
+  } catch (err) {
+    code = err instanceof UsageError ? err.exitCode : EXIT_INTERNAL;
+    fail(err instanceof UsageError ? err.message : `internal error: ${err instanceof Error ? err.message : String(err)} (please report it)`);
+  }
+  const saved = options.out !== null && code !== EXIT_CANTCREAT && existsSync(options.out) ? resolve(options.out) : null;
+  await waitForEnter(saved);
+  return code;
+}
+
+async function probe(options: CliOptions, env: NodeJS.ProcessEnv): Promise<number> {
   const log = createLogger(options.logLevel, process.stderr.isTTY === true);
   // --plan sends nothing to the ranges, so it may show ranges the guard would refuse to probe; a download is still a packet.
   const guarded = options.probe.loopbackOnly;
@@ -30,7 +52,7 @@ export async function probeCommand(options: CliOptions, env: NodeJS.ProcessEnv):
   if (guarded && options.rangesUrl) assertLoopbackUrl(options.rangesUrl);
 
   const controller = new AbortController();
-  // First Ctrl-C (or SIGTERM): stop launching, report what finished. A second one of either: leave at once;
+  // First Ctrl-C (or SIGTERM, or the window closing): stop launching, report what finished. A second one: leave at once;
   // --out keeps what it had (AtomicFile removes its temporary file on exit).
   let stoppedBy: NodeJS.Signals | null = null;
   const leave = (signal: NodeJS.Signals): never => process.exit(exitForSignal(signal));
