@@ -1,7 +1,7 @@
 # g2probe in a container: build the npm package, install it clean, run it as a non-root user.
 # What this does is tested without an engine by test/package.test.ts: pack, clean install, then the
 # installed command run unprivileged from a directory it cannot write, serving on loopback.
-FROM node:20-slim AS build
+FROM node:22-slim AS build
 WORKDIR /src
 COPY package.json package-lock.json tsconfig.json ./
 RUN npm ci --no-audit --no-fund
@@ -11,7 +11,7 @@ COPY schema ./schema
 COPY README.md ./
 RUN npm pack --pack-destination /tmp && mv /tmp/g2probe-*.tgz /tmp/g2probe.tgz
 
-FROM node:20-slim
+FROM node:22-slim
 ENV NODE_ENV=production \
     G2PROBE_LISTEN=0.0.0.0:9815
 COPY --from=build /tmp/g2probe.tgz /tmp/g2probe.tgz

@@ -1,5 +1,5 @@
 // g2probe schema: the JSON Schema of the report, for whoever reads reports with a program. Sends no packet.
-import { readFileSync } from 'node:fs';
+import { packageFile } from '../core/package-files.js';
 import { writeStdout } from '../report/output.js';
 import { parseFlags } from './flags.js';
 
@@ -7,8 +7,8 @@ const SPEC = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-/** dist/schema-command.js → schema/report-v2.json: the file ships beside dist/ in the package. */
-const SCHEMA_FILE = new URL('../../schema/report-v2.json', import.meta.url);
+/** The schema ships beside dist/ in the package, and inside the single executables. */
+export const SCHEMA_FILE = 'schema/report-v2.json';
 
 const SCHEMA_HELP = `Usage: g2probe schema
 
@@ -32,6 +32,6 @@ Exit codes
 /** Writes the schema (or the help) to stdout; a bad flag is a UsageError, reported by the caller. */
 export function schemaCommand(argv: readonly string[]): number {
   const values = parseFlags(argv, SPEC, { command: 'g2probe schema' });
-  writeStdout(values.help ? SCHEMA_HELP : readFileSync(SCHEMA_FILE, 'utf8'));
+  writeStdout(values.help ? SCHEMA_HELP : packageFile(SCHEMA_FILE));
   return 0;
 }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { packageFile } from './package-files.js';
 
 /** Read from package.json at run time so the report always names the version that ran. */
-export const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+export const VERSION: string = (JSON.parse(packageFile('package.json')) as { version: string }).version;

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { CLI, FIXTURES, ROOT, g2probe } from '../helpers/cli.js';
+import { FIXTURES, ROOT, START, g2probe } from '../helpers/cli.js';
 
 const VERSION = (JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { version: string }).version;
 
@@ -161,7 +161,7 @@ t.test('a reader that stops early (| head) is not an error', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'g2probe-'));
   t.teardown(() => rmSync(dir, { recursive: true }));
   writeFileSync(join(dir, 'big.txt'), '127.0.0.0/13\n'); // a 19 MB plan: far more than a pipe holds
-  const child = spawn(process.execPath, [CLI, '--plan', '--all', '--ports', '80', '--ranges', join(dir, 'big.txt')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(START[0], [...START.slice(1), '--plan', '--all', '--ports', '80', '--ranges', join(dir, 'big.txt')], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
   child.stdout.once('data', () => child.stdout.destroy());

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import t, { type Test } from 'tap';
 import type { Range } from '../../src/core/types.js';
 import { dedupeRanges } from '../../src/targets/ranges.js';
-import { CLI, collect, g2probe, type Run } from '../helpers/cli.js';
+import { CLI, EXE, collect, g2probe, type Run } from '../helpers/cli.js';
 import { UNSHOWABLE } from '../helpers/fuzz.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'g2probe-hostile-'));
@@ -33,9 +33,13 @@ async function measured(args: string[], timeoutMs = 30_000): Promise<Measured> {
   const rssFile = join(dir, 'rss');
   rmSync(rssFile, { force: true });
   const started = performance.now();
-  const run = await collect(process.execPath, [`--max-old-space-size=${HEAP_MB}`, `--import=${PEAK_RSS}`, CLI, ...args], { RSS_OUT: rssFile }, timeoutMs);
+  // An executable takes no Node flags: GNU time measures it instead, without the heap cap.
+  const [command, ...argv] = EXE
+    ? ['/usr/bin/time', '-f', '%M', '-o', rssFile, EXE, ...args]
+    : [process.execPath, `--max-old-space-size=${HEAP_MB}`, `--import=${PEAK_RSS}`, CLI, ...args];
+  const run = await collect(command!, argv, { RSS_OUT: rssFile }, timeoutMs);
   const ms = Math.round(performance.now() - started);
-  const peakKb = existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8')) : NaN;
+  const peakKb = existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) : NaN;
   return { ...run, ms, peakMb: Number.isFinite(peakKb) ? Math.round(peakKb / 1024) : null };
 }
 

@@ -1,10 +1,19 @@
-// Runs the built CLI as a user would, with the loopback-only guard forced on.
+// Runs the built CLI as a user would, with the loopback-only guard forced on: `node bin/g2probe.js`, or with
+// G2PROBE_TEST_EXE=FILE a single executable (npm run dist), so the same suites prove what ships.
 import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const CLI = fileURLToPath(new URL('../../bin/g2probe.js', import.meta.url));
 export const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
+
+/** The executable under test, or null for the built source. */
+export const EXE = process.env.G2PROBE_TEST_EXE ? resolve(ROOT, process.env.G2PROBE_TEST_EXE) : null;
+/** The words that start g2probe, for spawn: [command, ...its first arguments]. */
+export const START: readonly [string, ...string[]] = EXE ? [EXE] : [process.execPath, CLI];
+/** The same for a shell script. */
+export const START_SH = START.map((word) => JSON.stringify(word)).join(' ');
 
 export interface Run {
   code: number | null;
@@ -40,5 +49,5 @@ export function collect(command: string, args: string[], env: NodeJS.ProcessEnv 
 }
 
 export function g2probe(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return collect(process.execPath, [CLI, ...args], env);
+  return collect(START[0], [...START.slice(1), ...args], env);
 }

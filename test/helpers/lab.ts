@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Test } from 'tap';
-import { CLI, collect, type Run } from './cli.js';
+import { START_SH, collect, type Run } from './cli.js';
 import { makeLabPki, type LabPki } from './pki.js';
 import { assertValidReport } from './schema.js';
 
@@ -73,7 +73,7 @@ lists() {
   start ${JSON.stringify(LISTS)} "$1" "$2" "$dir/cert.pem" "$dir/key.pem"
 }
 # In the lab the goto chain's root plays the public root GoTo's real certificates chain to.
-g2probe() { node ${JSON.stringify(CLI)} --tls-roots "$LAB_PKI/goto.root.pem" "$@"; }
+g2probe() { ${START_SH} --tls-roots "$LAB_PKI/goto.root.pem" "$@"; }
 `;
 
 let pki: LabPki | undefined;

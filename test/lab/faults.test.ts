@@ -6,12 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t, { type Test } from 'tap';
-import { CLI, FIXTURES, ROOT } from '../helpers/cli.js';
+import { FIXTURES, ROOT, START_SH } from '../helpers/cli.js';
 import { inNamespace, lab, parseReport, type Report } from '../helpers/lab.js';
 import { assertValidReport } from '../helpers/schema.js';
 
 const INTERRUPT = fileURLToPath(new URL('interrupt.mjs', import.meta.url));
-const G2PROBE = `node ${JSON.stringify(CLI)}`;
+const G2PROBE = START_SH;
 /** A scenario prints its parts separated by CUT, with this command. */
 const CUT = '\n@@@\n';
 const PRINT_CUT = "printf '\\n@@@\\n'";
@@ -53,7 +53,7 @@ lab(t, 'Ctrl-C under DROP with --timeout 10000: over within 1 s, the same whole 
   const run = await inNamespace(`
 ${AS_A_USER}
 ${HALF_DROPPED}
-node ${INTERRUPT} 1000 1 ${CLI} --ranges ${FIXTURES}loopback-24.txt --all --ports 80 --timeout 10000 --json --out ${dir}/report.json
+node ${INTERRUPT} 1000 1 ${START_SH} --ranges ${FIXTURES}loopback-24.txt --all --ports 80 --timeout 10000 --json --out ${dir}/report.json
 ${PRINT_CUT}; cat ${dir}/report.json; ${PRINT_CUT}; ls -A ${dir}`);
   const [line, file, listing] = run.stdout.split(CUT);
   const ended = JSON.parse(line!) as Interrupted;
@@ -67,12 +67,29 @@ ${PRINT_CUT}; cat ${dir}/report.json; ${PRINT_CUT}; ls -A ${dir}`);
   t.same(leftovers(listing!), [], 'no temporary file left behind');
 }, ['iptables']);
 
+lab(t, 'the console window closed mid-run (SIGHUP): the whole partial report in --out, interrupted: true, exit 129, no temporary file', async (t) => {
+  const dir = scratch(t);
+  const run = await inNamespace(`
+${AS_A_USER}
+${HALF_DROPPED}
+INTERRUPT_SIGNAL=SIGHUP node ${INTERRUPT} 1000 1 ${START_SH} --ranges ${FIXTURES}loopback-24.txt --all --ports 80 --timeout 10000 --out ${dir}/report.json
+${PRINT_CUT}; cat ${dir}/report.json; ${PRINT_CUT}; ls -A ${dir}`);
+  const [line, file, listing] = run.stdout.split(CUT);
+  const ended = JSON.parse(line!) as Interrupted;
+  t.same([ended.code, ended.signal], [129, null], 'exit 129, not killed');
+  t.ok(ended.firstToExitMs! < 1000, `over at once (${ended.firstToExitMs} ms), well within the seconds Windows gives`);
+  const report = asReport(t, file!, 'the --out report');
+  t.equal(report.interrupted, true);
+  t.ok(report.attempts.length > 0 && report.attempts.length < 254, `stopped early (${report.attempts.length} of 254)`);
+  t.same(leftovers(listing!), [], 'no temporary file left behind');
+}, ['iptables']);
+
 lab(t, 'Ctrl-C without --json: the text report says it was interrupted and how far it got; --out has the JSON', async (t) => {
   const dir = scratch(t);
   const run = await inNamespace(`
 ${AS_A_USER}
 ${HALF_DROPPED}
-node ${INTERRUPT} 1000 1 ${CLI} --ranges ${FIXTURES}loopback-24.txt --all --ports 80 --timeout 10000 --out ${dir}/report.json
+node ${INTERRUPT} 1000 1 ${START_SH} --ranges ${FIXTURES}loopback-24.txt --all --ports 80 --timeout 10000 --out ${dir}/report.json
 ${PRINT_CUT}; cat ${dir}/report.json`);
   const [line, file] = run.stdout.split(CUT);
   const ended = JSON.parse(line!) as Interrupted;
@@ -92,7 +109,7 @@ ${AS_A_USER}
 ulimit -n 4096
 iptables -A INPUT -p tcp --syn -j DROP
 echo previous > ${dir}/report.json
-node ${INTERRUPT} 1000 2 ${CLI} --ranges ${dir}/ranges.txt --all --concurrency 1000 --timeout 10000 --json --out ${dir}/report.json
+node ${INTERRUPT} 1000 2 ${START_SH} --ranges ${dir}/ranges.txt --all --concurrency 1000 --timeout 10000 --json --out ${dir}/report.json
 ${PRINT_CUT}; cat ${dir}/report.json; ${PRINT_CUT}; ls -A ${dir}`);
   const [line, file, listing] = run.stdout.split(CUT);
   const ended = JSON.parse(line!) as Interrupted;
@@ -169,7 +186,7 @@ ${AS_A_USER}
 iptables -A INPUT -p tcp --syn -j DROP
 mkdir ${dir}/full && mount -t tmpfs -o size=4k tmpfs ${dir}/full
 echo previous > ${dir}/full/report.json
-node ${INTERRUPT} 500 1 ${CLI} --ranges ${FIXTURES}loopback-24.txt --all --ports 80 --timeout 10000 --json --out ${dir}/full/report.json
+node ${INTERRUPT} 500 1 ${START_SH} --ranges ${FIXTURES}loopback-24.txt --all --ports 80 --timeout 10000 --json --out ${dir}/full/report.json
 ${PRINT_CUT}; cat ${dir}/full/report.json; ${PRINT_CUT}; ls -A ${dir}/full`);
   const [line, file, listing] = run.stdout.split(CUT);
   const ended = JSON.parse(line!) as Interrupted;

@@ -1,17 +1,18 @@
-// Ctrl-C for the lab: node interrupt.mjs AFTER_MS COUNT COMMAND ARGS… runs node COMMAND ARGS…, sends it SIGINT
+// Ctrl-C for the lab: node interrupt.mjs AFTER_MS COUNT COMMAND ARGS… runs COMMAND ARGS…, sends it SIGINT
 // after AFTER_MS, and with COUNT 2 once more as soon as it logs that it is finishing the report. Prints one
 // JSON line: how it ended (code, signal), ms from the first and the last signal to its exit, stdout, stderr.
 // A shell cannot say whether a child exited 130 or was killed by SIGINT ($? is 130 both ways); this can.
+// INTERRUPT_SIGNAL=SIGHUP sends that instead (a Windows console window being closed, as Node reports it).
 import { spawn } from 'node:child_process';
 
 const [afterMs, count, ...command] = process.argv.slice(2);
-const child = spawn(process.execPath, command, { stdio: ['ignore', 'pipe', 'pipe'] });
+const child = spawn(command[0], command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
 const sent = [];
 let stdout = '';
 let stderr = '';
 const interrupt = () => {
   sent.push(performance.now());
-  child.kill('SIGINT');
+  child.kill(process.env.INTERRUPT_SIGNAL ?? 'SIGINT');
 };
 child.stdout.setEncoding('utf8').on('data', (d) => { stdout += d; });
 child.stderr.setEncoding('utf8').on('data', (d) => {

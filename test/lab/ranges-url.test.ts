@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { FIXTURES } from '../helpers/cli.js';
+import { FIXTURES, START_SH } from '../helpers/cli.js';
 import { inNamespace, lab, parseReport } from '../helpers/lab.js';
 import { squidLab } from '../helpers/squid.js';
 
@@ -100,14 +100,14 @@ lab(t, 'through the corporate proxy: HTTPS_PROXY (with its credentials) carries 
   const dir = mkdtempSync(join(tmpdir(), 'g2probe-squid-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const squid = squidLab(dir);
-  const plan = (env: string) => `env ${env} node "$G2PROBE_CLI" --plan --json --ranges ${FALLBACK} --ranges-url ${LIST}/good --timeout 2000 | node -e 'let s = ""; process.stdin.on("data", (d) => s += d).on("end", () => console.log(JSON.parse(s).rangeList.origin))'`;
+  const plan = (env: string) => `env ${env} ${START_SH} --plan --json --ranges ${FALLBACK} --ranges-url ${LIST}/good --timeout 2000 | node -e 'let s = ""; process.stdin.on("data", (d) => s += d).on("end", () => console.log(JSON.parse(s).rangeList.origin))'`;
   const run = await inNamespace(`lists 127.0.0.1 8443
 ${squid.start}
 echo "@@open $(${plan(`HTTPS_PROXY=http://127.0.0.1:${squid.ports.open}`)})"
 echo "@@auth $(${plan(`HTTPS_PROXY=http://${squid.user}:${squid.password}@127.0.0.1:${squid.ports.auth}`)})"
 echo "@@noauth $(${plan(`HTTPS_PROXY=http://127.0.0.1:${squid.ports.auth}`)})"
 echo "@@exempt $(${plan(`HTTPS_PROXY=http://127.0.0.1:${squid.ports.open} NO_PROXY=127.0.0.1`)})"
-sleep 0.5`, { env: { G2PROBE_CLI: join(process.cwd(), 'bin', 'g2probe.js') } });
+sleep 0.5`);
   t.match(run.stdout, /@@open url\n/, 'fetched through the open proxy');
   t.match(run.stdout, /@@auth url\n/, 'fetched through the proxy that wants credentials');
   t.match(run.stdout, /@@noauth file\n/, 'without credentials the proxy says 407: fallback');

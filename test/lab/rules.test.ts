@@ -2,13 +2,13 @@
 // for the lab's ranges open exactly those ranges and ports, and this machine's own firewall never sees them.
 import { spawnSync } from 'node:child_process';
 import t, { type Test } from 'tap';
-import { CLI, FIXTURES } from '../helpers/cli.js';
+import { FIXTURES, START_SH } from '../helpers/cli.js';
 import { inNamespace, lab, type Report } from '../helpers/lab.js';
 import { assertValidReport } from '../helpers/schema.js';
 
 const RANGES = `${FIXTURES}loopback-rules.txt`;
 /** Straight to the CLI: the lab's g2probe function adds --tls-roots, which only the probe takes. */
-const RULES = `node ${JSON.stringify(CLI)} rules --ranges ${JSON.stringify(RANGES)}`;
+const RULES = `${START_SH} rules --ranges ${JSON.stringify(RANGES)}`;
 const TOOLS = ['openssl', 'iptables', 'ip6tables', 'nft'];
 
 /**

@@ -1,11 +1,11 @@
 // g2probe serve in the lab: scraped as Prometheus would, stopped as Kubernetes would, with the guard on.
 import t from 'tap';
-import { CLI, FIXTURES } from '../helpers/cli.js';
+import { FIXTURES, START_SH } from '../helpers/cli.js';
 import { inNamespace, lab, type Report } from '../helpers/lab.js';
 import { assertPromtoolAccepts, parseExposition, valueOf } from '../helpers/prometheus.js';
 import { assertValidReport } from '../helpers/schema.js';
 
-const SERVE = `node ${CLI} serve`;
+const SERVE = `${START_SH} serve`;
 // get URL: the status on one line, then the body.
 const GET = `get() { node -e 'fetch(process.argv[1]).then(async (r) => process.stdout.write(r.status + "\\n" + await r.text()), (e) => process.stdout.write("000 " + e.cause?.code + "\\n"))' "$1"; }
 # wait_for URL STATUS: poll (bounded: 10 s) until URL answers STATUS.
@@ -37,7 +37,7 @@ echo @@metrics; get http://127.0.0.1:9815/metrics
 echo @@report; get http://127.0.0.1:9815/report.json
 echo @@healthz; get http://127.0.0.1:9815/healthz
 echo @@missing; get http://127.0.0.1:9815/nope
-echo @@health; node ${CLI} health --listen 127.0.0.1:9815; echo "rc=$?"
+echo @@health; ${START_SH} health --listen 127.0.0.1:9815; echo "rc=$?"
 t0=$(date +%s%N); kill -TERM $pid; wait $pid; rc=$?
 echo "@@exit"; echo "$rc $(( ($(date +%s%N) - t0) / 1000000 ))"
 echo @@log; cat serve.log; rm -f serve.log`);
@@ -131,9 +131,9 @@ done
 node -e 'require("net").createServer().listen(9815, "127.0.0.1", () => console.log("@@taken"))' & pids+=($!)
 sleep 0.5
 ${SERVE} --no-dns --ranges ${FIXTURES}loopback.txt --listen 127.0.0.1:9815; echo "@@$?"
-node ${CLI} health --listen 127.0.0.1:9816; echo "@@$?"
-node ${CLI} health --listen 192.0.2.1:9815; echo "@@$?"
-node ${CLI} health --timeout soon; echo "@@$?"`);
+${START_SH} health --listen 127.0.0.1:9816; echo "@@$?"
+${START_SH} health --listen 192.0.2.1:9815; echo "@@$?"
+${START_SH} health --timeout soon; echo "@@$?"`);
   const codes = [...run.stdout.matchAll(/@@(\d+)/g)].map((m) => Number(m[1]));
   t.same(codes, [64, 64, 64, 64, 64, 64, 64, 69, 1, 64, 64], run.stderr);
   const lines = run.stderr.trim().split('\n');

