@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { ProxyRoutes } from './core/proxy.js';
 import type { RunOptions } from './core/run-options.js';
-import type { Attempt, DnsReport, LocalPolicy, RangesInfo, StatusCounts, Summary, Target, Verdict } from './core/types.js';
+import type { Attempt, DnsReport, LocalPolicy, PacStatus, RangesInfo, StatusCounts, Summary, Target, Verdict } from './core/types.js';
 import { VERSION } from './core/version.js';
 import { SummaryBuilder } from './judge/summary.js';
 import { decideVerdict } from './judge/verdict.js';
@@ -12,6 +12,7 @@ import { inspectLocalPolicy, systemRunner } from './pc/local-policy.js';
 import type { TrustStore } from './pc/trust-store.js';
 import type { Job } from './probe/attempt.js';
 import { runAttempts } from './probe/engine.js';
+import { pacRouter } from './probe/pac-router.js';
 import { resolveServices } from './probe/resolve.js';
 import { JsonReportStream, SCHEMA_VERSION, type Write } from './report/json.js';
 import { AttemptTally } from './report/metrics.js';
@@ -46,15 +47,19 @@ export interface RunResult {
   ranges: RangesInfo;
   dns: DnsReport | null;
   localPolicy: LocalPolicy;
+  pac: PacStatus | null;
   summary: Summary;
   verdict: Verdict;
   tally: AttemptTally;
 }
 
-/** Each target on its configured path (a proxy, unless NO_PROXY exempts it), then direct too with --compare-direct. */
-function* jobsFor(targets: Iterable<Target>, routes: ProxyRoutes, compareDirect: boolean): Generator<Job> {
+/**
+ * Each target on its configured path (a proxy, unless NO_PROXY exempts it, or what the PAC answers for it),
+ * then direct too with --compare-direct.
+ */
+function* jobsFor(targets: Iterable<Target>, routes: ProxyRoutes, compareDirect: boolean, pac: boolean): Generator<Job> {
   for (const target of targets) {
-    yield { target, proxy: routes.proxyFor(target.ip, target.port), comparison: false };
+    yield pac ? { target, proxy: null, pac: true, comparison: false } : { target, proxy: routes.proxyFor(target.ip, target.port), comparison: false };
     if (compareDirect) yield { target, proxy: null, comparison: true };
   }
 }
@@ -74,14 +79,16 @@ export async function runProbe(input: RunInput): Promise<RunResult> {
 
   const { hosts, dnsServer, timeoutMs } = probe;
   // Both only read before the first attempt: names from the resolver, this PC's firewall from PowerShell (or netsh).
-  const [dns, localPolicy] = await Promise.all([
+  const [dns, localPolicy, pac] = await Promise.all([
     hosts.length === 0 ? null : resolveServices(hosts, plan.ports, { server: dnsServer, timeoutMs }, { ranges: plan.ranges, loopbackOnly: probe.loopbackOnly }, signal),
     inspectLocalPolicy({ platform: process.platform, role: probe.role, env: input.env, run: systemRunner, exists: existsSync }),
+    pacRouter(options.routes, probe, signal),
   ]);
+  if (pac && !pac.status.usable) log.warn({ pac: pac.status.url, why: pac.status.why }, 'the PAC file cannot be used');
   if (dns) log.info({ dns: dns.results.map((r) => ({ host: r.host, status: r.status, reason: r.reason, addresses: r.addresses.map((a) => a.ip) })) }, 'names resolved');
   const services = dns ? serviceTargets(dns) : [];
   const ranges = input.rangeList.info;
-  report?.begin({ schemaVersion: SCHEMA_VERSION, tool: TOOL, startedAt: startedAt.toISOString(), options: probe, ranges, dns, localPolicy });
+  report?.begin({ schemaVersion: SCHEMA_VERSION, tool: TOOL, startedAt: startedAt.toISOString(), options: probe, ranges, dns, localPolicy, pac: pac?.status ?? null });
   const summary = new SummaryBuilder(plan.ranges, plan.ports, dns ? serviceIndex(dns) : null);
   const direct = probe.compareDirect ? new SummaryBuilder(plan.ranges, plan.ports, null) : null;
   const tally = new AttemptTally(plan.ports);
@@ -89,8 +96,8 @@ export async function runProbe(input: RunInput): Promise<RunResult> {
   const stop = input.onStart?.(planned, summary.counts, () => summary.total + (direct?.total ?? 0)) ?? null;
   log.info({ attempts: planned, services: services.length, ranges: plan.ranges.length, ports: plan.ports, concurrency: probe.concurrency, proxies: probe.proxies }, 'probe started');
 
-  const settings = { timeoutMs, connectOnly: probe.connectOnly, servername: probe.servername, trust: input.trust };
-  const jobs = jobsFor(allTargets(services, plan), options.routes, probe.compareDirect);
+  const settings = { timeoutMs, connectOnly: probe.connectOnly, servername: probe.servername, trust: input.trust, pac: pac?.router ?? null };
+  const jobs = jobsFor(allTargets(services, plan), options.routes, probe.compareDirect, pac?.router != null);
   const onThrottle = (from: number, to: number, code: string): void => {
     log.warn({ code, from, to }, `out of file descriptors (${code}): attempts in flight lowered from ${from} to ${to}; raise the open-file limit (ulimit -n) to go faster`);
   };
@@ -113,5 +120,5 @@ export async function runProbe(input: RunInput): Promise<RunResult> {
   const interrupted = signal.aborted;
   report?.end({ finishedAt: finishedAt.toISOString(), interrupted, summary: result, verdict });
   log.info({ verdict: verdict.status, attempts: result.total, elapsedMs: Math.round(elapsedMs), ranges: ranges.origin, rangesVersion: ranges.version }, 'probe finished');
-  return { startedAt, finishedAt, elapsedMs, planned, interrupted, ranges, dns, localPolicy, summary: result, verdict, tally };
+  return { startedAt, finishedAt, elapsedMs, planned, interrupted, ranges, dns, localPolicy, pac: pac?.status ?? null, summary: result, verdict, tally };
 }

@@ -49,6 +49,7 @@ export const PROBE_SPEC = {
   'tls-roots': { type: 'string' },
   proxy: { type: 'string' },
   'proxy-user': { type: 'string' },
+  pac: { type: 'string' },
   'compare-direct': { type: 'boolean' },
   hosts: { type: 'string' },
   'dns-server': { type: 'string' },
@@ -157,6 +158,11 @@ Proxies (GoToMyPC works through one; g2probe asks it with CONNECT)
   --proxy-user U:P    Basic credentials for the proxy (they never appear in
                       reports or logs; the command line is visible to other
                       local users, so prefer them in HTTPS_PROXY)
+  --pac URL           the PAC file (http:// or https://) that picks the path
+                      for each target, as a browser's automatic configuration
+                      does: its list is followed in order (PROXY a; PROXY b;
+                      DIRECT), and a PAC that cannot be fetched or run means
+                      DIRECT, as on Windows; the proxy variables are then unused
   --compare-direct    also try every target without the proxy, and report
                       where the two paths differ
 
@@ -273,7 +279,7 @@ export function parseProbeFlags(values: FlagValues<typeof PROBE_SPEC>, env: Node
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new UsageError(`bad --log-level value ${quote(logLevel)}: use one of ${LOG_LEVELS.join(', ')}`);
   }
-  for (const name of ['ranges', 'ranges-url', 'ranges-cache', 'seed', 'sni', 'tls-roots', 'proxy', 'proxy-user', 'hosts', 'dns-server'] as const) {
+  for (const name of ['ranges', 'ranges-url', 'ranges-cache', 'seed', 'sni', 'tls-roots', 'proxy', 'proxy-user', 'pac', 'hosts', 'dns-server'] as const) {
     if (values[name] === '') throw new UsageError(`option --${name} needs a value`);
   }
   if (values.all && values.sample !== undefined) throw new UsageError('--all and --sample cannot be used together: --all tries every address');
@@ -290,8 +296,8 @@ export function parseProbeFlags(values: FlagValues<typeof PROBE_SPEC>, env: Node
     throw new UsageError('--ranges-cache keeps what --ranges-url fetched: give --ranges-url too');
   }
   const rangesUrl = values['ranges-url'] === undefined ? null : parseRangesUrl(values['ranges-url']);
-  const routes = proxyRoutes({ proxy: values.proxy ?? null, proxyUser: values['proxy-user'] ?? null }, env);
-  if (values['compare-direct'] && routes.proxies.length === 0) {
+  const routes = proxyRoutes({ proxy: values.proxy ?? null, proxyUser: values['proxy-user'] ?? null, pac: values.pac ?? null }, env);
+  if (values['compare-direct'] && routes.proxies.length === 0 && routes.pac === null) {
     throw new UsageError('--compare-direct needs a proxy to compare with: give --proxy URL, or set HTTPS_PROXY / HTTP_PROXY');
   }
   return {

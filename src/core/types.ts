@@ -347,6 +347,29 @@ export interface Attempt extends Target, Classification {
   ms: number;
   /** The TCP handshake alone (with the target, or with the proxy), or null when it did not complete. */
   connectMs: number | null;
+  /** How a PAC file routed it, when one is in use. */
+  route?: PacRoute;
+}
+
+/** What FindProxyForURL answered for one target, and which of its entries the attempt went through. */
+export interface PacRoute {
+  /** The answer as the PAC gave it (`PROXY a:3128; DIRECT`), escaped; null when it gave none (it threw, ran too long). */
+  answer: string | null;
+  /** The entry used (`PROXY 127.0.0.1:3128`, `DIRECT`), or null when none could be. */
+  entry: string | null;
+  /** Entries passed over, each with why: a proxy that took no connection, a kind g2probe cannot speak, the guard. */
+  skipped: { entry: string; why: string }[];
+  /** Why the PAC gave no usable answer, and the attempt went DIRECT as Windows does. */
+  why?: string;
+}
+
+/** The PAC file a run follows (--pac): where from, and whether it could be used. */
+export interface PacStatus {
+  url: string;
+  source: string;
+  /** Fetched and compiled: every attempt asks it. Otherwise every attempt goes DIRECT, as Windows does. */
+  usable: boolean;
+  why: string | null;
 }
 
 export type StatusCounts = Record<Status, number>;
@@ -516,6 +539,8 @@ export interface ProxySettings {
   https: ProxyInfo | null;
   /** NO_PROXY as given, or null. */
   noProxy: string | null;
+  /** The PAC file's URL (--pac), credentials and query left out, or null. */
+  pac: string | null;
 }
 
 // This PC's own policy (Windows): src/pc/local-policy.ts reads it, the reports show it.
@@ -659,6 +684,8 @@ export interface Report {
   dns: DnsReport | null;
   /** GoToMyPC's programs and the firewall rules for them, the WinHTTP proxy; on other systems, why it does not apply. */
   localPolicy: LocalPolicy;
+  /** The PAC file attempts follow, or null without one. */
+  pac: PacStatus | null;
   attempts: Attempt[];
   summary: Summary;
   verdict: Verdict;

@@ -39,11 +39,11 @@ export function assertLoopbackResolver(hosts: readonly string[], dnsServer: stri
   }
 }
 
-/** Under the guard a --ranges-url server is a destination too: only a literal loopback address or localhost. */
-export function assertLoopbackUrl(url: URL): void {
+/** Under the guard a --ranges-url or --pac server is a destination too: only a literal loopback address or localhost. */
+export function assertLoopbackUrl(url: URL, flag = '--ranges-url'): void {
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   if (!isLoopbackHost(host)) {
-    throw new UsageError(`loopback-only guard: refusing to fetch --ranges-url from ${host}, which lies outside 127.0.0.0/8 and ::1`);
+    throw new UsageError(`loopback-only guard: refusing to fetch ${flag} from ${host}, which lies outside 127.0.0.0/8 and ::1`);
   }
 }
 
@@ -58,6 +58,7 @@ export function assertLoopbackHost(host: string, what: string): void {
  */
 export function assertRunTargets(options: RunOptions, ranges: Range[] | null): void {
   if (options.rangesUrl) assertLoopbackUrl(options.rangesUrl);
+  if (options.routes.pac) assertLoopbackUrl(options.routes.pac, '--pac');
   if (ranges) assertLoopbackOnly(ranges);
   assertLoopbackProxies(options.routes.proxies);
   assertLoopbackResolver(options.probe.hosts, options.probe.dnsServer);

@@ -6,6 +6,8 @@ import { Proxy, type ProxyRoutes } from '../core/proxy.js';
 export interface ProxyFlags {
   proxy: string | null;
   proxyUser: string | null;
+  /** --pac, when given. */
+  pac?: string | null;
 }
 
 /**
@@ -94,19 +96,36 @@ function noProxyNames(raw: string | null): (host: string) => boolean {
   return (host) => names.some((name) => name === '*' || host === name || host.endsWith(`.${name}`));
 }
 
-/** --proxy for every port; otherwise http_proxy for port 80 and https_proxy for the rest, as a browser would. */
+/** A --pac value: an absolute http:// or https:// URL. */
+function parsePac(raw: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new UsageError(`bad --pac value ${quote(redactUrl(raw))}: give the PAC file's URL, such as http://proxy.example/proxy.pac`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`bad --pac value ${quote(redactUrl(raw))}: a PAC file is fetched over http:// or https://`);
+  return url;
+}
+
+/**
+ * --proxy for every port; otherwise http_proxy for port 80 and https_proxy for the rest, as a browser would.
+ * With --pac the PAC file decides per target, as it does in a browser: the variables are not used.
+ */
 export function proxyRoutes(flags: ProxyFlags, env: NodeJS.ProcessEnv): ProxyRoutes {
   let http: Proxy | null = null;
   let https: Proxy | null = null;
+  const pac = flags.pac == null ? null : parsePac(flags.pac);
+  if (pac !== null && flags.proxy !== null) throw new UsageError('--pac and --proxy cannot be used together: the PAC file names the proxies');
   if (flags.proxy !== null) {
     http = https = parseProxy(flags.proxy, '--proxy', flags.proxyUser);
-  } else {
+  } else if (pac === null) {
     const forHttp = fromEnv(env, ['http_proxy', 'HTTP_PROXY']);
     const forHttps = fromEnv(env, ['https_proxy', 'HTTPS_PROXY']);
     if (forHttp) http = parseProxy(forHttp.value, forHttp.name, flags.proxyUser);
     if (forHttps) https = parseProxy(forHttps.value, forHttps.name, flags.proxyUser);
   }
-  if (flags.proxyUser !== null && http === null && https === null) {
+  if (flags.proxyUser !== null && http === null && https === null && pac === null) {
     throw new UsageError('--proxy-user needs a proxy: give --proxy URL, or set HTTPS_PROXY / HTTP_PROXY');
   }
   const noProxy = fromEnv(env, ['no_proxy', 'NO_PROXY'])?.value ?? null;
@@ -117,7 +136,13 @@ export function proxyRoutes(flags: ProxyFlags, env: NodeJS.ProcessEnv): ProxyRou
     return proxy !== null && !bypass(ip, port) ? proxy : null;
   };
   return {
-    settings: { http: http?.info ?? null, https: https?.info ?? null, noProxy },
+    settings: { http: http?.info ?? null, https: https?.info ?? null, noProxy, pac: pac && `${pac.protocol}//${pac.host}${pac.pathname}` },
+    pac,
+    proxyAt: (host, port) => {
+      const where = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+      const credentials = flags.proxyUser === null ? null : splitUser(flags.proxyUser);
+      return new Proxy({ url: `http://${credentials ? `${encodeURIComponent(credentials.user)}:***@` : ''}${where}`, source: 'PAC' }, host, port, credentials?.user ?? null, credentials?.password ?? null);
+    },
     proxies: [...new Set([http, https].filter((p): p is Proxy => p !== null))],
     proxyFor,
     proxyForHost: (host, port) => {

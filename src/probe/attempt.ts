@@ -2,8 +2,10 @@
 // spoken the way GoToMyPC speaks; when that is cut or unanswered, the same check without GoToMyPC's names.
 import type { Socket } from 'node:net';
 import type { Proxy } from '../core/proxy.js';
-import type { ApplicationObservation, Attempt, Exchange, PathKind, Target, TcpObservation, Trace } from '../core/types.js';
+import type { ApplicationObservation, Attempt, Exchange, PacRoute, PathKind, Target, TcpObservation, Trace } from '../core/types.js';
 import { classify, round } from '../judge/classify.js';
+import { isLoopbackHost } from '../net/loopback.js';
+import type { PacAnswer, PacEntry } from '../pc/pac.js';
 import type { TrustStore } from '../pc/trust-store.js';
 import { startDeadline } from './checks/deadline.js';
 import { checkHttp } from './checks/http.js';
@@ -13,11 +15,23 @@ import { NEUTRAL_REQUEST, checkService, jediPing } from './checks/service.js';
 import { connectTcp, type Dial } from './checks/tcp.js';
 import { checkTls } from './checks/tls.js';
 
-/** A target and how to reach it. `comparison` marks the direct attempt --compare-direct adds. */
+/**
+ * A target and how to reach it: a proxy, or with `pac` whatever the PAC file answers for it. `comparison` marks
+ * the direct attempt --compare-direct adds.
+ */
 export interface Job {
   target: Target;
   proxy: Proxy | null;
+  pac?: true;
   comparison: boolean;
+}
+
+/** The PAC file in use: its answer for a target, and the proxies it names. */
+export interface PacRouter {
+  find(target: Target): Promise<PacAnswer>;
+  proxyAt(host: string, port: number): Proxy;
+  /** Under the guard an entry outside loopback is passed by, as the start-up checks would refuse it. */
+  loopbackOnly: boolean;
 }
 
 export interface ProbeSettings {
@@ -26,6 +40,7 @@ export interface ProbeSettings {
   /** The name sent as SNI and Host to an address no GoToMyPC name gave (--sni); a name's addresses get their name. */
   servername: string;
   trust: TrustStore;
+  pac?: PacRouter | null;
 }
 
 /** The check that follows the handshake on each GoToMyPC port; other ports get the handshake only. */
@@ -167,8 +182,69 @@ function interrupted(t: Trace): boolean {
 
 /** The attempt as reported, or null when the run was interrupted before it finished. */
 export function attempt(job: Job, settings: ProbeSettings, signal: AbortSignal): Promise<Attempt | null> {
+  if (job.pac && settings.pac) return routed(job, settings.pac, settings, signal);
   const started = performance.now();
   return trace(job, settings, signal).then((seen) => (interrupted(seen) ? null : attemptOf(job, seen, performance.now() - started)));
+}
+
+function entryText(entry: PacEntry): string {
+  if (entry.kind === 'direct') return 'DIRECT';
+  return `${entry.kind.toUpperCase()} ${entry.host.includes(':') ? `[${entry.host}]` : entry.host}:${entry.port}`;
+}
+
+/** A proxy that took no connection: a browser hands the request to the PAC's next entry. */
+function proxyTookNoConnection(seen: Trace): string | null {
+  const { connect } = seen;
+  if (connect.outcome === 'timeout') return 'the proxy did not answer the connection';
+  if (connect.outcome === 'failed') return `the proxy took no connection (${connect.code ?? 'failed'})`;
+  return null;
+}
+
+/**
+ * The target by the PAC's answer, its entries in order as a browser tries them: a proxy that takes no connection
+ * yields to the next; one that answers, whatever it says, is the path. An answer the PAC could not give, or one
+ * with no entry g2probe can try, means DIRECT, and the route says why.
+ */
+async function routed(job: Job, router: PacRouter, settings: ProbeSettings, signal: AbortSignal): Promise<Attempt | null> {
+  const started = performance.now();
+  const answer = await router.find(job.target);
+  const route: PacRoute = { answer: answer.ok ? answer.text : null, entry: null, skipped: [], ...(answer.ok ? {} : { why: `${answer.why}: DIRECT, as Windows does` }) };
+  const entries = answer.ok ? answer.entries : [{ kind: 'direct' as const }];
+  let last: { job: Job; seen: Trace; text: string } | null = null;
+  for (const [i, entry] of entries.entries()) {
+    const text = entryText(entry);
+    if (entry.kind === 'https' || entry.kind === 'socks') {
+      route.skipped.push({ entry: text, why: entry.kind === 'socks' ? 'g2probe does not speak SOCKS' : 'g2probe does not speak TLS to a proxy' });
+      continue;
+    }
+    if (entry.kind === 'proxy' && router.loopbackOnly && !isLoopbackHost(entry.host)) {
+      route.skipped.push({ entry: text, why: 'outside 127.0.0.0/8 and ::1: the loopback-only guard passes it by' });
+      continue;
+    }
+    const next: Job = { target: job.target, proxy: entry.kind === 'proxy' ? router.proxyAt(entry.host, entry.port) : null, comparison: false };
+    const seen = await trace(next, settings, signal);
+    if (interrupted(seen)) return null;
+    last = { job: next, seen, text };
+    const refused = next.proxy && i < entries.length - 1 ? proxyTookNoConnection(seen) : null;
+    if (refused === null) {
+      route.entry = text;
+      break;
+    }
+    route.skipped.push({ entry: text, why: refused });
+  }
+  if (last !== null && route.entry === null) {
+    // The last proxy tried took no connection, and nothing after it could be tried: that is the path's end.
+    route.entry = last.text;
+    route.skipped = route.skipped.filter((s) => s.entry !== last?.text);
+  }
+  if (last === null) {
+    const direct: Job = { target: job.target, proxy: null, comparison: false };
+    const seen = await trace(direct, settings, signal);
+    if (interrupted(seen)) return null;
+    last = { job: direct, seen, text: 'DIRECT' };
+    route.why ??= `no entry g2probe can try (${route.skipped.map((s) => s.entry).join('; ')}): tried DIRECT, which is not the path the PAC gives`;
+  }
+  return { ...attemptOf(last.job, last.seen, performance.now() - started), route };
 }
 
 /** What a finished trace reports; `ms` is the whole attempt. */

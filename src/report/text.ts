@@ -1,7 +1,7 @@
 // The plain-language report: the verdict first, then the evidence as tables, then what to do.
 import { inline } from '../core/errors.js';
 import { STATUSES } from '../core/types.js';
-import type { DnsAddress, DnsReport, FirewallSource, FirewallSources, LocalPolicy, PortSummary, ProxySettings, RangePortSummary, RangesInfo, Status, Summary, Verdict } from '../core/types.js';
+import type { DnsAddress, DnsReport, FirewallSource, FirewallSources, LocalPolicy, PacStatus, PortSummary, ProxySettings, RangePortSummary, RangesInfo, Status, Summary, Verdict } from '../core/types.js';
 import { plural, wrap } from '../core/words.js';
 
 export interface TextReportInput {
@@ -15,10 +15,13 @@ export interface TextReportInput {
   proxies: ProxySettings;
   dns: DnsReport | null;
   localPolicy: LocalPolicy;
+  /** The PAC file the run followed (--pac), if any. */
+  pac?: PacStatus | null;
 }
 
-/** "direct", or which proxy each kind of port went through (credentials already masked). */
-function pathLine(proxies: ProxySettings): string | null {
+/** "direct", or which proxy each kind of port went through (credentials already masked), or the PAC file. */
+function pathLine(proxies: ProxySettings, pac: PacStatus | null): string | null {
+  if (pac) return pac.usable ? `Path: as the PAC file ${pac.url} answers for each target (${pac.source})` : `Path: direct: the PAC file ${pac.url} (${pac.source}) cannot be used: ${pac.why}`;
   const { http, https, noProxy } = proxies;
   if (!http && !https) return null;
   const except = noProxy ? `, except NO_PROXY ${noProxy}` : '';
@@ -63,7 +66,7 @@ export function renderText(input: TextReportInput): string {
   const out: string[] = [];
   out.push(
     `g2probe ${input.version} · ${plural(summary.total, 'attempt')} to ${plural(summary.ranges.length, 'range')} (${rangesFrom(input.ranges)}) in ${(input.elapsedMs / 1000).toFixed(1)} s`,
-    ...[pathLine(input.proxies)].filter((line): line is string => line !== null),
+    ...[pathLine(input.proxies, input.pac ?? null)].filter((line): line is string => line !== null).map((line) => wrap(line, WIDTH, '  ')),
     ...(input.ranges.update?.warning ? [wrap(`Warning: ${input.ranges.update.warning}`, WIDTH, '  ')] : []),
     '',
     ...(input.planned === null ? [] : [`INTERRUPTED after ${summary.total} of ${input.planned} attempts: what follows covers only those.`, '']),

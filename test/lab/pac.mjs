@@ -1,6 +1,7 @@
 // Lab PAC server (HTTP): one path per kind of PAC a run can meet; writes READY_FILE once it listens.
 // Usage: node pac.mjs READY_FILE HOST PORT
 //   /per-target.pac  per host and per port, with a PROXY; DIRECT fallback    /dead-first.pac  a dead proxy first
+//   /outside-first.pac  a proxy outside loopback first (the guard passes it by)
 //   /syntax.pac      a syntax error    /throws.pac  throws    /loop.pac  never returns    /huge.pac  2 MiB
 //   /login           an HTML login page    /to-outside  a redirect to http://192.0.2.1/ (never followed)
 import http from 'node:http';
@@ -16,6 +17,7 @@ const routes = {
   return "DIRECT";
 }`,
   '/dead-first.pac': 'function FindProxyForURL(url, host) { return "PROXY 127.0.0.1:9; PROXY 127.0.0.1:3128; DIRECT"; }',
+  '/outside-first.pac': 'function FindProxyForURL(url, host) { return "PROXY 192.0.2.1:3128; SOCKS 127.0.0.1:1080; DIRECT"; }',
   '/syntax.pac': 'function FindProxyForURL(url, host) { return "DIRECT" ',
   '/throws.pac': 'function FindProxyForURL(url, host) { throw new Error("no route"); }',
   '/loop.pac': 'function FindProxyForURL(url, host) { for (;;) {} }',

@@ -2,8 +2,13 @@
 // and per port, a list with a fallback, and each broken kind reported with its reason.
 import t from 'tap';
 import { fileURLToPath } from 'node:url';
-import { ROOT } from '../helpers/cli.js';
-import { inNamespace, lab } from '../helpers/lab.js';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Attempt, Report } from '../../src/core/types.js';
+import { FIXTURES, ROOT } from '../helpers/cli.js';
+import { inNamespace, lab, parseReport } from '../helpers/lab.js';
+import { squidLab } from '../helpers/squid.js';
 
 const PAC = fileURLToPath(new URL('pac.mjs', import.meta.url));
 const LOAD = fileURLToPath(new URL('pac-load.mjs', import.meta.url));
@@ -29,3 +34,42 @@ G2PROBE_LOOPBACK_ONLY=1 node ${LOAD} ${ROOT}dist http://127.0.0.1:8081`);
   const good = loaded['/per-target.pac']!;
   t.comment(`per-target.pac: fetched and compiled in ${good.loadMs.toFixed(1)} ms; ${good.findMs!.toFixed(3)} ms per target`);
 });
+
+/** The attempts of a run by `ip:port`. */
+const byTarget = (report: Report): Record<string, Attempt> => Object.fromEntries(report.attempts.map((a) => [`${a.ip}:${a.port}`, a]));
+
+lab(t, 'g2probe --pac: each target on the path its PAC answer gives, a dead proxy passed over, a broken PAC means DIRECT', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'g2probe-pac-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const squid = squidLab(dir);
+  const probe = (pac: string) => `g2probe --pac http://127.0.0.1:8081/${pac} --ranges ${FIXTURES}loopback.txt --no-dns --timeout 1500 --json > ${dir}/${pac}.json; echo "@@${pac} $?"`;
+  const run = await inNamespace(`${squid.start}
+start ${PAC} 127.0.0.1 8081
+listen 127.0.0.1 80 443 8200
+${['per-target.pac', 'dead-first.pac', 'outside-first.pac', 'syntax.pac'].map(probe).join('\n')}
+g2probe --pac http://127.0.0.1:8081/syntax.pac --ranges ${FIXTURES}loopback.txt --no-dns --timeout 1500 | head -12`, { timeoutMs: 120_000 });
+  const read = (pac: string) => parseReport(t, { ...run, stdout: readFileSync(join(dir, `${pac}.json`), 'utf8') });
+
+  const perTarget = read('per-target.pac');
+  t.match(perTarget.pac, { url: 'http://127.0.0.1:8081/per-target.pac', source: '--pac', usable: true, why: null });
+  t.equal(perTarget.options.proxies.pac, 'http://127.0.0.1:8081/per-target.pac');
+  const seen = byTarget(perTarget);
+  t.match(seen['127.0.0.1:443'], { path: 'proxy', status: 'ok', route: { answer: 'PROXY 127.0.0.1:3128', entry: 'PROXY 127.0.0.1:3128', skipped: [] } }, '443: through the proxy the PAC names');
+  t.match(seen['127.0.0.1:8200'], { path: 'direct', status: 'ok', route: { answer: 'DIRECT', entry: 'DIRECT' } }, '8200: DIRECT, as the PAC says for that port');
+
+  const dead = byTarget(read('dead-first.pac'));
+  t.match(dead['127.0.0.1:443'], { path: 'proxy', status: 'ok', route: { entry: 'PROXY 127.0.0.1:3128', skipped: [{ entry: 'PROXY 127.0.0.1:9', why: /took no connection \(ECONNREFUSED\)/ }] } }, 'the dead first proxy passed over, as a browser does');
+  t.match(dead['127.0.0.1:8200'], { path: 'proxy', status: 'blocked', reason: 'proxy-denied', route: { entry: 'PROXY 127.0.0.1:3128' } }, 'a proxy that answers, even with 403, is the path: no fall-back to DIRECT');
+
+  const outside = byTarget(read('outside-first.pac'));
+  t.match(outside['127.0.0.1:443'], {
+    path: 'direct', status: 'ok',
+    route: { entry: 'DIRECT', skipped: [{ entry: 'PROXY 192.0.2.1:3128', why: /loopback-only guard passes it by/ }, { entry: 'SOCKS 127.0.0.1:1080', why: /does not speak SOCKS/ }] },
+  }, 'the guard passes an outside proxy by; SOCKS is said to be untried');
+
+  const broken = read('syntax.pac');
+  t.match(broken.pac, { usable: false, why: /^not a PAC file: .*: every attempt goes DIRECT, as Windows does$/ });
+  t.ok(broken.attempts.every((a) => a.path === 'direct' && a.route === undefined), 'every attempt direct');
+  t.match(run.stdout.replace(/\s+/g, ' '), /Path: direct: the PAC file http:\/\/127\.0\.0\.1:8081\/syntax\.pac \(--pac\) cannot be used: not a PAC file/, 'the text report says so');
+  t.notMatch(run.stderr, /at the dialer/, 'the dialer was never reached');
+}, ['openssl', 'squid']);

@@ -348,7 +348,7 @@ t.test('the text report says which tool read the firewall', async (t) => {
   const ranges: RangesInfo = { origin: 'file', location: 'lab.txt', lists: [], version: '0123456789ab', count: 1, update: null };
   const lines = async (answers: Answers) => {
     const localPolicy = await inspect(fakeRunner(answers).run, ENV, 'host');
-    const text = renderText({ version: '1', summary, verdict: decideVerdict(summary, 'host', null, localPolicy), elapsedMs: 0, ranges, planned: null, proxies: { http: null, https: null, noProxy: null }, dns: null, localPolicy });
+    const text = renderText({ version: '1', summary, verdict: decideVerdict(summary, 'host', null, localPolicy), elapsedMs: 0, ranges, planned: null, proxies: { http: null, https: null, noProxy: null, pac: null }, dns: null, localPolicy, pac: null });
     // Long lines wrap with a four-space indent: joined again, each is one line of the section.
     return text.replace(/\n {4}/g, ' ').split('\n').filter((line) => /^ {2}Firewall /.test(line));
   };

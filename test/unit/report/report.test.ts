@@ -17,7 +17,7 @@ import { isCurrentPort, parseRange, portsOf } from '../../../src/targets/ranges.
 import { assertValidReport } from '../../helpers/schema.js';
 
 const classifyTcp = (obs: TcpObservation) => classify({ path: 'direct', connect: obs });
-const NO_PROXIES: ProxySettings = { http: null, https: null, noProxy: null };
+const NO_PROXIES: ProxySettings = { http: null, https: null, noProxy: null, pac: null };
 const NOT_WINDOWS: LocalPolicy = { applies: false, why: 'Windows only: this PC runs linux.' };
 const LAB_RANGES: RangesInfo = { origin: 'file', location: 'lab.txt', lists: [], version: '0123456789ab', count: 2, update: null };
 const BUILTIN_INFO: RangesInfo = { origin: 'builtin', location: null, lists: [], version: 'ba9876543210', count: 19, update: null };
@@ -48,7 +48,7 @@ t.test('args.ts', async (t) => {
       connectOnly: false,
       servername: 'www.gotomypc.com',
       tlsRoots: null,
-      proxies: { http: null, https: null, noProxy: null },
+      proxies: { http: null, https: null, noProxy: null, pac: null },
       compareDirect: false,
       hosts: ['poll.gotomypc.com', 'www.gotomypc.com', 'get.gotomypc.com', 'authentication.logmeininc.com', 'logging.getgo.com', 'launch.getgo.com', 'api-telemetry.servers.getgo.com'],
       dnsServer: null,
@@ -183,12 +183,12 @@ t.test('report/json.ts and report/plan.ts', async (t) => {
 
   const OPTIONS: ProbeOptions = {
     rangesFile: 'lab.txt', ports: [80, 443], sample: 2, seed: 'g2probe', all: false, concurrency: 64, timeoutMs: 3000, role: null, loopbackOnly: true,
-    connectOnly: false, servername: 'www.gotomypc.com', tlsRoots: null, proxies: { http: null, https: null, noProxy: null }, compareDirect: false,
+    connectOnly: false, servername: 'www.gotomypc.com', tlsRoots: null, proxies: { http: null, https: null, noProxy: null, pac: null }, compareDirect: false,
     hosts: [], dnsServer: null, rangesUrl: null, rangesCache: null,
   };
   const HEADER: ReportHeader = {
     schemaVersion: SCHEMA_VERSION, tool: { name: 'g2probe', version: '0.0.0-test' }, startedAt: '2024-01-01T00:00:00.000Z', options: OPTIONS,
-    ranges: LAB_RANGES, dns: null, localPolicy: NOT_WINDOWS,
+    ranges: LAB_RANGES, dns: null, localPolicy: NOT_WINDOWS, pac: null,
   };
 
   function collect(attempts: Attempt[]): { text: string; chunks: string[] } {
@@ -223,7 +223,7 @@ t.test('report/json.ts and report/plan.ts', async (t) => {
     t.equal(report.verdict.status, 'unknown');
     t.equal(report.verdict.exitCode, 3);
     t.equal(report.interrupted, false);
-    t.same(Object.keys(report), ['schemaVersion', 'tool', 'startedAt', 'options', 'ranges', 'dns', 'localPolicy', 'attempts', 'finishedAt', 'interrupted', 'summary', 'verdict'], 'fields in reading order');
+    t.same(Object.keys(report), ['schemaVersion', 'tool', 'startedAt', 'options', 'ranges', 'dns', 'localPolicy', 'pac', 'attempts', 'finishedAt', 'interrupted', 'summary', 'verdict'], 'fields in reading order');
     t.ok(text.endsWith('}\n'), 'ends with a newline');
   });
 

@@ -49,7 +49,7 @@ const HTTP = (host: string) => ({ request: `GET / (Host: ${host})`, host });
 const OPTIONS: ProbeOptions = {
   rangesFile: 'lab.txt', ports: PORTS, sample: 2, seed: 'g2probe', all: false, concurrency: 64, timeoutMs: 3000, role: 'host',
   loopbackOnly: false, connectOnly: false, servername: 'www.gotomypc.com', tlsRoots: null,
-  proxies: { http: null, https: { url: 'http://pat:***@192.0.2.250:3128', source: 'HTTPS_PROXY' }, noProxy: 'localhost' },
+  proxies: { http: null, https: { url: 'http://pat:***@192.0.2.250:3128', source: 'HTTPS_PROXY' }, noProxy: 'localhost', pac: null },
   compareDirect: true, hosts: ['poll.gotomypc.com'], dnsServer: null, rangesUrl: null, rangesCache: null,
 };
 const FROM_FILE: RangesInfo = { origin: 'file', location: 'lab.txt', lists: [{ name: 'lab.txt', title: 'ranges from lab.txt', status: 'current', ports: null, source: 'lab.txt' }], version: '0123456789ab', count: 3, update: null };
@@ -100,7 +100,7 @@ function richAttempts(): Attempt[] {
 function report(attempts: Attempt[], header: Partial<ReportHeader> = {}): unknown {
   const head: ReportHeader = {
     schemaVersion: SCHEMA_VERSION, tool: { name: 'g2probe', version: '0.0.0-test' }, startedAt: '2024-01-01T00:00:00.000Z',
-    options: OPTIONS, ranges: FROM_FILE, dns: null, localPolicy: NOT_WINDOWS, ...header,
+    options: OPTIONS, ranges: FROM_FILE, dns: null, localPolicy: NOT_WINDOWS, pac: null, ...header,
   };
   let text = '';
   const stream = new JsonReportStream((chunk) => { text += chunk; });
@@ -116,7 +116,7 @@ function report(attempts: Attempt[], header: Partial<ReportHeader> = {}): unknow
   return JSON.parse(text);
 }
 
-const minimal = () => report([], { options: { ...OPTIONS, role: null, proxies: { http: null, https: null, noProxy: null }, compareDirect: false, hosts: [] } });
+const minimal = () => report([], { options: { ...OPTIONS, role: null, proxies: { http: null, https: null, noProxy: null, pac: null }, compareDirect: false, hosts: [] } });
 const rich = () => report(richAttempts(), { dns: dnsReport() });
 
 const WINDOWS_ENV: NodeJS.ProcessEnv = { 'ProgramFiles(x86)': 'C:\\Program Files (x86)', ProgramFiles: 'C:\\Program Files', LOCALAPPDATA: 'C:\\Users\\pat\\AppData\\Local' };
