@@ -82,7 +82,7 @@ export async function runProbe(input: RunInput): Promise<RunResult> {
   const [dns, localPolicy, pac] = await Promise.all([
     hosts.length === 0 ? null : resolveServices(hosts, plan.ports, { server: dnsServer, timeoutMs }, { ranges: plan.ranges, loopbackOnly: probe.loopbackOnly }, signal),
     inspectLocalPolicy({ platform: process.platform, role: probe.role, env: input.env, run: systemRunner, exists: existsSync }),
-    pacRouter(options.routes, probe, signal),
+    pacRouter(options.routes, probe, input.env, signal),
   ]);
   if (pac && !pac.status.usable) log.warn({ pac: pac.status.url, why: pac.status.why }, 'the PAC file cannot be used');
   if (dns) log.info({ dns: dns.results.map((r) => ({ host: r.host, status: r.status, reason: r.reason, addresses: r.addresses.map((a) => a.ip) })) }, 'names resolved');

@@ -158,11 +158,12 @@ Proxies (GoToMyPC works through one; g2probe asks it with CONNECT)
   --proxy-user U:P    Basic credentials for the proxy (they never appear in
                       reports or logs; the command line is visible to other
                       local users, so prefer them in HTTPS_PROXY)
-  --pac URL           the PAC file (http:// or https://) that picks the path
+  --pac URL|auto      the PAC file (http:// or https://) that picks the path
                       for each target, as a browser's automatic configuration
                       does: its list is followed in order (PROXY a; PROXY b;
                       DIRECT), and a PAC that cannot be fetched or run means
-                      DIRECT, as on Windows; the proxy variables are then unused
+                      DIRECT, as on Windows; the proxy variables are then
+                      unused. auto: WPAD, http://wpad.<DNS suffix>/wpad.dat
   --compare-direct    also try every target without the proxy, and report
                       where the two paths differ
 

@@ -27,8 +27,8 @@ export interface ProxyRoutes {
   proxyForHost(host: string, port: number): Proxy | null;
   /** Every proxy in use, to check against the loopback guard. */
   proxies: Proxy[];
-  /** The PAC file that picks a proxy per target (--pac), or null; with it, proxyFor always answers null. */
-  pac: URL | null;
+  /** The PAC file that picks a proxy per target (--pac URL, or auto: WPAD), or null; with it, proxyFor answers null. */
+  pac: URL | 'auto' | null;
   /** A proxy a PAC file named, with the --proxy-user credentials when given. */
   proxyAt(host: string, port: number): Proxy;
 }

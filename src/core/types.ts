@@ -539,7 +539,7 @@ export interface ProxySettings {
   https: ProxyInfo | null;
   /** NO_PROXY as given, or null. */
   noProxy: string | null;
-  /** The PAC file's URL (--pac), credentials and query left out, or null. */
+  /** The PAC file's URL (--pac), credentials and query left out, `auto` for WPAD, or null. */
   pac: string | null;
 }
 

@@ -18,6 +18,8 @@ export interface FetchOptions {
   what: string;
   noun: string;
   accept: string;
+  /** The Host header when `url` names the server by its address (a WPAD name resolved by g2probe's resolver). */
+  hostHeader?: string;
   maxBytes: number;
   limitText: string;
   /** Each step (connect, response head, each read of the body); the whole download gets three. */
@@ -65,7 +67,7 @@ export async function fetchText(options: FetchOptions, etag: string | null = nul
         path: `${url.pathname}${url.search}`,
         method: 'GET',
         signal,
-        headers: { accept: options.accept, 'user-agent': `g2probe/${VERSION}`, ...(etag ? { 'if-none-match': etag } : {}) },
+        headers: { ...(options.hostHeader ? { host: options.hostHeader } : {}), accept: options.accept, 'user-agent': `g2probe/${VERSION}`, ...(etag ? { 'if-none-match': etag } : {}) },
       });
       const { statusCode, headers, body } = response;
       if (statusCode >= 300 && statusCode < 400 && statusCode !== 304) {

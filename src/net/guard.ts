@@ -58,7 +58,7 @@ export function assertLoopbackHost(host: string, what: string): void {
  */
 export function assertRunTargets(options: RunOptions, ranges: Range[] | null): void {
   if (options.rangesUrl) assertLoopbackUrl(options.rangesUrl);
-  if (options.routes.pac) assertLoopbackUrl(options.routes.pac, '--pac');
+  if (options.routes.pac instanceof URL) assertLoopbackUrl(options.routes.pac, '--pac');
   if (ranges) assertLoopbackOnly(ranges);
   assertLoopbackProxies(options.routes.proxies);
   assertLoopbackResolver(options.probe.hosts, options.probe.dnsServer);

@@ -9,7 +9,7 @@ import { compilePac, type PacResolve, type PacScript } from './pac.js';
 /** Browsers cap a PAC at a few MB; 1 MiB is far past any real one and bounds a hostile server. */
 const MAX_PAC_BYTES = 1024 * 1024;
 
-export type PacOptions = Pick<FetchOptions, 'url' | 'timeoutMs' | 'loopbackOnly' | 'proxyFor' | 'signal'>;
+export type PacOptions = Pick<FetchOptions, 'url' | 'timeoutMs' | 'loopbackOnly' | 'proxyFor' | 'signal' | 'hostHeader'>;
 
 export async function loadPac(options: PacOptions, resolve: PacResolve): Promise<Reading<PacScript>> {
   const fetchOptions: FetchOptions = {

@@ -96,8 +96,9 @@ function noProxyNames(raw: string | null): (host: string) => boolean {
   return (host) => names.some((name) => name === '*' || host === name || host.endsWith(`.${name}`));
 }
 
-/** A --pac value: an absolute http:// or https:// URL. */
-function parsePac(raw: string): URL {
+/** A --pac value: an absolute http:// or https:// URL, or auto (WPAD). */
+function parsePac(raw: string): URL | 'auto' {
+  if (raw === 'auto') return 'auto';
   let url: URL;
   try {
     url = new URL(raw);
@@ -136,7 +137,7 @@ export function proxyRoutes(flags: ProxyFlags, env: NodeJS.ProcessEnv): ProxyRou
     return proxy !== null && !bypass(ip, port) ? proxy : null;
   };
   return {
-    settings: { http: http?.info ?? null, https: https?.info ?? null, noProxy, pac: pac && `${pac.protocol}//${pac.host}${pac.pathname}` },
+    settings: { http: http?.info ?? null, https: https?.info ?? null, noProxy, pac: pac === 'auto' ? 'auto' : pac && `${pac.protocol}//${pac.host}${pac.pathname}` },
     pac,
     proxyAt: (host, port) => {
       const where = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;

@@ -2,6 +2,7 @@
 // Usage: node pac.mjs READY_FILE HOST PORT
 //   /per-target.pac  per host and per port, with a PROXY; DIRECT fallback    /dead-first.pac  a dead proxy first
 //   /outside-first.pac  a proxy outside loopback first (the guard passes it by)
+//   /wpad.dat        per-target.pac, for the Host wpad.lab.example only (WPAD's request names it)
 //   /syntax.pac      a syntax error    /throws.pac  throws    /loop.pac  never returns    /huge.pac  2 MiB
 //   /login           an HTML login page    /to-outside  a redirect to http://192.0.2.1/ (never followed)
 import http from 'node:http';
@@ -26,6 +27,10 @@ const routes = {
 const server = http.createServer((req, res) => {
   if (req.url === '/login') return res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>Sign in</title>');
   if (req.url === '/to-outside') return res.writeHead(302, { location: 'http://192.0.2.1/wpad.dat' }).end();
+  if (req.url === '/wpad.dat') {
+    if (req.headers.host !== 'wpad.lab.example') return res.writeHead(404).end('no such host here');
+    return res.writeHead(200, { 'content-type': PAC }).end(routes['/per-target.pac']);
+  }
   const body = routes[req.url ?? ''];
   if (body === undefined) return res.writeHead(404).end('not found');
   res.writeHead(200, { 'content-type': PAC }).end(body);

@@ -1,10 +1,10 @@
 // PAC files from a lab server, through the real fetch (caps, redirects, the guard) and the sandbox: per host
 // and per port, a list with a fallback, and each broken kind reported with its reason.
-import t from 'tap';
-import { fileURLToPath } from 'node:url';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import t from 'tap';
 import type { Attempt, Report } from '../../src/core/types.js';
 import { FIXTURES, ROOT } from '../helpers/cli.js';
 import { inNamespace, lab, parseReport } from '../helpers/lab.js';
@@ -73,3 +73,22 @@ g2probe --pac http://127.0.0.1:8081/syntax.pac --ranges ${FIXTURES}loopback.txt 
   t.match(run.stdout.replace(/\s+/g, ' '), /Path: direct: the PAC file http:\/\/127\.0\.0\.1:8081\/syntax\.pac \(--pac\) cannot be used: not a PAC file/, 'the text report says so');
   t.notMatch(run.stderr, /at the dialer/, 'the dialer was never reached');
 }, ['openssl', 'squid']);
+
+lab(t, '--pac auto: WPAD by DNS, wpad.<suffix> then its parent; none found means DIRECT, saying which names were tried', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'g2probe-wpad-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const run = await inNamespace(`printf 'nameserver 127.0.0.1\\nsearch corp.lab.example\\n' > ${dir}/resolv.conf && mount --bind ${dir}/resolv.conf /etc/resolv.conf
+start ${PAC} 127.0.0.1 80
+resolver 127.0.0.1 5353 wpad.lab.example=a:127.0.0.1 www.gotomypc.com=a:127.0.0.1
+listen 127.0.0.1 443 8200
+g2probe --pac auto --dns-server 127.0.0.1:5353 --hosts www.gotomypc.com --ranges ${FIXTURES}loopback.txt --ports 443,8200 --timeout 1000 --json > ${dir}/found.json
+printf 'search elsewhere.example\\n' > ${dir}/resolv.conf
+g2probe --pac auto --dns-server 127.0.0.1:5353 --hosts www.gotomypc.com --ranges ${FIXTURES}loopback.txt --ports 443 --timeout 1000 --json > ${dir}/none.json`, { timeoutMs: 60_000 });
+  const found = parseReport(t, { ...run, stdout: readFileSync(join(dir, 'found.json'), 'utf8') });
+  t.match(found.pac, { url: 'http://wpad.lab.example/wpad.dat', source: 'WPAD (wpad.lab.example, found by DNS)', usable: true }, 'wpad.corp.lab.example did not resolve; its parent did, and answered for that name');
+  t.equal(found.options.proxies.pac, 'auto');
+  t.match(byTarget(found)['127.0.0.1:8200'], { route: { answer: 'DIRECT', entry: 'DIRECT' } }, 'the PAC it found routes the attempts');
+  const none = parseReport(t, { ...run, stdout: readFileSync(join(dir, 'none.json'), 'utf8') });
+  t.match(none.pac, { url: 'auto', usable: false, why: /^no WPAD: wpad\.elsewhere\.example does not resolve \(DHCP option 252 is out of g2probe's reach\): every attempt goes DIRECT/ });
+  t.ok(none.attempts.every((a) => a.path === 'direct'), 'DIRECT without one');
+});

@@ -93,3 +93,13 @@ t.test('cost per target', async (t) => {
   t.comment(`FindProxyForURL: ${each.toFixed(3)} ms per target over ${n} targets`);
   t.ok(each < 5, 'well under a handshake');
 });
+
+t.test('WPAD names: the DNS suffixes this PC searches, each down to two labels, never a bare top-level domain', async (t) => {
+  const { dnsSuffixes, wpadNames } = await import('../../../src/pc/wpad.js');
+  t.same(dnsSuffixes('nameserver 127.0.0.53\nsearch corp.lab.example lab.example # office\ndomain Site.Lab.Example.\n', {}), ['corp.lab.example', 'lab.example', 'site.lab.example']);
+  t.same(dnsSuffixes(null, { USERDNSDOMAIN: 'EU.CORP.EXAMPLE' }), ['eu.corp.example'], "Windows' domain, as Windows spells it");
+  t.same(dnsSuffixes('search localdomain .\n', {}), [], 'a one-label suffix is no place to look for wpad');
+  t.same(wpadNames(['corp.lab.example', 'lab.example']), ['wpad.corp.lab.example', 'wpad.lab.example']);
+  t.same(wpadNames(['a.b.c.example']), ['wpad.a.b.c.example', 'wpad.b.c.example', 'wpad.c.example']);
+  t.same(wpadNames([]), []);
+});
