@@ -4,8 +4,8 @@
 // (dnsResolve, isResolvable, isInNet on a name, and myIpAddress, which connects to 8.8.8.8) are replaced by
 // ones that ask g2probe's own resolver, through the dialer, and read this PC's interfaces.
 import { createRequire } from 'node:module';
-import { networkInterfaces } from 'node:os';
 import net from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { escapeText } from '../core/http-head.js';
 import { packageBytes } from '../core/package-files.js';
 import type { Reading } from '../core/types.js';
