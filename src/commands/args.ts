@@ -1,4 +1,5 @@
 // Command-line flags: parsed strictly, every bad value named in one line.
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import type { LevelWithSilent } from 'pino';
 import { UsageError, quote } from '../core/errors.js';
@@ -49,6 +50,7 @@ export const PROBE_SPEC = {
   'tls-roots': { type: 'string' },
   proxy: { type: 'string' },
   'proxy-user': { type: 'string' },
+  'proxy-password-file': { type: 'string' },
   pac: { type: 'string' },
   'compare-direct': { type: 'boolean' },
   hosts: { type: 'string' },
@@ -155,9 +157,15 @@ Proxies (GoToMyPC works through one; g2probe asks it with CONNECT)
                       it, http_proxy/HTTP_PROXY is used for 80 and
                       https_proxy/HTTPS_PROXY for 443 and 8200, except for
                       addresses in NO_PROXY (addresses, CIDRs or *)
-  --proxy-user U:P    Basic credentials for the proxy (they never appear in
-                      reports or logs; the command line is visible to other
-                      local users, so prefer them in HTTPS_PROXY)
+  --proxy-user USER   the account for a proxy that asks for one: DOMAIN\\user,
+                      user@domain or user; sent as Basic or, when the proxy
+                      offers it, NTLM (NTLMv2). The password comes from
+                      G2PROBE_PROXY_PASSWORD, --proxy-password-file, or a
+                      prompt on a terminal (never echoed). USER:PASSWORD still
+                      works, but the command line is visible to other local
+                      users. Credentials never appear in reports or logs
+  --proxy-password-file FILE
+                      the proxy password: FILE's first line
   --pac URL|auto      the PAC file (http:// or https://) that picks the path
                       for each target, as a browser's automatic configuration
                       does: its list is followed in order (PROXY a; PROXY b;
@@ -249,6 +257,18 @@ export function parseDnsServer(raw: string): string {
   return net.isIPv6(address) ? `[${address}]:${port}` : `${address}:${port}`;
 }
 
+/** --proxy-password-file's first line, its line ending trimmed; null without the flag. */
+function passwordFile(path: string | undefined): string | null {
+  if (path === undefined) return null;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read --proxy-password-file ${quote(path)}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`);
+  }
+  return text.split(/\r?\n/, 1)[0] ?? '';
+}
+
 export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOptions {
   const values = parseFlags(argv, SPEC, { command: 'g2probe', secret: { flag: '--proxy-user', form: 'USER:PASSWORD' } });
   for (const name of ['out', 'format'] as const) {
@@ -280,7 +300,7 @@ export function parseProbeFlags(values: FlagValues<typeof PROBE_SPEC>, env: Node
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new UsageError(`bad --log-level value ${quote(logLevel)}: use one of ${LOG_LEVELS.join(', ')}`);
   }
-  for (const name of ['ranges', 'ranges-url', 'ranges-cache', 'seed', 'sni', 'tls-roots', 'proxy', 'proxy-user', 'pac', 'hosts', 'dns-server'] as const) {
+  for (const name of ['ranges', 'ranges-url', 'ranges-cache', 'seed', 'sni', 'tls-roots', 'proxy', 'proxy-user', 'proxy-password-file', 'pac', 'hosts', 'dns-server'] as const) {
     if (values[name] === '') throw new UsageError(`option --${name} needs a value`);
   }
   if (values.all && values.sample !== undefined) throw new UsageError('--all and --sample cannot be used together: --all tries every address');
@@ -297,7 +317,10 @@ export function parseProbeFlags(values: FlagValues<typeof PROBE_SPEC>, env: Node
     throw new UsageError('--ranges-cache keeps what --ranges-url fetched: give --ranges-url too');
   }
   const rangesUrl = values['ranges-url'] === undefined ? null : parseRangesUrl(values['ranges-url']);
-  const routes = proxyRoutes({ proxy: values.proxy ?? null, proxyUser: values['proxy-user'] ?? null, pac: values.pac ?? null }, env);
+  const proxyUser = values['proxy-user'] ?? null;
+  if (values['proxy-password-file'] !== undefined && proxyUser === null) throw new UsageError('--proxy-password-file is the password for --proxy-user: give --proxy-user too');
+  const proxyPassword = proxyUser === null || proxyUser.includes(':') ? null : env.G2PROBE_PROXY_PASSWORD ?? passwordFile(values['proxy-password-file']);
+  const routes = proxyRoutes({ proxy: values.proxy ?? null, proxyUser, proxyPassword, pac: values.pac ?? null }, env);
   if (values['compare-direct'] && routes.proxies.length === 0 && routes.pac === null) {
     throw new UsageError('--compare-direct needs a proxy to compare with: give --proxy URL, or set HTTPS_PROXY / HTTP_PROXY');
   }

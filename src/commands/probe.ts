@@ -16,6 +16,7 @@ import { buildPlan } from '../targets/plan.js';
 import { loadRangeList } from '../targets/range-list.js';
 import type { CliOptions } from './args.js';
 import { createLogger } from './log.js';
+import { askProxyPassword } from './password.js';
 import { waitForEnter } from './pause.js';
 
 /** 128 + the signal number, as a shell reports a command stopped by it: 130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP. */
@@ -50,6 +51,8 @@ async function probe(options: CliOptions, env: NodeJS.ProcessEnv): Promise<numbe
   const guarded = options.probe.loopbackOnly;
   if (guarded) lockToLoopback();
   if (guarded && options.rangesUrl) assertLoopbackUrl(options.rangesUrl);
+  // Before anything is sent, and before the progress line takes the terminal.
+  if (!options.plan && !(await askProxyPassword(options.routes))) return exitForSignal('SIGINT');
 
   const controller = new AbortController();
   // First Ctrl-C (or SIGTERM, or the window closing): stop launching, report what finished. A second one: leave at once;

@@ -13,6 +13,7 @@ import { runProbe } from '../run.js';
 import { buildPlan } from '../targets/plan.js';
 import { loadRangeList } from '../targets/range-list.js';
 import { builtinRanges, loadRangesFile } from '../targets/ranges.js';
+import { askProxyPassword } from './password.js';
 import { PROBE_SPEC, parseProbeFlags, type ProbeCommandOptions } from './args.js';
 import { formatDuration, parseDuration } from './duration.js';
 import { parseFlags } from './flags.js';
@@ -104,6 +105,7 @@ export async function serveCommand(argv: readonly string[], env: NodeJS.ProcessE
     lockToLoopback();
     assertRunTargets(options.probe, rangesUrl ? null : fixed);
   }
+  if (!(await askProxyPassword(options.probe.routes))) return 130;
   // JSON always, even on a terminal: a service's logs are read by machines.
   const log = createLogger(options.logLevel, false);
   return new Service(options, env, log).start();

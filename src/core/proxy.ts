@@ -1,17 +1,70 @@
 // A proxy as a run uses it: where CONNECT goes, with the credentials kept out of every report and log.
-import type { ProxyInfo, ProxySettings } from './types.js';
+import type { ProxyAuthScheme, ProxyInfo, ProxySettings } from './types.js';
+
+/** Who signs in at the proxy, split as NTLM wants it: `DOMAIN\user` gives both, `user@domain` and `user` a user alone. */
+export interface ProxyIdentity {
+  user: string;
+  domain: string;
+  password: string;
+}
+
+/**
+ * The --proxy-user account and its password, shared by every proxy of a run. The password may come later
+ * (a prompt on the terminal, before anything is sent). It lives in a private field: JSON and logs see `user:***`.
+ */
+export class ProxyCredentials {
+  #password: string | null;
+
+  constructor(readonly account: string, password: string | null) {
+    this.#password = password;
+  }
+
+  get hasPassword(): boolean {
+    return this.#password !== null;
+  }
+
+  supply(password: string): void {
+    this.#password = password;
+  }
+
+  /** The Basic header value: the account as given (`DOMAIN\user` is how Windows proxies take it). */
+  basic(): string {
+    return `Basic ${Buffer.from(`${this.account}:${this.#password ?? ''}`).toString('base64')}`;
+  }
+
+  identity(): ProxyIdentity {
+    const slash = this.account.indexOf('\\');
+    const [domain, user] = slash >= 0 ? [this.account.slice(0, slash), this.account.slice(slash + 1)] : ['', this.account];
+    return { user, domain, password: this.#password ?? '' };
+  }
+
+  toJSON(): string {
+    return `${this.account}:***`;
+  }
+}
 
 /** A proxy to send CONNECT to. The credentials live in a private field: JSON and logs never see them. */
 export class Proxy {
-  readonly #authorization: string | null;
+  readonly #credentials: ProxyCredentials | null;
+  /** The scheme this proxy answered to before: once it asked for NTLM, later attempts skip the Basic try. */
+  scheme: ProxyAuthScheme | null = null;
 
-  constructor(readonly info: ProxyInfo, readonly host: string, readonly port: number, user: string | null, password: string | null) {
-    this.#authorization = user === null ? null : `Basic ${Buffer.from(`${user}:${password ?? ''}`).toString('base64')}`;
+  constructor(readonly info: ProxyInfo, readonly host: string, readonly port: number, credentials: ProxyCredentials | null) {
+    this.#credentials = credentials;
   }
 
-  /** The Proxy-Authorization header value, or null when no credentials were given. */
+  get hasCredentials(): boolean {
+    return this.#credentials !== null;
+  }
+
+  /** The Basic Proxy-Authorization header value, or null when no credentials were given. */
   authorization(): string | null {
-    return this.#authorization;
+    return this.#credentials?.basic() ?? null;
+  }
+
+  /** The account and password for NTLM, or null when no credentials were given. */
+  identity(): ProxyIdentity | null {
+    return this.#credentials?.identity() ?? null;
   }
 
   toJSON(): ProxyInfo {
@@ -31,4 +84,6 @@ export interface ProxyRoutes {
   pac: URL | 'auto' | null;
   /** A proxy a PAC file named, with the --proxy-user credentials when given. */
   proxyAt(host: string, port: number): Proxy;
+  /** The --proxy-user credentials, or null: a password still missing is asked for before the run. */
+  credentials: ProxyCredentials | null;
 }

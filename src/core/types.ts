@@ -101,9 +101,16 @@ export interface ProxyObservation {
   headers?: Record<string, string>;
   /** Whether a Proxy-Authorization header was sent (never its value). */
   credentialsSent: boolean;
+  /** The scheme of the last Proxy-Authorization sent, when one was. */
+  scheme?: ProxyAuthScheme;
+  /** Why an NTLM handshake the proxy offered could not be completed (a bad challenge, a closed connection). */
+  authProblem?: string;
   code?: string;
   elapsedMs: number;
 }
+
+/** How g2probe signed in at a proxy: Basic, or the NTLM handshake on the CONNECT's connection. */
+export type ProxyAuthScheme = 'basic' | 'ntlm';
 
 /** What one small HTTP request (port 80) got back. */
 export interface HttpObservation {
@@ -287,6 +294,8 @@ export interface Evidence {
   local?: string;
   /** One plain sentence on why this status and reason were chosen. */
   why: string;
+  /** How g2probe signed in at the proxy on this attempt, when it sent credentials (never the credentials). */
+  proxyAuth?: ProxyAuthScheme;
   /** The proxy's answer to CONNECT: status and the headers that tell who answered (Proxy-Authenticate, Via, …). */
   proxy?: { status: number; statusText: string; headers: Record<string, string>; credentialsSent: boolean };
   /** The HTTP answer on port 80 (or on 8200), with the headers that decided it. */
@@ -478,6 +487,8 @@ export interface Summary {
   comparison: PathComparison[] | null;
   /** Null when no service name was resolved (DNS off, or no name gave a probed address). */
   services: ServicesSummary | null;
+  /** The schemes (lower case) the proxy offered in its 407 answers, when any attempt got one. */
+  proxySchemes?: string[];
 }
 
 export type VerdictStatus = 'ok' | 'partial' | 'intercepted' | 'blocked' | 'unknown';

@@ -4,6 +4,7 @@ import type { AdviceStep, DnsReport, DnsResult, Finding, LocalPolicy, Reason, Ro
 import { listing, plural } from '../core/words.js';
 import { EXECUTABLES } from '../data/executables.js';
 import { INSPECTION_PRODUCTS } from '../data/inspection-cas.js';
+import { negotiateOnly } from './classify.js';
 import { silenceOf, type RangeSilence } from './silence.js';
 import { IN_THE_WAY } from './summary.js';
 
@@ -178,7 +179,13 @@ export function adviseOn(
   }
   const auth = portsWith(summary, ['proxy-auth-required']);
   if (auth.length > 0) {
-    add('The proxy asks for a user name and password (the offered schemes are in the evidence). Run g2probe again with --proxy-user USER:PASSWORD, or with the credentials in HTTPS_PROXY, to test the path behind it; GoToMyPC needs the same credentials in its proxy settings.', auth, ['proxy-auth-required']);
+    const schemes = new Set(summary.proxySchemes ?? []);
+    if (negotiateOnly(schemes)) {
+      add(`The proxy wants Windows sign-in (Negotiate, that is Kerberos) before it opens a tunnel on TCP ${listing(auth)}. GoToMyPC will use the user's Windows sign-in through it; g2probe cannot test that (it would need the user's Kerberos ticket), so the path behind the proxy is untested, not known to be blocked. Check that the user is signed in to the domain (with a domain account, on the company network or its VPN), and ask the proxy's administrator to confirm that it admits GoToMyPC's traffic: CONNECT to ports 80, 443 and 8200 of the GoTo servers.`, auth, ['proxy-auth-required']);
+    } else {
+      const ntlm = schemes.has('ntlm') ? ' It offers NTLM, which g2probe speaks: give the Windows account as DOMAIN\\user.' : '';
+      add(`The proxy asks for a user name and password (the offered schemes are in the evidence).${ntlm} Run g2probe again with --proxy-user USER (the password from G2PROBE_PROXY_PASSWORD, --proxy-password-file, or asked for on the terminal) to test the path behind it; GoToMyPC needs the same credentials in its proxy settings.`, auth, ['proxy-auth-required']);
+    }
   }
   const tlsFailed = portsWith(summary, ['tls-failed']);
   if (tlsFailed.length > 0) {

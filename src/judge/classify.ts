@@ -1,5 +1,6 @@
 // Classification: a pure function from what an attempt saw to what it means. No sockets here. An answer after
 // the handshake is GoTo's unless it carries a sign that a middlebox made it; what is unknown is never an alarm.
+import { offeredSchemes } from '../core/http-head.js';
 import { inspectionProduct } from '../data/inspection-cas.js';
 import { readHttpAnswer } from '../data/http-signs.js';
 import type {
@@ -68,15 +69,17 @@ const EXPECTED_TARGET: TargetContext = { ip: '', expected: true };
 export function classify(trace: Trace, ctx: TargetContext = EXPECTED_TARGET): Classification {
   const connected = classifyConnect(trace.connect, trace.path);
   if (connected.status !== 'ok') return connected;
+  const signedIn = trace.proxy?.scheme;
+  const withAuth = (c: Classification): Classification => (signedIn ? { ...c, evidence: { ...c.evidence, proxyAuth: signedIn } } : c);
   if (trace.proxy) {
     const tunnel = classifyProxy(trace.proxy);
-    if (tunnel) return tunnel;
+    if (tunnel) return withAuth(tunnel);
   }
   const { app } = trace;
-  if (!app) return connected;
+  if (!app) return withAuth(connected);
   // A neutral exchange is the same check without GoToMyPC in it: one of another kind compares with nothing.
   const decided = trace.neutral && (!trace.neutral.app || trace.neutral.app.kind === app.kind) ? compare(trace, app, trace.neutral, ctx) : judgeApp(app, ctx);
-  return connected.evidence.local ? { ...decided, evidence: { ...decided.evidence, local: connected.evidence.local } } : decided;
+  return withAuth(connected.evidence.local ? { ...decided, evidence: { ...decided.evidence, local: connected.evidence.local } } : decided);
 }
 
 function judgeApp(app: ApplicationObservation, ctx: TargetContext): Classification {
@@ -196,6 +199,11 @@ function classifyConnect(obs: TcpObservation, path: Trace['path']): Classificati
   }
 }
 
+/** Negotiate (Kerberos, or NTLM inside SPNEGO) with neither NTLM nor Basic beside it: only the logged-on user's ticket answers it. */
+export function negotiateOnly(schemes: ReadonlySet<string>): boolean {
+  return schemes.has('negotiate') && !schemes.has('ntlm') && !schemes.has('basic');
+}
+
 /** Null when the proxy opened the tunnel (200): the checks through it decide. */
 function classifyProxy(obs: ProxyObservation): Classification | null {
   const ms = obs.elapsedMs;
@@ -214,9 +222,15 @@ function classifyProxy(obs: ProxyObservation): Classification | null {
   const squid = headers['x-squid-error'] ? ` (X-Squid-Error: ${headers['x-squid-error']})` : '';
   if (status === 407) {
     const offered = headers['proxy-authenticate'] ?? 'no scheme offered';
-    const why = obs.credentialsSent
-      ? `the proxy rejected the credentials given (${line}; it offers: ${offered})`
-      : `the proxy requires authentication before it opens a tunnel (${line}; it offers: ${offered})`;
+    const schemes = offeredSchemes(headers['proxy-authenticate']);
+    const scheme = obs.scheme === 'ntlm' ? 'NTLM' : 'Basic';
+    const why = negotiateOnly(schemes)
+      ? `the proxy wants Windows sign-in (Negotiate) before it opens a tunnel (${line}; it offers: ${offered}): GoToMyPC will use the user's Windows sign-in through it, which g2probe cannot give, so what lies behind the proxy is untested, not known to be blocked`
+      : obs.authProblem
+        ? `the proxy offers NTLM, but the handshake could not finish: ${obs.authProblem} (${line}; it offers: ${offered})`
+        : obs.credentialsSent
+          ? `the proxy rejected the credentials given with ${scheme} (${line}; it offers: ${offered})`
+          : `the proxy requires authentication before it opens a tunnel (${line}; it offers: ${offered})`;
     return result('blocked', 'proxy-auth-required', 'proxy', ms, why, proxy);
   }
   if (status === 502 || status === 503) {

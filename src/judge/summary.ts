@@ -2,6 +2,7 @@
 import { CanaryTracker } from './canary.js';
 import { endpoint } from './classify.js';
 import { portsOf } from '../targets/ranges.js';
+import { offeredSchemes } from '../core/http-head.js';
 import type {
   Attempt, CellState, Finding, PathComparison, PortState, PortSummary, Range, RangeSummary, Reason, ServiceIndex, ServicesSummary, Status,
   StatusCounts, Summary,
@@ -121,6 +122,8 @@ export class SummaryBuilder {
   /** The ports each range is probed on: an address is complete once all of them are in. */
   private readonly rangePorts = new Map<string, number>();
   private readonly findings = new Map<string, Finding>();
+  /** What the proxy's 407 answers offered, for the advice (bounded: a header names few schemes, and they repeat). */
+  private readonly proxySchemes = new Set<string>();
   private readonly canaries = new CanaryTracker();
   /** Bounded by the attempts in flight: an address leaves once every port of it has been seen. */
   private readonly pending = new Map<string, Pending>();
@@ -157,6 +160,9 @@ export class SummaryBuilder {
     const judged = isEvidence(attempt);
     record(port.cell, attempt, judged);
     if (cell) record(cell, attempt, judged);
+    if (attempt.reason === 'proxy-auth-required') {
+      for (const scheme of offeredSchemes(attempt.evidence.proxy?.headers['proxy-authenticate'])) this.proxySchemes.add(scheme);
+    }
     const { code } = attempt.evidence;
     if (code) {
       bump(port.codes, code);
@@ -266,6 +272,7 @@ export class SummaryBuilder {
       total: this.total, counts: { ...this.counts }, ports, ranges, findings,
       comparison: comparison ? this.compare(ports, comparison) : null,
       services: this.servicesSummary(),
+      ...(this.proxySchemes.size > 0 ? { proxySchemes: [...this.proxySchemes].sort().slice(0, 16) } : {}),
     };
   }
 

@@ -14,7 +14,7 @@ const CAUSE: Partial<Record<Reason, string>> = {
   'local-firewall': 'were refused by a firewall on this PC before leaving it',
   reset: 'were reset',
   'proxy-denied': 'were denied by the proxy',
-  'proxy-auth-required': 'were refused by the proxy, which wants a user name and password',
+  'proxy-auth-required': 'were refused by the proxy, which wants a sign-in (a user name and password, or Windows sign-in)',
   'tls-failed': 'failed in the TLS handshake',
   'app-filter': "were cut by an application-aware filter",
 };

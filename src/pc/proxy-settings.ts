@@ -1,11 +1,16 @@
 // Which proxy each attempt goes through: --proxy, or the standard HTTP(S)_PROXY / NO_PROXY variables.
 import net from 'node:net';
 import { UsageError, quote } from '../core/errors.js';
-import { Proxy, type ProxyRoutes } from '../core/proxy.js';
+import { Proxy, ProxyCredentials, type ProxyRoutes } from '../core/proxy.js';
 
 export interface ProxyFlags {
   proxy: string | null;
   proxyUser: string | null;
+  /**
+   * The password for a --proxy-user without `:password` (G2PROBE_PROXY_PASSWORD, --proxy-password-file),
+   * or null: then it is asked for on a terminal, or empty.
+   */
+  proxyPassword?: string | null;
   /** --pac, when given. */
   pac?: string | null;
 }
@@ -19,13 +24,14 @@ export function redactUrl(raw: string): string {
   return raw.replace(/^((?:[a-z][a-z0-9+.-]*:\/\/)?[^/@:]*):.*@/is, '$1:***@');
 }
 
-/** `user:password` from --proxy-user, split at the first colon (a password may hold colons). */
-function splitUser(raw: string): { user: string; password: string | null } {
+/** `user:password` from --proxy-user, split at the first colon (a password may hold colons); without one, `password`. */
+function splitUser(raw: string, password: string | null = null): ProxyCredentials {
   const colon = raw.indexOf(':');
-  return colon < 0 ? { user: raw, password: null } : { user: raw.slice(0, colon), password: raw.slice(colon + 1) };
+  return colon < 0 ? new ProxyCredentials(raw, password) : new ProxyCredentials(raw.slice(0, colon), raw.slice(colon + 1));
 }
 
-export function parseProxy(raw: string, source: string, proxyUser: string | null): Proxy {
+/** `shared`: the --proxy-user credentials every proxy of the run uses (so a prompt answers for all of them). */
+export function parseProxy(raw: string, source: string, proxyUser: string | null, shared: ProxyCredentials | null = null): Proxy {
   const shown = redactUrl(raw);
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`;
   let url: URL;
@@ -42,15 +48,15 @@ export function parseProxy(raw: string, source: string, proxyUser: string | null
   }
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   const port = url.port === '' ? 80 : Number(url.port);
-  let fromUrl: { user: string; password: string | null } | null;
+  let fromUrl: ProxyCredentials | null;
   try {
-    fromUrl = url.username ? { user: decodeURIComponent(url.username), password: url.password ? decodeURIComponent(url.password) : null } : null;
+    fromUrl = url.username ? new ProxyCredentials(decodeURIComponent(url.username), url.password ? decodeURIComponent(url.password) : null) : null;
   } catch {
     throw new UsageError(`bad proxy ${quote(shown)} in ${source}: a % in the user name or password must start an escape such as %40 (a % itself is %25)`);
   }
-  const credentials = proxyUser !== null ? splitUser(proxyUser) : fromUrl;
-  const display = `http://${credentials ? `${encodeURIComponent(credentials.user)}:***@` : ''}${url.host}`;
-  return new Proxy({ url: display, source }, host, port, credentials?.user ?? null, credentials?.password ?? null);
+  const credentials = proxyUser !== null ? shared ?? splitUser(proxyUser) : fromUrl;
+  const display = `http://${credentials ? `${encodeURIComponent(credentials.account)}:***@` : ''}${url.host}`;
+  return new Proxy({ url: display, source }, host, port, credentials);
 }
 
 /** The first non-empty variable among `names`, lower case first as curl and most tools read them. */
@@ -118,13 +124,14 @@ export function proxyRoutes(flags: ProxyFlags, env: NodeJS.ProcessEnv): ProxyRou
   let https: Proxy | null = null;
   const pac = flags.pac == null ? null : parsePac(flags.pac);
   if (pac !== null && flags.proxy !== null) throw new UsageError('--pac and --proxy cannot be used together: the PAC file names the proxies');
+  const shared = flags.proxyUser === null ? null : splitUser(flags.proxyUser, flags.proxyPassword ?? null);
   if (flags.proxy !== null) {
-    http = https = parseProxy(flags.proxy, '--proxy', flags.proxyUser);
+    http = https = parseProxy(flags.proxy, '--proxy', flags.proxyUser, shared);
   } else if (pac === null) {
     const forHttp = fromEnv(env, ['http_proxy', 'HTTP_PROXY']);
     const forHttps = fromEnv(env, ['https_proxy', 'HTTPS_PROXY']);
-    if (forHttp) http = parseProxy(forHttp.value, forHttp.name, flags.proxyUser);
-    if (forHttps) https = parseProxy(forHttps.value, forHttps.name, flags.proxyUser);
+    if (forHttp) http = parseProxy(forHttp.value, forHttp.name, flags.proxyUser, shared);
+    if (forHttps) https = parseProxy(forHttps.value, forHttps.name, flags.proxyUser, shared);
   }
   if (flags.proxyUser !== null && http === null && https === null && pac === null) {
     throw new UsageError('--proxy-user needs a proxy: give --proxy URL, or set HTTPS_PROXY / HTTP_PROXY');
@@ -141,9 +148,9 @@ export function proxyRoutes(flags: ProxyFlags, env: NodeJS.ProcessEnv): ProxyRou
     pac,
     proxyAt: (host, port) => {
       const where = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-      const credentials = flags.proxyUser === null ? null : splitUser(flags.proxyUser);
-      return new Proxy({ url: `http://${credentials ? `${encodeURIComponent(credentials.user)}:***@` : ''}${where}`, source: 'PAC' }, host, port, credentials?.user ?? null, credentials?.password ?? null);
+      return new Proxy({ url: `http://${shared ? `${encodeURIComponent(shared.account)}:***@` : ''}${where}`, source: 'PAC' }, host, port, shared);
     },
+    credentials: shared,
     proxies: [...new Set([http, https].filter((p): p is Proxy => p !== null))],
     proxyFor,
     proxyForHost: (host, port) => {

@@ -86,9 +86,12 @@ function dialOf(job: Job): Dial {
 async function stages(socket: Socket, connect: TcpObservation, job: Job, check: PortCheck | null, voice: Voice, timeoutMs: number, settings: ProbeSettings, signal: AbortSignal): Promise<Exchange> {
   try {
     if (job.proxy) {
+      // An NTLM handshake may need a new connection to the proxy: the tunnel is on the one it returns.
       const tunnel = await openTunnel(socket, job.target, job.proxy, timeoutMs, signal);
-      if (tunnel.outcome !== 'answered' || tunnel.status !== 200 || check === null) return { connect, proxy: tunnel };
-      return { connect, proxy: tunnel, app: await runCheck(check, voice, socket, job, timeoutMs, settings, signal) };
+      socket = tunnel.socket;
+      const proxy = tunnel.observation;
+      if (proxy.outcome !== 'answered' || proxy.status !== 200 || check === null) return { connect, proxy };
+      return { connect, proxy, app: await runCheck(check, voice, socket, job, timeoutMs, settings, signal) };
     }
     return { connect, ...(check ? { app: await runCheck(check, voice, socket, job, timeoutMs, settings, signal) } : {}) };
   } finally {

@@ -100,3 +100,45 @@ squid_up || { echo "lab: squid did not start: $(tail -n 3 ${out} ${log} 2>&1)" >
     intercept: (dest) => `iptables -t nat -A OUTPUT -p tcp -d ${dest} --dport 80 -m owner ! --uid-owner proxy -j REDIRECT --to-ports ${intercept}`,
   };
 }
+
+/** The NTLM proxy's port: squid with its fake NTLM helper, which completes any handshake whatever the password. */
+export const NTLM_PORT = 3140;
+
+/**
+ * A second squid that wants NTLM only (`/usr/lib/squid/ntlm_fake_auth`: it sends a challenge and accepts any
+ * Authenticate message that names a user, checking no password). A squid of its own: squid offers every
+ * configured scheme on every port, and the Basic lab must not offer NTLM.
+ */
+export function ntlmSquidLab(dir: string): { start: string; port: number } {
+  mkdirSync(dir, { recursive: true });
+  const conf = join(dir, 'squid.conf');
+  writeFileSync(conf, `# g2probe lab proxy, NTLM only
+http_port 127.0.0.1:${NTLM_PORT}
+visible_hostname g2probe-lab-ntlm
+dns_nameservers 127.0.0.1
+dns_timeout 1 second
+shutdown_lifetime 0 seconds
+cache deny all
+pinger_enable off
+netdb_filename none
+coredump_dir ${dir}
+pid_filename ${dir}/squid.pid
+cache_log ${dir}/cache.log
+access_log stdio:${dir}/access.log
+auth_param ntlm program /usr/lib/squid/ntlm_fake_auth
+auth_param ntlm children 2 startup=1 idle=1
+acl authed proxy_auth REQUIRED
+http_access deny !authed
+http_access allow all
+`);
+  const [uid, gid] = [Number(run('id', ['-u', 'proxy'])), Number(run('id', ['-g', 'proxy']))];
+  for (const path of [dir, conf]) chownSync(path, uid, gid);
+  const [out, log] = [JSON.stringify(join(dir, 'squid.out')), JSON.stringify(join(dir, 'cache.log'))];
+  const start = `
+squid -N -f ${JSON.stringify(conf)} >${out} 2>&1 & ntlm_pid=$!; pids+=($ntlm_pid)
+ntlm_up() { [ "$(ss -Hltn 'sport = :${NTLM_PORT}' | wc -l)" = 1 ]; }
+for _ in $(seq 100); do ntlm_up && break; kill -0 $ntlm_pid 2>/dev/null || break; sleep 0.1; done
+ntlm_up || { echo "lab: NTLM squid did not start: $(tail -n 3 ${out} ${log} 2>&1)" >&2; exit 98; }
+`;
+  return { start, port: NTLM_PORT };
+}

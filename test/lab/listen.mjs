@@ -13,6 +13,7 @@
 //   blockpage   answer the first data with a FortiGate block page (403)
 //   close       accept and destroy at once
 //   http        answer the first data with a tiny 200 (Server: lab-http)
+//   negotiate   a proxy that wants Windows sign-in only: every request gets 407 with Proxy-Authenticate: Negotiate
 //   silent      accept and never write, until the client closes
 //   reset       an RST on the first data, after a completed handshake
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -25,6 +26,8 @@ const OK = 'HTTP/1.1 200 OK\r\nServer: lab-http\r\nContent-Length: 5\r\nConnecti
 // nmap-service-probes' "GotoMeeting httpd", byte for byte.
 const GOTO_400_BODY = '400 Bad Request Cannot parse request\r\n';
 const GOTO_400 = `HTTP/1.0 400 Bad Request \r\nContent-Type: text/plain\r\nContent-Length: ${GOTO_400_BODY.length}\r\n\r\n${GOTO_400_BODY}`;
+const NEGOTIATE_407_BODY = 'Windows sign-in required\r\n';
+const NEGOTIATE_407 = `HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Negotiate\r\nContent-Length: ${NEGOTIATE_407_BODY.length}\r\nConnection: close\r\n\r\n${NEGOTIATE_407_BODY}`;
 const CDN = {
   'goto-cdn': 'Via: 1.1 5f3a1b2c3d4e.cloudfront.net (CloudFront)\r\nX-Cache: Miss from cloudfront\r\nX-Amz-Cf-Pop: FRA56-P1\r\nX-Amz-Cf-Id: lab-3fa1\r\n',
   'goto-fastly': 'Via: 1.1 varnish\r\nX-Served-By: cache-fra-lab1-FRA\r\nX-Cache: HIT\r\n',
@@ -83,7 +86,7 @@ function server(port) {
     return net.createServer(answer(GOTO_400));
   }
   if (mode.startsWith('tls:')) return tlsServer(mode.slice(4), answer(OK));
-  const handlers = { blockpage: answer(BLOCK_PAGE), close, http: answer(OK), silent, reset };
+  const handlers = { blockpage: answer(BLOCK_PAGE), close, http: answer(OK), silent, reset, negotiate: answer(NEGOTIATE_407) };
   if (!(mode in handlers)) throw new Error(`listen.mjs: unknown mode ${mode}`);
   return net.createServer(handlers[mode]);
 }
