@@ -39,6 +39,24 @@ function run(command: string, args: string[]): string {
  * Writes squid.conf, the htpasswd file and room for logs into `dir`. `names` (name → IP) is all squid can
  * resolve, e.g. { 'www.gotomypc.com': '127.0.0.5' } for a client that CONNECTs by name.
  */
+/**
+ * What every lab squid shares: no resolver in the namespace, so names resolve from a hosts file or fail within
+ * a second (default: 30 s, which also stalls intercepted requests while squid checks their Host header); no
+ * cache, no pinger, and its files in `dir`.
+ */
+function settled(dir: string): string {
+  return `dns_nameservers 127.0.0.1
+dns_timeout 1 second
+shutdown_lifetime 0 seconds
+cache deny all
+pinger_enable off
+netdb_filename none
+coredump_dir ${dir}
+pid_filename ${dir}/squid.pid
+cache_log ${dir}/cache.log
+access_log stdio:${dir}/access.log`;
+}
+
 export function squidLab(dir: string, names: Record<string, string> = {}): SquidLab {
   mkdirSync(dir, { recursive: true });
   const conf = join(dir, 'squid.conf');
@@ -52,20 +70,9 @@ http_port 127.0.0.1:${open}
 http_port 127.0.0.1:${auth}
 http_port 127.0.0.1:${intercept} intercept
 visible_hostname g2probe-lab
-# No resolver in the namespace: names resolve from our hosts file or fail within a second (default: 30 s,
-# which also stalls intercepted requests while squid checks their Host header).
-dns_nameservers 127.0.0.1
-dns_timeout 1 second
-dns_retransmit_interval 1 second
+${settled(dir)}
 hosts_file ${hosts}
-shutdown_lifetime 0 seconds
-cache deny all
-pinger_enable off
-netdb_filename none
-coredump_dir ${dir}
-pid_filename ${dir}/squid.pid
-cache_log ${dir}/cache.log
-access_log stdio:${dir}/access.log
+dns_retransmit_interval 1 second
 
 auth_param basic program /usr/lib/squid/basic_ncsa_auth ${htpasswd}
 auth_param basic realm g2probe-lab
@@ -115,16 +122,7 @@ export function ntlmSquidLab(dir: string): { start: string; port: number } {
   writeFileSync(conf, `# g2probe lab proxy, NTLM only
 http_port 127.0.0.1:${NTLM_PORT}
 visible_hostname g2probe-lab-ntlm
-dns_nameservers 127.0.0.1
-dns_timeout 1 second
-shutdown_lifetime 0 seconds
-cache deny all
-pinger_enable off
-netdb_filename none
-coredump_dir ${dir}
-pid_filename ${dir}/squid.pid
-cache_log ${dir}/cache.log
-access_log stdio:${dir}/access.log
+${settled(dir)}
 auth_param ntlm program /usr/lib/squid/ntlm_fake_auth
 auth_param ntlm children 2 startup=1 idle=1
 acl authed proxy_auth REQUIRED
