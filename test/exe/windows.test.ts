@@ -58,7 +58,7 @@ mkdir -p "$WINEPREFIX/drive_c/Program Files (x86)/Citrix/GoToMyPC" && touch "$WI
 listen 127.0.0.1 80 443 8200
 ${Object.entries(COMMANDS).map(([name, args]) => run(name, args)).join('\n')}
 started=$(date +%s%N)
-${run('probe', ['--ranges', z(`${FIXTURES}loopback.txt`), '--no-dns', '--json', '--timeout', '1000', '--role', 'host', '--tls-roots', z(`${labPki().dir}/goto.root.pem`), '--out', z(`${dir}/saved.json`)])}
+${run('probe', ['--loopback-only', '--ranges', z(`${FIXTURES}loopback.txt`), '--no-dns', '--json', '--timeout', '1000', '--role', 'host', '--tls-roots', z(`${labPki().dir}/goto.root.pem`), '--out', z(`${dir}/saved.json`)])}
 echo "@@probe $(( ($(date +%s%N) - started) / 1000000 ))"
 $W wineserver -k 2>/dev/null; /usr/lib/wine/wineserver64 -k 2>/dev/null
 true`, { timeoutMs: 180_000 });
