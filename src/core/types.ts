@@ -554,6 +554,44 @@ export interface ProxySettings {
   pac: string | null;
 }
 
+/** The schemes a system's proxy settings name a server for. */
+export type SystemProxyScheme = 'http' | 'https' | 'ftp' | 'socks';
+
+/** One proxy server from a system's settings. Credentials are never kept. */
+export interface SystemProxyServer {
+  /** null: the server for every scheme without one of its own (WinINet's `host:port` alone). */
+  scheme: SystemProxyScheme | null;
+  /** Escaped. */
+  host: string;
+  port: number;
+}
+
+/**
+ * The proxy settings the programs of a desktop follow, as the system stores them: WinINet's on Windows (the
+ * GoToMyPC viewer's), scutil's on macOS, GNOME's gsettings on Linux. A PAC script or WPAD, when on, decides
+ * before the fixed servers.
+ */
+export interface SystemProxySettings {
+  /** Whether the fixed servers are in force. */
+  proxyEnabled: boolean;
+  /** The fixed servers in force, in the order the settings list them; empty when none is. */
+  proxies: SystemProxyServer[];
+  /** The exceptions as written, escaped, without `<local>` (that is `bypassLocal`). */
+  bypass: string[];
+  /** Names without a dot go direct: WinINet's `<local>`, macOS's ExcludeSimpleHostnames. */
+  bypassLocal: boolean;
+  /** The PAC script's address when one is in force. */
+  pacUrl: string | null;
+  /** Whether WPAD looks for a script; null when the output read does not say. */
+  autoDetect: boolean | null;
+}
+
+/** Where the fixed settings send one connection, and the sentence that says why. */
+export type StaticProxyRoute = { via: 'direct'; why: string } | { via: 'proxy'; proxy: SystemProxyServer; why: string };
+
+/** A script decides first when one is on (WPAD, or the PAC at `pacUrl`); `fallback` applies when none loads. */
+export type SystemProxyRoute = StaticProxyRoute | { via: 'script'; pacUrl: string | null; autoDetect: boolean; fallback: StaticProxyRoute; why: string };
+
 // This PC's own policy (Windows): src/pc/local-policy.ts reads it, the reports show it.
 
 /** What a tool printed, read; or why it could not be (it failed to run, or printed a language g2probe does not read). */

@@ -1,0 +1,233 @@
+// The user's WinINet proxy settings, the ones Internet Options sets and the GoToMyPC viewer follows, as `reg query`
+// prints them; and where WinINet sends one connection under them. Pure: text in, data out.
+//
+// Where each rule comes from (none was checked on a Windows here):
+// - DefaultConnectionSettings, little-endian: the structure's size (0x3C, 0x46 since IE7), a change counter, the
+//   flags (the ninth byte: 0x01 direct, 0x02 the fixed proxy, 0x04 a PAC URL, 0x08 WPAD), then three strings,
+//   each a 32-bit length and its bytes: the proxy, the exceptions, the PAC URL. Microsoft's .NET Framework reads
+//   it so (microsoft/referencesource, RegBlobWebProxyDataBuilder in System/net/System/Net/_ProxyRegBlob.cs), the
+//   flags are wininet.h's PROXY_TYPE_* (INTERNET_PER_CONN_FLAGS, learn.microsoft.com), and Microsoft's IE support
+//   team lists the ninth byte per checkbox ("What is DefaultConnectionSettings key?", blogs.msdn.microsoft.com/
+//   askie, 2017). WinINet reads this value; ProxyEnable, ProxyServer, ProxyOverride and AutoConfigURL are a
+//   copy the dialog keeps for older programs (vbfox/proxyconf README; .NET reads nothing else).
+// - ProxyServer: `host:port` for every scheme, or `scheme=host:port` entries split by `;` or spaces
+//   (WINHTTP_PROXY_INFO's grammar, `[<scheme>=][<scheme>://]<server>[:<port>]`); no port is 80, 1080 for socks,
+//   and a socks= entry serves the schemes the list leaves out (the proxy-watch crate's proxy_server docs;
+//   Chromium's net/docs/proxy.md reads `socks=` as "other proxies" the same way).
+// - ProxyOverride: entries split by `;`, `,` or white space (Chromium's ProxyConfigServiceWin). `<local>`: a name
+//   with no dot that is not an IP literal (InternetOpen's lpszProxyBypass; Chromium proxy_bypass_rules.cc).
+//   A `*` matches any run of characters, dots included, case-insensitively (Chromium, proxy-watch); an entry
+//   without one is that host alone, `corp.example` not `www.corp.example`, a leading dot is no suffix rule, and
+//   addresses are compared as text, so `10.*` is how a range is written; `:port` restricts an entry to the port
+//   (proxy-watch tests/bypass.rs, measured against WinINet and WinHTTP). WinINet always sends localhost, loopback, 127.0.0.1, ::1 and the link-local ranges direct
+//   unless the list holds `<-loopback>` (Chromium MatchesImplicitRules, proxy-watch's measured set).
+// - Unverified: a `scheme://` prefix restricting an entry to the scheme is Chromium's reading (net/docs/proxy.md);
+//   IsHostInProxyBypassList taking the scheme suggests WinINet has it too, and proxy-watch refuses such entries.
+//   Where `<-loopback>` sits in the list (which Chromium honours) is not modelled. A `/` in an entry, which
+//   proxy-watch measured to send everything direct, is read as an entry that matches nothing (no host holds one).
+// - With WPAD or a PAC URL on, a script decides: WPAD's first, then the one at the URL, the order Internet
+//   Options lists them in. That the fixed settings serve only when no script loads is the usual account of
+//   WinINet, not a source read here.
+import { isIP } from 'node:net';
+import { escapeText } from '../../core/http-head.js';
+import type { Reading, StaticProxyRoute, SystemProxyRoute, SystemProxyScheme, SystemProxyServer, SystemProxySettings } from '../../core/types.js';
+
+const INTERNET_SETTINGS = 'Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings';
+const CONNECTIONS = `${INTERNET_SETTINGS}\\Connections`;
+/** reg.exe's arguments for the two readings. */
+export const INTERNET_SETTINGS_ARGS = ['query', `HKCU\\${INTERNET_SETTINGS}`] as const;
+export const CONNECTION_SETTINGS_ARGS = ['query', `HKCU\\${CONNECTIONS}`, '/v', 'DefaultConnectionSettings'] as const;
+
+// The key lists a few dozen values; anything far larger is not reg's answer, and is not read.
+const MAX_OUTPUT = 1024 * 1024;
+const MAX_ENTRIES = 1000;
+/** A DNS name is at most 253 characters: a longer entry is kept cut, and matches nothing. */
+const MAX_NAME = 255;
+const FLAG_PROXY = 0x02;
+const FLAG_PAC = 0x04;
+const FLAG_AUTO_DETECT = 0x08;
+/** `    Name    REG_TYPE    data`: four spaces around the type; a name may hold spaces, and data may be absent. */
+const VALUE_LINE = /^ {4}(.+?) {4}(REG_[A-Z0-9_]+)(?: {4}(.*))?$/;
+const SCHEMES: readonly SystemProxyScheme[] = ['http', 'https', 'ftp', 'socks'];
+const DEFAULT_PORT = { http: 80, https: 443 } as const;
+// Chromium MatchesImplicitRules, Windows's list (link-local: 169.254/16 and fe80::/10).
+const IMPLICIT = /^(?:localhost|loopback|127\.0\.0\.1|::1|169\.254\..*|fe[89ab][0-9a-f]:.*)$/i;
+
+type Values = Map<string, { type: string; data: string }>;
+
+/** `reg query "HKCU\…\Internet Settings"`: the copy of the settings in the key's values. It cannot say whether WPAD is on. */
+export function parseInternetSettings(output: string): Reading<SystemProxySettings> {
+  const values = regValues(output, INTERNET_SETTINGS);
+  if (typeof values === 'string') return { readable: false, why: values };
+  const enable = values.get('proxyenable');
+  if (enable && (enable.type !== 'REG_DWORD' || !/^0x[0-9a-f]{1,8}$/i.test(enable.data))) {
+    return { readable: false, why: `ProxyEnable is ${enable.type} "${escapeText(enable.data, 80)}", not the REG_DWORD WinINet keeps` };
+  }
+  const proxyEnabled = enable !== undefined && Number(enable.data) !== 0;
+  const pac = values.get('autoconfigurl')?.data.trim() ?? '';
+  return settings(proxyEnabled, values.get('proxyserver')?.data ?? '', values.get('proxyoverride')?.data ?? '', pac === '' ? null : pac, null);
+}
+
+/** `reg query "HKCU\…\Internet Settings\Connections" /v DefaultConnectionSettings`: the settings WinINet reads. */
+export function parseConnectionSettings(output: string): Reading<SystemProxySettings> {
+  const values = regValues(output, CONNECTIONS);
+  if (typeof values === 'string') return { readable: false, why: values };
+  const value = values.get('defaultconnectionsettings');
+  if (!value) return { readable: false, why: 'reg listed no DefaultConnectionSettings value' };
+  const hex = value.data.trim();
+  if (value.type !== 'REG_BINARY' || !/^(?:[0-9a-f]{2})+$/i.test(hex)) {
+    return { readable: false, why: `DefaultConnectionSettings is ${value.type} "${escapeText(hex, 80)}", not the REG_BINARY WinINet writes` };
+  }
+  const bytes = Buffer.from(hex, 'hex');
+  if (bytes.length < 12) return { readable: false, why: `DefaultConnectionSettings holds ${bytes.length} bytes: too few for its flags, the ninth to twelfth` };
+  const flags = bytes.readUInt32LE(8);
+  let offset = 12;
+  const strings: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    // A structure too old for a string leaves it out; .NET's reader takes a missing length as none too.
+    if (offset + 4 > bytes.length) break;
+    const length = bytes.readUInt32LE(offset);
+    offset += 4;
+    if (length > bytes.length - offset) return { readable: false, why: `DefaultConnectionSettings is cut short: a string of ${length} bytes, and ${bytes.length - offset} left` };
+    // WinINet writes these in the ANSI code page; latin1 keeps every byte, and escaping makes any of them safe.
+    strings.push(bytes.toString('latin1', offset, offset + length));
+    offset += length;
+  }
+  const [proxy = '', bypass = '', pac = ''] = strings;
+  return settings((flags & FLAG_PROXY) !== 0, proxy, bypass, (flags & FLAG_PAC) !== 0 && pac.trim() !== '' ? pac.trim() : null, (flags & FLAG_AUTO_DETECT) !== 0);
+}
+
+/** The settings in force: DefaultConnectionSettings, which WinINet reads, and the key's copy only when it cannot be read. */
+export function winInetSettings(key: Reading<SystemProxySettings>, connection: Reading<SystemProxySettings>): Reading<SystemProxySettings> {
+  if (connection.readable) return connection;
+  if (key.readable) return key;
+  return { readable: false, why: `${connection.why}; and the key's values: ${key.why}` };
+}
+
+/** Where WinINet sends a connection to `host` (a name or an address) for a URL of `scheme`, on `port` (the scheme's by default). */
+export function winInetRoute(settings: SystemProxySettings, target: { host: string; scheme: 'http' | 'https'; port?: number }): SystemProxyRoute {
+  const fallback = staticRoute(settings, target.host.replace(/^\[(.*)\]$/, '$1').toLowerCase(), target.scheme, target.port ?? DEFAULT_PORT[target.scheme]);
+  if (!settings.autoDetect && settings.pacUrl === null) return fallback;
+  const scripts = [settings.autoDetect ? 'WPAD looks for a PAC script' : '', settings.pacUrl === null ? '' : `the PAC script at ${settings.pacUrl} decides`].filter(Boolean);
+  return {
+    via: 'script',
+    pacUrl: settings.pacUrl,
+    autoDetect: settings.autoDetect === true,
+    fallback,
+    why: `${scripts.join(', then ')}; the fixed settings apply only when no script loads`,
+  };
+}
+
+function staticRoute(settings: SystemProxySettings, host: string, scheme: 'http' | 'https', port: number): StaticProxyRoute {
+  const shown = escapeText(host, MAX_NAME);
+  if (!settings.proxyEnabled) return { via: 'direct', why: 'no fixed proxy is switched on' };
+  // A scheme with no entry of its own takes the one for every scheme, else the SOCKS proxy.
+  const proxy = settings.proxies.find((p) => p.scheme === scheme) ?? settings.proxies.find((p) => p.scheme === null) ?? settings.proxies.find((p) => p.scheme === 'socks');
+  if (!proxy) return { via: 'direct', why: `the proxy settings name no proxy for ${scheme}` };
+  const entry = settings.bypass.find((e) => matchesEntry(e, host, scheme, port));
+  if (entry !== undefined) return { via: 'direct', why: `the exception "${entry}" matches ${shown}` };
+  if (settings.bypassLocal && !host.includes('.') && isIP(host) === 0) return { via: 'direct', why: `${shown} has no dot, and <local> sends such names direct` };
+  const implicit = !settings.bypass.some((e) => e.toLowerCase() === '<-loopback>');
+  if (implicit && IMPLICIT.test(host)) return { via: 'direct', why: `WinINet sends ${shown} direct whatever the proxy (no <-loopback> in the exceptions)` };
+  return { via: 'proxy', proxy, why: `WinINet sends ${scheme} to ${shown} through ${proxy.host}:${proxy.port}` };
+}
+
+/** `[scheme://]pattern[:port]`, or `[address]:port`; an unbracketed IPv6 address has no port. */
+function matchesEntry(entry: string, host: string, scheme: string, port: number): boolean {
+  const withScheme = /^([a-z][a-z0-9+.-]*):\/\/(.*)$/i.exec(entry);
+  if (withScheme && withScheme[1]?.toLowerCase() !== scheme) return false;
+  const rest = withScheme?.[2] ?? entry;
+  const bracketed = /^\[([^\]]*)\](?::(.*))?$/.exec(rest);
+  const colon = rest.split(':');
+  const [pattern, entryPort] = bracketed ? [bracketed[1] ?? '', bracketed[2]] : colon.length === 2 ? [colon[0] ?? '', colon[1]] : [rest, undefined];
+  if (entryPort !== undefined && (!/^\d{1,5}$/.test(entryPort) || Number(entryPort) !== port)) return false;
+  return glob(pattern.toLowerCase(), host);
+}
+
+/** Linear in the pattern times the name, whatever the stars: an entry cannot stall the match. */
+function glob(pattern: string, text: string): boolean {
+  let p = 0;
+  let t = 0;
+  let star = -1;
+  let resume = 0;
+  while (t < text.length) {
+    if (pattern[p] === '*') {
+      star = p++;
+      resume = t;
+    } else if (p < pattern.length && pattern[p] === text[t]) {
+      p++;
+      t++;
+    } else if (star >= 0) {
+      p = star + 1;
+      t = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (pattern[p] === '*') p++;
+  return p === pattern.length;
+}
+
+function settings(proxyEnabled: boolean, proxy: string, bypass: string, pacUrl: string | null, autoDetect: boolean | null): Reading<SystemProxySettings> {
+  const servers = proxyEnabled ? parseServers(proxy) : [];
+  if (typeof servers === 'string') return { readable: false, why: servers };
+  const entries = split(bypass);
+  const local = (e: string) => e.toLowerCase() === '<local>';
+  return {
+    readable: true,
+    value: {
+      proxyEnabled,
+      proxies: servers,
+      bypass: entries.filter((e) => !local(e)).map((e) => escapeText(e, MAX_NAME)),
+      bypassLocal: entries.some(local),
+      pacUrl: pacUrl === null ? null : escapeText(withoutCredentials(pacUrl)),
+      autoDetect,
+    },
+  };
+}
+
+function parseServers(text: string): SystemProxyServer[] | string {
+  const servers: SystemProxyServer[] = [];
+  for (const entry of split(text)) {
+    const per = /^([a-z]+)=(.*)$/i.exec(entry);
+    const name = per?.[1]?.toLowerCase();
+    const scheme = SCHEMES.find((s) => s === name) ?? null;
+    // gopher= and the like serve no scheme GoToMyPC uses; `https=` alone names no server.
+    if ((per && scheme === null) || per?.[2] === '') continue;
+    const address = /^(?:[a-z][a-z0-9+.-]*:\/\/)?(?:[^@/]*@)?(\[[^\]]+\]|[^:/@[\]]+)(?::(\d{1,5}))?\/?$/i.exec(per?.[2] ?? entry);
+    const port = address?.[2] === undefined ? (scheme === 'socks' ? 1080 : 80) : Number(address[2]);
+    if (!address?.[1] || port < 1 || port > 65535) return `the proxy entry "${escapeText(withoutCredentials(entry), 80)}" is not host:port`;
+    servers.push({ scheme, host: escapeText(address[1].replace(/^\[(.*)\]$/, '$1'), MAX_NAME), port });
+  }
+  return servers;
+}
+
+function split(text: string): string[] {
+  return text.split(/[;,\s]+/).filter((e) => e !== '').slice(0, MAX_ENTRIES);
+}
+
+function withoutCredentials(text: string): string {
+  return text.replace(/^((?:[a-z][a-z0-9+.-]*=)?(?:[a-z][a-z0-9+.-]*:\/\/)?)[^@/]*@/i, '$1***@');
+}
+
+/** The values listed right under `key`, by lower-case name; or why there are none to read. */
+function regValues(output: string, key: string): Values | string {
+  if (output.length > MAX_OUTPUT) return `reg printed ${output.length} characters, more than the ${MAX_OUTPUT} g2probe reads`;
+  const lines = output.split(/\r?\n/);
+  const header = `hkey_current_user\\${key}`.toLowerCase();
+  const start = lines.findIndex((line) => line.trim().toLowerCase() === header);
+  if (start < 0) {
+    const first = lines.map((line) => line.trim()).find((line) => line !== '');
+    return first === undefined ? 'reg printed nothing' : `reg did not list HKEY_CURRENT_USER\\${key}: its output began "${escapeText(first, 80)}"`;
+  }
+  const values: Values = new Map();
+  for (const line of lines.slice(start + 1)) {
+    const match = VALUE_LINE.exec(line);
+    if (!match) break;
+    const name = (match[1] ?? '').toLowerCase();
+    // Value names are unique in a key: a second one is a line break inside a value, forging it.
+    if (values.has(name)) return `${escapeText(match[1] ?? '', 80)} appears twice under HKEY_CURRENT_USER\\${key}`;
+    values.set(name, { type: match[2] ?? '', data: match[3] ?? '' });
+  }
+  return values;
+}
