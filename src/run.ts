@@ -4,11 +4,12 @@ import { existsSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { ProxyRoutes } from './core/proxy.js';
 import type { RunOptions } from './core/run-options.js';
-import type { Attempt, DnsReport, LocalPolicy, PacStatus, RangesInfo, StatusCounts, Summary, Target, Verdict } from './core/types.js';
+import type { Attempt, DnsReport, LocalPolicy, PacStatus, ProxyPath, RangesInfo, StatusCounts, Summary, Target, Verdict } from './core/types.js';
 import { VERSION } from './core/version.js';
 import { SummaryBuilder } from './judge/summary.js';
 import { decideVerdict } from './judge/verdict.js';
 import { inspectLocalPolicy, systemRunner } from './pc/local-policy.js';
+import { discoverProxyPaths } from './pc/proxy-discovery.js';
 import type { TrustStore } from './pc/trust-store.js';
 import type { Job } from './probe/attempt.js';
 import { runAttempts } from './probe/engine.js';
@@ -48,6 +49,7 @@ export interface RunResult {
   dns: DnsReport | null;
   localPolicy: LocalPolicy;
   pac: PacStatus | null;
+  proxyPaths: ProxyPath[];
   summary: Summary;
   verdict: Verdict;
   tally: AttemptTally;
@@ -79,16 +81,17 @@ export async function runProbe(input: RunInput): Promise<RunResult> {
 
   const { hosts, dnsServer, timeoutMs } = probe;
   // Both only read before the first attempt: names from the resolver, this PC's firewall from PowerShell (or netsh).
-  const [dns, localPolicy, pac] = await Promise.all([
+  const [dns, localPolicy, pac, proxyPaths] = await Promise.all([
     hosts.length === 0 ? null : resolveServices(hosts, plan.ports, { server: dnsServer, timeoutMs }, { ranges: plan.ranges, loopbackOnly: probe.loopbackOnly }, signal),
     inspectLocalPolicy({ platform: process.platform, role: probe.role, env: input.env, run: systemRunner, exists: existsSync }),
     pacRouter(options.routes, probe, input.env, signal),
+    discoverProxyPaths({ platform: process.platform, env: input.env, run: systemRunner }),
   ]);
   if (pac && !pac.status.usable) log.warn({ pac: pac.status.url, why: pac.status.why }, 'the PAC file cannot be used');
   if (dns) log.info({ dns: dns.results.map((r) => ({ host: r.host, status: r.status, reason: r.reason, addresses: r.addresses.map((a) => a.ip) })) }, 'names resolved');
   const services = dns ? serviceTargets(dns) : [];
   const ranges = input.rangeList.info;
-  report?.begin({ schemaVersion: SCHEMA_VERSION, tool: TOOL, startedAt: startedAt.toISOString(), options: probe, ranges, dns, localPolicy, pac: pac?.status ?? null });
+  report?.begin({ schemaVersion: SCHEMA_VERSION, tool: TOOL, startedAt: startedAt.toISOString(), options: probe, ranges, dns, localPolicy, pac: pac?.status ?? null, proxyPaths });
   const summary = new SummaryBuilder(plan.ranges, plan.ports, dns ? serviceIndex(dns) : null);
   const direct = probe.compareDirect ? new SummaryBuilder(plan.ranges, plan.ports, null) : null;
   const tally = new AttemptTally(plan.ports);
@@ -120,5 +123,5 @@ export async function runProbe(input: RunInput): Promise<RunResult> {
   const interrupted = signal.aborted;
   report?.end({ finishedAt: finishedAt.toISOString(), interrupted, summary: result, verdict });
   log.info({ verdict: verdict.status, attempts: result.total, elapsedMs: Math.round(elapsedMs), ranges: ranges.origin, rangesVersion: ranges.version }, 'probe finished');
-  return { startedAt, finishedAt, elapsedMs, planned, interrupted, ranges, dns, localPolicy, pac: pac?.status ?? null, summary: result, verdict, tally };
+  return { startedAt, finishedAt, elapsedMs, planned, interrupted, ranges, dns, localPolicy, pac: pac?.status ?? null, proxyPaths, summary: result, verdict, tally };
 }

@@ -110,7 +110,7 @@ async function probe(options: CliOptions, env: NodeJS.ProcessEnv): Promise<numbe
       throw err;
     }
     if (options.format === 'text') {
-      stdout.write(renderText({ version: VERSION, summary: result.summary, verdict: result.verdict, elapsedMs: result.elapsedMs, ranges: result.ranges, planned: result.interrupted ? result.planned : null, proxies: options.probe.proxies, dns: result.dns, localPolicy: result.localPolicy, pac: result.pac }));
+      stdout.write(renderText({ version: VERSION, summary: result.summary, verdict: result.verdict, elapsedMs: result.elapsedMs, ranges: result.ranges, planned: result.interrupted ? result.planned : null, proxies: options.probe.proxies, dns: result.dns, localPolicy: result.localPolicy, pac: result.pac, proxyPaths: result.proxyPaths }));
     } else if (options.format === 'prometheus') {
       stdout.write(renderMetrics({ ...result, version: VERSION }, VERSION));
     }

@@ -586,6 +586,17 @@ export interface SystemProxySettings {
   autoDetect: boolean | null;
 }
 
+/** The proxy settings one of GoToMyPC's programs follows on this PC, as read: who, from where, and what they say. */
+export interface ProxyPath {
+  /** The viewer (client), the host service (host), or both where they share the settings. */
+  role: Role | 'both';
+  who: string;
+  /** The command that read them. */
+  source: string;
+  /** What they say in one sentence: direct, a PAC file, WPAD, a proxy and its exceptions; or why unknown. */
+  said: string;
+}
+
 /** Where the fixed settings send one connection, and the sentence that says why. */
 export type StaticProxyRoute = { via: 'direct'; why: string } | { via: 'proxy'; proxy: SystemProxyServer; why: string };
 
@@ -735,6 +746,8 @@ export interface Report {
   localPolicy: LocalPolicy;
   /** The PAC file attempts follow, or null without one. */
   pac: PacStatus | null;
+  /** The proxy settings GoToMyPC's programs follow on this PC, per role, as read (not what the attempts used). */
+  proxyPaths: ProxyPath[];
   attempts: Attempt[];
   summary: Summary;
   verdict: Verdict;

@@ -4,7 +4,7 @@ import type { Attempt, Report } from '../core/types.js';
 export const SCHEMA_VERSION: Report['schemaVersion'] = 2;
 
 /** The report is `Report` (src/types.ts), written in two halves around the streamed attempts. */
-export type ReportHeader = Pick<Report, 'schemaVersion' | 'tool' | 'startedAt' | 'options' | 'ranges' | 'dns' | 'localPolicy' | 'pac'>;
+export type ReportHeader = Pick<Report, 'schemaVersion' | 'tool' | 'startedAt' | 'options' | 'ranges' | 'dns' | 'localPolicy' | 'pac' | 'proxyPaths'>;
 export type ReportFooter = Pick<Report, 'finishedAt' | 'interrupted' | 'summary' | 'verdict'>;
 
 export type Write = (chunk: string) => void;

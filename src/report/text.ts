@@ -1,7 +1,7 @@
 // The plain-language report: the verdict first, then the evidence as tables, then what to do.
 import { inline } from '../core/errors.js';
 import { STATUSES } from '../core/types.js';
-import type { DnsAddress, DnsReport, FirewallSource, FirewallSources, LocalPolicy, PacStatus, PortSummary, ProxySettings, RangePortSummary, RangesInfo, Status, Summary, Verdict } from '../core/types.js';
+import type { DnsAddress, DnsReport, FirewallSource, FirewallSources, LocalPolicy, PacStatus, ProxyPath, PortSummary, ProxySettings, RangePortSummary, RangesInfo, Status, Summary, Verdict } from '../core/types.js';
 import { plural, wrap } from '../core/words.js';
 
 export interface TextReportInput {
@@ -17,6 +17,7 @@ export interface TextReportInput {
   localPolicy: LocalPolicy;
   /** The PAC file the run followed (--pac), if any. */
   pac?: PacStatus | null;
+  proxyPaths?: ProxyPath[];
 }
 
 /** "direct", or which proxy each kind of port went through (credentials already masked), or the PAC file. */
@@ -67,6 +68,7 @@ export function renderText(input: TextReportInput): string {
   out.push(
     `g2probe ${input.version} · ${plural(summary.total, 'attempt')} to ${plural(summary.ranges.length, 'range')} (${rangesFrom(input.ranges)}) in ${(input.elapsedMs / 1000).toFixed(1)} s`,
     ...[pathLine(input.proxies, input.pac ?? null)].filter((line): line is string => line !== null).map((line) => wrap(line, WIDTH, '  ')),
+    ...(input.proxyPaths ?? []).map((p) => wrap(`This PC's settings: ${p.who}: ${p.said} (${p.source})`, WIDTH, '  ')),
     ...(input.ranges.update?.warning ? [wrap(`Warning: ${input.ranges.update.warning}`, WIDTH, '  ')] : []),
     '',
     ...(input.planned === null ? [] : [`INTERRUPTED after ${summary.total} of ${input.planned} attempts: what follows covers only those.`, '']),

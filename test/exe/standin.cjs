@@ -1,4 +1,4 @@
-// A stand-in for netsh.exe and powershell.exe under Wine, built into a Windows executable by the Wine test
+// A stand-in for netsh.exe, reg.exe and powershell.exe under Wine, built into a Windows executable by the Wine test
 // (libuv cannot start a Unix program there). It prints what a real Windows printed, recorded in
 // fixtures/windows, chosen by its own file name and arguments; anything else fails as the real tool would.
 const { readFileSync } = require('node:fs');
@@ -12,6 +12,10 @@ const RECORDED = {
     'advfirewall firewall show rule name=all verbose': 'netsh-advfirewall-rules.txt',
     'advfirewall show allprofiles': 'netsh-advfirewall-allprofiles.txt',
     'winhttp show proxy': 'netsh-winhttp-direct.txt',
+  },
+  'reg.exe': {
+    'query HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings': '../proxy/reg-internet-settings-pac.txt',
+    'query HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\\Connections /v DefaultConnectionSettings': '../proxy/reg-connections-pac.txt',
   },
 };
 const file = tool === 'powershell.exe' ? process.env.G2PROBE_STANDIN_POWERSHELL : RECORDED[tool]?.[args];

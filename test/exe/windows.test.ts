@@ -50,9 +50,9 @@ echo "@@prefix $(( ($(date +%s%N) - started) / 1000000 ))"
 SYS=$WINEPREFIX/drive_c/windows/system32
 # Stand-ins in place of Wine's own netsh (which prints nothing) and the PowerShell Wine lacks.
 mkdir -p $SYS/WindowsPowerShell/v1.0
-cp ${dir}/standin.exe $SYS/netsh.exe && cp ${dir}/standin.exe $SYS/WindowsPowerShell/v1.0/powershell.exe || exit 99
-# Wine prefers its built-in netsh to a file in system32 unless told otherwise.
-export WINEDLLOVERRIDES="$WINEDLLOVERRIDES;netsh.exe=n"
+cp ${dir}/standin.exe $SYS/netsh.exe && cp ${dir}/standin.exe $SYS/reg.exe && cp ${dir}/standin.exe $SYS/WindowsPowerShell/v1.0/powershell.exe || exit 99
+# Wine prefers its built-in netsh and reg to files in system32 unless told otherwise.
+export WINEDLLOVERRIDES="$WINEDLLOVERRIDES;netsh.exe=n;reg.exe=n"
 export G2PROBE_STANDIN_FIXTURES=${JSON.stringify(z(windows))} G2PROBE_STANDIN_POWERSHELL=netsecurity-de.json
 mkdir -p "$WINEPREFIX/drive_c/Program Files (x86)/Citrix/GoToMyPC" && touch "$WINEPREFIX/drive_c/Program Files (x86)/Citrix/GoToMyPC/g2svc.exe"
 listen 127.0.0.1 80 443 8200
@@ -105,5 +105,9 @@ true`, { timeoutMs: 180_000 });
     t.equal(g2svc?.verdict, 'allowed', `and judged by the recorded rules: ${g2svc?.why}`);
     t.match(g2svc?.why, /"Ausgehend TCP 8200 blockieren" for every program covers TCP 8200/, 'with the general block rule named');
     t.same(policy.winhttp, { readable: true, value: { kind: 'direct' } }, 'WinHTTP read from the stand-in netsh');
+    t.match(report.proxyPaths, [
+      { role: 'client', source: /^reg query HKCU/, said: /^the PAC file / },
+      { role: 'host', source: 'netsh winhttp show proxy', said: 'direct' },
+    ], "each role's settings, read with reg and netsh: the viewer's PAC, the host service's direct path");
   }, [WINE]);
 }

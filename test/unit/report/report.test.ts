@@ -188,7 +188,7 @@ t.test('report/json.ts and report/plan.ts', async (t) => {
   };
   const HEADER: ReportHeader = {
     schemaVersion: SCHEMA_VERSION, tool: { name: 'g2probe', version: '0.0.0-test' }, startedAt: '2024-01-01T00:00:00.000Z', options: OPTIONS,
-    ranges: LAB_RANGES, dns: null, localPolicy: NOT_WINDOWS, pac: null,
+    ranges: LAB_RANGES, dns: null, localPolicy: NOT_WINDOWS, pac: null, proxyPaths: [],
   };
 
   function collect(attempts: Attempt[]): { text: string; chunks: string[] } {
@@ -223,7 +223,7 @@ t.test('report/json.ts and report/plan.ts', async (t) => {
     t.equal(report.verdict.status, 'unknown');
     t.equal(report.verdict.exitCode, 3);
     t.equal(report.interrupted, false);
-    t.same(Object.keys(report), ['schemaVersion', 'tool', 'startedAt', 'options', 'ranges', 'dns', 'localPolicy', 'pac', 'attempts', 'finishedAt', 'interrupted', 'summary', 'verdict'], 'fields in reading order');
+    t.same(Object.keys(report), ['schemaVersion', 'tool', 'startedAt', 'options', 'ranges', 'dns', 'localPolicy', 'pac', 'proxyPaths', 'attempts', 'finishedAt', 'interrupted', 'summary', 'verdict'], 'fields in reading order');
     t.ok(text.endsWith('}\n'), 'ends with a newline');
   });
 

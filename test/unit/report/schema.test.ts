@@ -100,7 +100,7 @@ function richAttempts(): Attempt[] {
 function report(attempts: Attempt[], header: Partial<ReportHeader> = {}): unknown {
   const head: ReportHeader = {
     schemaVersion: SCHEMA_VERSION, tool: { name: 'g2probe', version: '0.0.0-test' }, startedAt: '2024-01-01T00:00:00.000Z',
-    options: OPTIONS, ranges: FROM_FILE, dns: null, localPolicy: NOT_WINDOWS, pac: null, ...header,
+    options: OPTIONS, ranges: FROM_FILE, dns: null, localPolicy: NOT_WINDOWS, pac: null, proxyPaths: [], ...header,
   };
   let text = '';
   const stream = new JsonReportStream((chunk) => { text += chunk; });
