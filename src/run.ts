@@ -4,16 +4,17 @@ import { existsSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { ProxyRoutes } from './core/proxy.js';
 import type { RunOptions } from './core/run-options.js';
-import type { Attempt, DnsReport, LocalPolicy, PacStatus, ProxyPath, RangesInfo, StatusCounts, Summary, Target, Verdict } from './core/types.js';
+import type { Attempt, DnsReport, LocalPolicy, PacStatus, ProxyPath, RangesInfo, Role, StatusCounts, Summary, Target, Verdict } from './core/types.js';
 import { VERSION } from './core/version.js';
 import { SummaryBuilder } from './judge/summary.js';
 import { decideVerdict } from './judge/verdict.js';
 import { inspectLocalPolicy, systemRunner } from './pc/local-policy.js';
 import { discoverProxyPaths } from './pc/proxy-discovery.js';
 import type { TrustStore } from './pc/trust-store.js';
-import type { Job } from './probe/attempt.js';
+import type { Job, Router } from './probe/attempt.js';
 import { runAttempts } from './probe/engine.js';
 import { pacRouter } from './probe/pac-router.js';
+import { choosePaths, type FollowedPath } from './probe/paths.js';
 import { resolveServices } from './probe/resolve.js';
 import { JsonReportStream, SCHEMA_VERSION, type Write } from './report/json.js';
 import { AttemptTally } from './report/metrics.js';
@@ -56,12 +57,18 @@ export interface RunResult {
 }
 
 /**
- * Each target on its configured path (a proxy, unless NO_PROXY exempts it, or what the PAC answers for it),
- * then direct too with --compare-direct.
+ * Each target on its configured path (a proxy, unless NO_PROXY exempts it, or what the PAC answers for it), or on
+ * each path this PC's settings give; then direct too with --compare-direct.
  */
-function* jobsFor(targets: Iterable<Target>, routes: ProxyRoutes, compareDirect: boolean, pac: boolean): Generator<Job> {
+function* jobsFor(targets: Iterable<Target>, routes: ProxyRoutes, compareDirect: boolean, pac: Router | null, followed: FollowedPath[]): Generator<Job> {
   for (const target of targets) {
-    yield pac ? { target, proxy: null, pac: true, comparison: false } : { target, proxy: routes.proxyFor(target.ip, target.port), comparison: false };
+    if (followed.length > 0) {
+      for (const { router, role } of followed) {
+        yield { target, proxy: null, ...(router ? { router } : {}), comparison: false, ...(role ? { role } : {}) };
+      }
+    } else {
+      yield pac ? { target, proxy: null, router: pac, comparison: false } : { target, proxy: routes.proxyFor(target.ip, target.port), comparison: false };
+    }
     if (compareDirect) yield { target, proxy: null, comparison: true };
   }
 }
@@ -70,6 +77,16 @@ function* jobsFor(targets: Iterable<Target>, routes: ProxyRoutes, compareDirect:
 function* allTargets(services: readonly Target[], plan: Plan): Generator<Target> {
   yield* services;
   yield* plan.targets();
+}
+
+function withPaths(summary: Summary, perRole: Map<Role | undefined, { said: string; builder: SummaryBuilder }>): Summary {
+  if (perRole.size < 2) return summary;
+  const paths = [...perRole].flatMap(([role, { said, builder }]) => {
+    if (!role) return [];
+    const own = builder.summary();
+    return [{ role, said, total: own.total, counts: own.counts, ports: own.ports.map((p) => ({ port: p.port, state: p.state })) }];
+  });
+  return { ...summary, paths };
 }
 
 export async function runProbe(input: RunInput): Promise<RunResult> {
@@ -81,31 +98,36 @@ export async function runProbe(input: RunInput): Promise<RunResult> {
 
   const { hosts, dnsServer, timeoutMs } = probe;
   // Both only read before the first attempt: names from the resolver, this PC's firewall from PowerShell (or netsh).
-  const [dns, localPolicy, pac, proxyPaths] = await Promise.all([
+  const [dns, localPolicy, pac, paths] = await Promise.all([
     hosts.length === 0 ? null : resolveServices(hosts, plan.ports, { server: dnsServer, timeoutMs }, { ranges: plan.ranges, loopbackOnly: probe.loopbackOnly }, signal),
     inspectLocalPolicy({ platform: process.platform, role: probe.role, env: input.env, run: systemRunner, exists: existsSync }),
     pacRouter(options.routes, probe, input.env, signal),
-    discoverProxyPaths({ platform: process.platform, env: input.env, run: systemRunner }),
+    discoverProxyPaths({ platform: process.platform, env: input.env, run: systemRunner }).then((found) => choosePaths(found, options.routes, probe, input.env, signal)),
   ]);
+  const proxyPaths = paths.shown;
+  for (const path of proxyPaths) if (path.pac && !path.pac.usable) log.warn({ pac: path.pac.url, why: path.pac.why }, `the PAC file ${path.who} names cannot be used`);
   if (pac && !pac.status.usable) log.warn({ pac: pac.status.url, why: pac.status.why }, 'the PAC file cannot be used');
   if (dns) log.info({ dns: dns.results.map((r) => ({ host: r.host, status: r.status, reason: r.reason, addresses: r.addresses.map((a) => a.ip) })) }, 'names resolved');
   const services = dns ? serviceTargets(dns) : [];
   const ranges = input.rangeList.info;
   report?.begin({ schemaVersion: SCHEMA_VERSION, tool: TOOL, startedAt: startedAt.toISOString(), options: probe, ranges, dns, localPolicy, pac: pac?.status ?? null, proxyPaths });
-  const summary = new SummaryBuilder(plan.ranges, plan.ports, dns ? serviceIndex(dns) : null);
+  const summary = new SummaryBuilder(plan.ranges, plan.ports, dns ? serviceIndex(dns) : null, Math.max(1, paths.followed.length));
+  // Two paths: each also gets a summary of its own, so the verdict can say which one fails.
+  const perRole = new Map(paths.followed.filter((f) => f.role).map((f) => [f.role, { said: f.said, builder: new SummaryBuilder(plan.ranges, plan.ports, null) }]));
   const direct = probe.compareDirect ? new SummaryBuilder(plan.ranges, plan.ports, null) : null;
   const tally = new AttemptTally(plan.ports);
-  const planned = (services.length + plan.count) * (direct ? 2 : 1);
+  const planned = (services.length + plan.count) * (Math.max(1, paths.followed.length) + (direct ? 1 : 0));
   const stop = input.onStart?.(planned, summary.counts, () => summary.total + (direct?.total ?? 0)) ?? null;
   log.info({ attempts: planned, services: services.length, ranges: plan.ranges.length, ports: plan.ports, concurrency: probe.concurrency, proxies: probe.proxies }, 'probe started');
 
-  const settings = { timeoutMs, connectOnly: probe.connectOnly, servername: probe.servername, trust: input.trust, pac: pac?.router ?? null };
-  const jobs = jobsFor(allTargets(services, plan), options.routes, probe.compareDirect, pac?.router != null);
+  const settings = { timeoutMs, connectOnly: probe.connectOnly, servername: probe.servername, trust: input.trust };
+  const jobs = jobsFor(allTargets(services, plan), options.routes, probe.compareDirect, pac?.router ?? null, paths.followed);
   const onThrottle = (from: number, to: number, code: string): void => {
     log.warn({ code, from, to }, `out of file descriptors (${code}): attempts in flight lowered from ${from} to ${to}; raise the open-file limit (ulimit -n) to go faster`);
   };
   const onAttempt = (attempt: Attempt): void => {
     (attempt.comparison && direct ? direct : summary).add(attempt);
+    if (attempt.role) perRole.get(attempt.role)?.builder.add(attempt);
     tally.add(attempt);
     report?.attempt(attempt);
     log.debug(attempt, 'attempt');
@@ -116,7 +138,7 @@ export async function runProbe(input: RunInput): Promise<RunResult> {
     stop?.();
   }
 
-  const result = summary.summary(direct);
+  const result = withPaths(summary.summary(direct), perRole);
   const verdict = decideVerdict(result, probe.role, dns, localPolicy);
   const finishedAt = new Date();
   const elapsedMs = performance.now() - started;

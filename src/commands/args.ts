@@ -7,6 +7,7 @@ import type { RunOptions } from '../core/run-options.js';
 import type { Role } from '../core/types.js';
 import { SERVICE_HOSTS } from '../data/service-hosts.js';
 import { guardFromEnv } from '../net/loopback.js';
+import { keepsProxySettings } from '../pc/proxy-discovery.js';
 import { proxyRoutes } from '../pc/proxy-settings.js';
 import { MAX_ATTEMPTS } from '../targets/plan.js';
 import { parseRangesUrl, redactRangesUrl } from '../targets/ranges-update.js';
@@ -53,6 +54,7 @@ export const PROBE_SPEC = {
   'proxy-password-file': { type: 'string' },
   pac: { type: 'string' },
   'compare-direct': { type: 'boolean' },
+  'no-system-proxy': { type: 'boolean' },
   hosts: { type: 'string' },
   'dns-server': { type: 'string' },
   'no-dns': { type: 'boolean' },
@@ -153,10 +155,18 @@ How to probe
                       anywhere); also on when G2PROBE_LOOPBACK_ONLY=1
 
 Proxies (GoToMyPC works through one; g2probe asks it with CONNECT)
+                      With none of --proxy, --pac or the proxy variables, the
+                      attempts follow this PC's settings as GoToMyPC does: the
+                      viewer the user's (Windows Internet Options, macOS, GNOME)
+                      with their PAC file, WPAD and exceptions, the host service
+                      the machine's WinHTTP proxy; --role picks one, and with
+                      no role both are tried where they differ
   --proxy URL         http://[user:password@]host:port for every port; without
                       it, http_proxy/HTTP_PROXY is used for 80 and
                       https_proxy/HTTPS_PROXY for 443 and 8200, except for
                       addresses in NO_PROXY (addresses, CIDRs or *)
+  --no-system-proxy   do not follow this PC's proxy settings: direct, unless
+                      --proxy, --pac or the variables name a proxy
   --proxy-user USER   the account for a proxy that asks for one: DOMAIN\\user,
                       user@domain or user; sent as Basic or, when the proxy
                       offers it, NTLM (NTLMv2). The password comes from
@@ -181,7 +191,8 @@ Output
   --json              the report as JSON on stdout, nothing else there
                       (the same as --format json; g2probe schema describes it)
   --out FILE          also write the JSON report to FILE, whole or not at all
-  --role host|client  which PC this is, for the firewall advice
+  --role host|client  which PC this is: the path it follows (the host
+                      service's or the viewer's) and the firewall advice
   -q, --quiet         no progress line on the terminal
   --pause             wait for Enter before exiting; on Windows a double-click
                       in Explorer gets this, with --out beside the program
@@ -320,7 +331,8 @@ export function parseProbeFlags(values: FlagValues<typeof PROBE_SPEC>, env: Node
   const proxyUser = values['proxy-user'] ?? null;
   if (values['proxy-password-file'] !== undefined && proxyUser === null) throw new UsageError('--proxy-password-file is the password for --proxy-user: give --proxy-user too');
   const proxyPassword = proxyUser === null || proxyUser.includes(':') ? null : env.G2PROBE_PROXY_PASSWORD ?? passwordFile(values['proxy-password-file']);
-  const routes = proxyRoutes({ proxy: values.proxy ?? null, proxyUser, proxyPassword, pac: values.pac ?? null }, env);
+  const systemProxy = !(values['no-system-proxy'] ?? false);
+  const routes = proxyRoutes({ proxy: values.proxy ?? null, proxyUser, proxyPassword, pac: values.pac ?? null, systemSettings: systemProxy && keepsProxySettings(process.platform, env) }, env);
   if (values['compare-direct'] && routes.proxies.length === 0 && routes.pac === null) {
     throw new UsageError('--compare-direct needs a proxy to compare with: give --proxy URL, or set HTTPS_PROXY / HTTP_PROXY');
   }
@@ -342,6 +354,7 @@ export function parseProbeFlags(values: FlagValues<typeof PROBE_SPEC>, env: Node
       tlsRoots: values['tls-roots'] ?? null,
       proxies: routes.settings,
       compareDirect: values['compare-direct'] ?? false,
+      systemProxy,
       // A --ranges file is the user's own target set: GoTo's names join it only when asked (--hosts, --dns-server).
       hosts: values['no-dns'] ? [] : hosts ?? (values.ranges !== undefined && dnsServer === null ? [] : SERVICE_HOSTS.map((h) => h.name)),
       dnsServer,

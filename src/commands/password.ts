@@ -4,6 +4,8 @@ import type { ProxyRoutes } from '../core/proxy.js';
 /** Reads one line from a TTY stdin in raw mode, echoing nothing; Ctrl-C or Ctrl-D give up (null). */
 function readHidden(prompt: string): Promise<string | null> {
   const input = process.stdin;
+  // Raw before the prompt shows: what is typed as soon as it appears must not be echoed by the terminal.
+  input.setRawMode(true);
   process.stderr.write(prompt);
   return new Promise((resolve) => {
     let typed = '';
@@ -22,7 +24,6 @@ function readHidden(prompt: string): Promise<string | null> {
         else if (ch >= ' ') typed += ch;
       }
     };
-    input.setRawMode(true);
     input.on('data', onData).resume();
   });
 }

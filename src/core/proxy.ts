@@ -82,8 +82,8 @@ export interface ProxyRoutes {
   proxies: Proxy[];
   /** The PAC file that picks a proxy per target (--pac URL, or auto: WPAD), or null; with it, proxyFor answers null. */
   pac: URL | 'auto' | null;
-  /** A proxy a PAC file named, with the --proxy-user credentials when given. */
-  proxyAt(host: string, port: number): Proxy;
+  /** A proxy a PAC file or this PC's settings named (`source`), with the --proxy-user credentials when given. */
+  proxyAt(host: string, port: number, source: string): Proxy;
   /** The --proxy-user credentials, or null: a password still missing is asked for before the run. */
   credentials: ProxyCredentials | null;
 }

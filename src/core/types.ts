@@ -356,12 +356,21 @@ export interface Attempt extends Target, Classification {
   ms: number;
   /** The TCP handshake alone (with the target, or with the proxy), or null when it did not complete. */
   connectMs: number | null;
-  /** How a PAC file routed it, when one is in use. */
+  /** How a PAC file or this PC's proxy settings routed it, when either decides the path. */
   route?: PacRoute;
+  /** Whose path it took, when the run follows both the viewer's and the host service's and they differ. */
+  role?: Role;
 }
 
-/** What FindProxyForURL answered for one target, and which of its entries the attempt went through. */
+/**
+ * What FindProxyForURL answered for one target, or what this PC's fixed proxy settings say for it, and which
+ * entry the attempt went through.
+ */
 export interface PacRoute {
+  /** What decided: --pac, WPAD, or the settings a program of GoToMyPC follows (the viewer's WinINet, WinHTTP). */
+  via?: string;
+  /** Which of the fixed settings sent it there (the proxy for https, an exception, <local>), when they decided. */
+  rule?: string;
   /** The answer as the PAC gave it (`PROXY a:3128; DIRECT`), escaped; null when it gave none (it threw, ran too long). */
   answer: string | null;
   /** The entry used (`PROXY 127.0.0.1:3128`, `DIRECT`), or null when none could be. */
@@ -489,6 +498,8 @@ export interface Summary {
   services: ServicesSummary | null;
   /** The schemes (lower case) the proxy offered in its 407 answers, when any attempt got one. */
   proxySchemes?: string[];
+  /** Each path's ports, when the run followed both the viewer's and the host service's; the rest covers both. */
+  paths?: PathSummary[];
 }
 
 export type VerdictStatus = 'ok' | 'partial' | 'intercepted' | 'blocked' | 'unknown';
@@ -526,6 +537,8 @@ export interface ProbeOptions {
   tlsRoots: string | null;
   proxies: ProxySettings;
   compareDirect: boolean;
+  /** Whether the attempts may follow this PC's proxy settings (off with --no-system-proxy). */
+  systemProxy: boolean;
   /** Service names resolved and probed first; empty when DNS is off. */
   hosts: string[];
   /** ADDR[:PORT] of the one resolver to ask, or null for the system's. */
@@ -595,6 +608,22 @@ export interface ProxyPath {
   source: string;
   /** What they say in one sentence: direct, a PAC file, WPAD, a proxy and its exceptions; or why unknown. */
   said: string;
+  /** Whether this run's attempts follow them; absent in reports that only read them. */
+  followed?: boolean;
+  /** Why they are followed or not: --proxy or --pac decides, the *_PROXY variables, --role picks the other path. */
+  why?: string;
+  /** The PAC script they name (or WPAD finds), as this run loaded it; absent when they name none or are not followed. */
+  pac?: PacStatus;
+}
+
+/** One followed path's ports, when a run follows two (the viewer's and the host service's) that differ. */
+export interface PathSummary {
+  role: Role;
+  /** The settings in one sentence, as ProxyPath.said. */
+  said: string;
+  total: number;
+  counts: StatusCounts;
+  ports: { port: number; state: PortState }[];
 }
 
 /** Where the fixed settings send one connection, and the sentence that says why. */

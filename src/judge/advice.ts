@@ -1,6 +1,6 @@
 // What to do next, chosen from the evidence. Pure: the same summary always gives the same steps, each
 // with the attempts, names or ranges that led to it.
-import type { AdviceStep, DnsReport, DnsResult, Finding, LocalPolicy, Reason, Role, Summary, VerdictStatus } from '../core/types.js';
+import type { AdviceStep, DnsReport, DnsResult, Finding, LocalPolicy, PathSummary, Reason, Role, Summary, VerdictStatus } from '../core/types.js';
 import { listing, plural } from '../core/words.js';
 import { EXECUTABLES } from '../data/executables.js';
 import { INSPECTION_PRODUCTS } from '../data/inspection-cas.js';
@@ -150,6 +150,24 @@ function localPolicySteps(policy: LocalPolicy | null): AdviceStep[] {
   return steps;
 }
 
+/** Two paths that differ: the one that fails, and how to bring it to the one that works. */
+function pathSteps(summary: Summary): AdviceStep[] {
+  const paths = summary.paths ?? [];
+  const worse = (a: PathSummary, b: PathSummary): boolean =>
+    a.ports.some((p) => (p.state === 'blocked' || p.state === 'intercepted') && b.ports.some((q) => q.port === p.port && q.state === 'reachable'));
+  const host = paths.find((p) => p.role === 'host');
+  const client = paths.find((p) => p.role === 'client');
+  if (!host || !client) return [];
+  const evidence = [`the viewer: ${client.said}`, `the host service: ${host.said}`];
+  if (worse(host, client)) {
+    return [{ text: `The host service (g2svc.exe) follows the machine's WinHTTP proxy settings, which fail where the user's Internet Options get through. On a PC that is to be reached, give WinHTTP the user's settings from an administrator prompt (netsh winhttp import proxy source=ie), or ask the proxy's administrator to let the WinHTTP path reach the GoTo servers.`, evidence }];
+  }
+  if (worse(client, host)) {
+    return [{ text: `The viewer follows this user's Internet Options (Settings > Network > Proxy, or the PAC file they name), which fail where the machine's WinHTTP path gets through. Check those settings, or ask the proxy's administrator to let them reach the GoTo servers.`, evidence }];
+  }
+  return [];
+}
+
 export function adviseOn(
   summary: Summary, status: VerdictStatus, noRoute: boolean, role: Role | null, dns: DnsReport | null = null, localPolicy: LocalPolicy | null = null,
 ): AdviceStep[] {
@@ -213,7 +231,7 @@ export function adviseOn(
   if (rejected.length > 0) {
     add(`Outbound TCP ${listing(rejected)} is rejected (refused, reset or 'unreachable'). Ask the network administrator to allow outbound TCP ${listing(rejected)} to the GoTo ranges (g2probe rules prints the rules); if a firewall on this PC is involved, allow the GoToMyPC programs in it.`, rejected, ['refused', 'unreachable', 'reset']);
   }
-  steps.push(...silenceSteps(summary), ...possibleSteps(summary.findings));
+  steps.push(...silenceSteps(summary), ...possibleSteps(summary.findings), ...pathSteps(summary));
   const faults = (reasons: readonly Reason[]): number =>
     summary.ports.reduce((sum, p) => sum + reasons.reduce((n, reason) => n + (p.reasons[reason] ?? 0), 0), 0);
   const exhausted = faults(['resource-exhausted']);

@@ -132,8 +132,11 @@ export class SummaryBuilder {
   private readonly serviceHosts = new Map<string, { essential: boolean; ports: Map<number, Cell> }>();
   private readonly essentialNames = new Map<string, ReadonlySet<number>>();
 
-  /** `services`: the names resolved and their addresses, or null when no name was. */
-  constructor(private readonly ranges: Range[], private readonly portList: number[], private readonly services: ServiceIndex | null = null) {
+  /**
+   * `services`: the names resolved and their addresses, or null when no name was. `paths`: how many paths each
+   * target is tried on (the viewer's and the host service's): an address is complete once every one is in.
+   */
+  constructor(private readonly ranges: Range[], private readonly portList: number[], private readonly services: ServiceIndex | null = null, private readonly paths = 1) {
     for (const port of portList) this.ports.set(port, { cell: newCell(), codes: new Map(), faultCodes: new Map(), examples: new Map() });
     for (const range of ranges) {
       const served = portsOf(range, portList);
@@ -184,7 +187,7 @@ export class SummaryBuilder {
     const entry = this.pending.get(attempt.ip) ?? { range: attempt.range, seen: 0, answered: false };
     entry.seen++;
     entry.answered ||= answered(attempt.status);
-    if (entry.seen < (this.rangePorts.get(entry.range) ?? 0)) {
+    if (entry.seen < (this.rangePorts.get(entry.range) ?? 0) * this.paths) {
       this.pending.set(attempt.ip, entry);
       return;
     }

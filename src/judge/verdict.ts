@@ -108,7 +108,28 @@ export function decideVerdict(summary: Summary, role: Role | null, dns: DnsRepor
   const noRoute = hasNoRoute(summary);
   const network = judge(summary, dns, noRoute);
   const { status, text } = withLocalBlocks(network, localPolicy);
-  return { status, exitCode: EXIT_CODES[status], text, advice: adviseOn(summary, status, noRoute, role, dns, localPolicy) };
+  const paths = pathsText(summary);
+  return { status, exitCode: EXIT_CODES[status], text: paths === null ? text : `${text} ${paths}`, advice: adviseOn(summary, status, noRoute, role, dns, localPolicy) };
+}
+
+const PATH_OWNER: Record<Role, string> = { client: "the viewer's path", host: "the host service's path" };
+
+/**
+ * With two paths probed, which of them fails where the other gets through; null when they agree. Only a port
+ * reachable on one path and blocked or intercepted on the other is named: an unknown one proves nothing.
+ */
+export function pathsText(summary: Summary): string | null {
+  const paths = summary.paths ?? [];
+  if (paths.length < 2) return null;
+  const bad = new Set(['blocked', 'intercepted']);
+  const parts: string[] = [];
+  for (const path of paths) {
+    const others = paths.filter((p) => p !== path);
+    const failing = path.ports.filter((p) => bad.has(p.state) && others.some((o) => o.ports.some((q) => q.port === p.port && q.state === 'reachable')));
+    if (failing.length > 0) parts.push(`${PATH_OWNER[path.role]} (${path.said}) fails on ${portWord(failing.map((p) => p.port))}`);
+  }
+  if (parts.length === 0) return null;
+  return `The two paths differ: ${listing(parts)}, where the other gets through.`;
 }
 
 /** A firewall rule that blocks a GoToMyPC program stops it whatever the network allows g2probe. */

@@ -7,8 +7,20 @@ import type { ProxyPath, Reading, SystemProxySettings, WinHttpProxy } from '../c
 import type { CommandRunner } from './local-policy.js';
 import { parseGnomeProxy } from './linux/gnome-proxy.js';
 import { parseScutilProxy } from './macos/scutil.js';
-import { CONNECTION_SETTINGS_ARGS, INTERNET_SETTINGS_ARGS, parseConnectionSettings, parseInternetSettings, winInetSettings } from './windows/wininet.js';
+import { CONNECTION_SETTINGS_ARGS, INTERNET_SETTINGS_ARGS, WINHTTP_RULES, WININET_RULES, parseConnectionSettings, parseInternetSettings, winHttpSettings, winInetSettings, type RouteRules } from './windows/wininet.js';
 import { parseWinHttpProxy } from './windows/winhttp.js';
+
+/** One program's settings as read, with what a run needs to follow them. */
+export interface DiscoveredPath {
+  path: ProxyPath;
+  /** The settings, or why they could not be read. */
+  settings: Reading<SystemProxySettings>;
+  /** How the program reads their exceptions. */
+  rules: RouteRules;
+}
+
+const SYSTEM_RULES: RouteRules = { program: 'macOS', implicitLoopback: false, ranges: true };
+const GNOME_RULES: RouteRules = { program: 'GNOME', implicitLoopback: false, ranges: true };
 
 export interface DiscoveryOptions {
   platform: NodeJS.Platform;
@@ -45,8 +57,12 @@ export function describeWinHttp(winhttp: WinHttpProxy): string {
   return `the proxy ${servers}${winhttp.bypass.length > 0 ? ` except ${winhttp.bypass.join(', ')}` : ''}`;
 }
 
+function discovered(path: Omit<ProxyPath, 'said'>, settings: Reading<SystemProxySettings>, rules: RouteRules, said?: string): DiscoveredPath {
+  return { path: { ...path, said: said ?? (settings.readable ? describeSettings(settings.value) : `unknown: ${settings.why}`) }, settings, rules };
+}
+
 /** Each role's settings, where they came from, and what they say; empty where a desktop keeps none g2probe reads. */
-export async function discoverProxyPaths(opts: DiscoveryOptions): Promise<ProxyPath[]> {
+export async function discoverProxyPaths(opts: DiscoveryOptions): Promise<DiscoveredPath[]> {
   const { platform, env, run } = opts;
   if (platform === 'win32') {
     const system32 = path.win32.join(envValue(env, 'SystemRoot') ?? 'C:\\Windows', 'System32');
@@ -57,19 +73,29 @@ export async function discoverProxyPaths(opts: DiscoveryOptions): Promise<ProxyP
       read(run, path.win32.join(system32, 'netsh.exe'), ['winhttp', 'show', 'proxy'], parseWinHttpProxy),
     ]);
     const user = winInetSettings(key, connection);
+    const machine = winhttp.readable ? winHttpSettings(winhttp.value) : winhttp;
     return [
-      { role: 'client', who: "the viewer (this user's Internet Options, WinINet)", source: 'reg query HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings', said: user.readable ? describeSettings(user.value) : `unknown: ${user.why}` },
-      { role: 'host', who: 'the host service g2svc.exe (the machine\'s WinHTTP settings)', source: 'netsh winhttp show proxy', said: winhttp.readable ? describeWinHttp(winhttp.value) : `unknown: ${winhttp.why}` },
+      discovered({ role: 'client', who: "the viewer (this user's Internet Options, WinINet)", source: 'reg query HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings' }, user, WININET_RULES),
+      discovered({ role: 'host', who: 'the host service g2svc.exe (the machine\'s WinHTTP settings)', source: 'netsh winhttp show proxy' }, machine, WINHTTP_RULES, winhttp.readable ? describeWinHttp(winhttp.value) : `unknown: ${winhttp.why}`),
     ];
   }
   if (platform === 'darwin') {
     const system = await read(run, '/usr/sbin/scutil', ['--proxy'], parseScutilProxy);
-    return [{ role: 'both', who: "the viewer and the host (the system's network settings)", source: 'scutil --proxy', said: system.readable ? describeSettings(system.value) : `unknown: ${system.why}` }];
+    return [discovered({ role: 'both', who: "the viewer and the host (the system's network settings)", source: 'scutil --proxy' }, system, SYSTEM_RULES)];
   }
   // glib-networking follows these only in a GNOME session.
-  if (platform === 'linux' && /gnome/i.test(envValue(env, 'XDG_CURRENT_DESKTOP') ?? '')) {
+  if (platform === 'linux' && isGnome(env)) {
     const gnome = await read(run, 'gsettings', ['list-recursively', 'org.gnome.system.proxy'], parseGnomeProxy);
-    return [{ role: 'client', who: "desktop programs (GNOME's proxy settings)", source: 'gsettings list-recursively org.gnome.system.proxy', said: gnome.readable ? describeSettings(gnome.value) : `unknown: ${gnome.why}` }];
+    return [discovered({ role: 'client', who: "desktop programs (GNOME's proxy settings)", source: 'gsettings list-recursively org.gnome.system.proxy' }, gnome, GNOME_RULES)];
   }
   return [];
+}
+
+export function isGnome(env: NodeJS.ProcessEnv): boolean {
+  return /gnome/i.test(envValue(env, 'XDG_CURRENT_DESKTOP') ?? '');
+}
+
+/** Whether this desktop keeps proxy settings g2probe reads (and so --proxy-user may be for them). */
+export function keepsProxySettings(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): boolean {
+  return platform === 'win32' || platform === 'darwin' || (platform === 'linux' && isGnome(env));
 }

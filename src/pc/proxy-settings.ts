@@ -13,6 +13,8 @@ export interface ProxyFlags {
   proxyPassword?: string | null;
   /** --pac, when given. */
   pac?: string | null;
+  /** Whether this PC's own settings may name a proxy the run follows (so --proxy-user may be for it). */
+  systemSettings?: boolean;
 }
 
 /**
@@ -133,8 +135,8 @@ export function proxyRoutes(flags: ProxyFlags, env: NodeJS.ProcessEnv): ProxyRou
     if (forHttp) http = parseProxy(forHttp.value, forHttp.name, flags.proxyUser, shared);
     if (forHttps) https = parseProxy(forHttps.value, forHttps.name, flags.proxyUser, shared);
   }
-  if (flags.proxyUser !== null && http === null && https === null && pac === null) {
-    throw new UsageError('--proxy-user needs a proxy: give --proxy URL, or set HTTPS_PROXY / HTTP_PROXY');
+  if (flags.proxyUser !== null && http === null && https === null && pac === null && !flags.systemSettings) {
+    throw new UsageError('--proxy-user needs a proxy: give --proxy URL or --pac, or set HTTPS_PROXY / HTTP_PROXY');
   }
   const noProxy = fromEnv(env, ['no_proxy', 'NO_PROXY'])?.value ?? null;
   const bypass = noProxyMatcher(noProxy);
@@ -146,9 +148,9 @@ export function proxyRoutes(flags: ProxyFlags, env: NodeJS.ProcessEnv): ProxyRou
   return {
     settings: { http: http?.info ?? null, https: https?.info ?? null, noProxy, pac: pac === 'auto' ? 'auto' : pac && `${pac.protocol}//${pac.host}${pac.pathname}` },
     pac,
-    proxyAt: (host, port) => {
+    proxyAt: (host, port, source) => {
       const where = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-      return new Proxy({ url: `http://${shared ? `${encodeURIComponent(shared.account)}:***@` : ''}${where}`, source: 'PAC' }, host, port, shared);
+      return new Proxy({ url: `http://${shared ? `${encodeURIComponent(shared.account)}:***@` : ''}${where}`, source }, host, port, shared);
     },
     credentials: shared,
     proxies: [...new Set([http, https].filter((p): p is Proxy => p !== null))],

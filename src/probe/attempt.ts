@@ -2,7 +2,7 @@
 // spoken the way GoToMyPC speaks; when that is cut or unanswered, the same check without GoToMyPC's names.
 import type { Socket } from 'node:net';
 import type { Proxy } from '../core/proxy.js';
-import type { ApplicationObservation, Attempt, Exchange, PacRoute, PathKind, Target, TcpObservation, Trace } from '../core/types.js';
+import type { ApplicationObservation, Attempt, Exchange, PacRoute, PathKind, Role, Target, TcpObservation, Trace } from '../core/types.js';
 import { classify, round } from '../judge/classify.js';
 import { isLoopbackHost } from '../net/loopback.js';
 import type { PacAnswer, PacEntry } from '../pc/pac.js';
@@ -16,19 +16,25 @@ import { connectTcp, type Dial } from './checks/tcp.js';
 import { checkTls } from './checks/tls.js';
 
 /**
- * A target and how to reach it: a proxy, or with `pac` whatever the PAC file answers for it. `comparison` marks
- * the direct attempt --compare-direct adds.
+ * A target and how to reach it: a proxy, or whatever the router answers for it. `comparison` marks the direct
+ * attempt --compare-direct adds; `role`, whose path it takes when a run follows two.
  */
 export interface Job {
   target: Target;
   proxy: Proxy | null;
-  pac?: true;
+  router?: Router;
   comparison: boolean;
+  role?: Role;
 }
 
-/** The PAC file in use: its answer for a target, and the proxies it names. */
-export interface PacRouter {
-  find(target: Target): Promise<PacAnswer>;
+/** The answer for one target, and for fixed settings the rule that gave it. */
+export type RouteAnswer = PacAnswer & { rule?: string };
+
+/** What decides each target's path (a PAC file, or this PC's fixed settings), and the proxies it names. */
+export interface Router {
+  /** What decides, as the attempt's route names it. */
+  via: string;
+  find(target: Target): Promise<RouteAnswer>;
   proxyAt(host: string, port: number): Proxy;
   /** Under the guard an entry outside loopback is passed by, as the start-up checks would refuse it. */
   loopbackOnly: boolean;
@@ -40,7 +46,6 @@ export interface ProbeSettings {
   /** The name sent as SNI and Host to an address no GoToMyPC name gave (--sni); a name's addresses get their name. */
   servername: string;
   trust: TrustStore;
-  pac?: PacRouter | null;
 }
 
 /** The check that follows the handshake on each GoToMyPC port; other ports get the handshake only. */
@@ -185,12 +190,12 @@ function interrupted(t: Trace): boolean {
 
 /** The attempt as reported, or null when the run was interrupted before it finished. */
 export function attempt(job: Job, settings: ProbeSettings, signal: AbortSignal): Promise<Attempt | null> {
-  if (job.pac && settings.pac) return routed(job, settings.pac, settings, signal);
+  if (job.router) return routed(job, job.router, settings, signal);
   const started = performance.now();
   return trace(job, settings, signal).then((seen) => (interrupted(seen) ? null : attemptOf(job, seen, performance.now() - started)));
 }
 
-function entryText(entry: PacEntry): string {
+export function entryText(entry: PacEntry): string {
   if (entry.kind === 'direct') return 'DIRECT';
   return `${entry.kind.toUpperCase()} ${entry.host.includes(':') ? `[${entry.host}]` : entry.host}:${entry.port}`;
 }
@@ -208,10 +213,17 @@ function proxyTookNoConnection(seen: Trace): string | null {
  * yields to the next; one that answers, whatever it says, is the path. An answer the PAC could not give, or one
  * with no entry g2probe can try, means DIRECT, and the route says why.
  */
-async function routed(job: Job, router: PacRouter, settings: ProbeSettings, signal: AbortSignal): Promise<Attempt | null> {
+async function routed(job: Job, router: Router, settings: ProbeSettings, signal: AbortSignal): Promise<Attempt | null> {
   const started = performance.now();
   const answer = await router.find(job.target);
-  const route: PacRoute = { answer: answer.ok ? answer.text : null, entry: null, skipped: [], ...(answer.ok ? {} : { why: `${answer.why}: DIRECT, as Windows does` }) };
+  const route: PacRoute = {
+    via: router.via,
+    ...(answer.rule === undefined ? {} : { rule: answer.rule }),
+    answer: answer.ok ? answer.text : null,
+    entry: null,
+    skipped: [],
+    ...(answer.ok ? {} : { why: `${answer.why}: DIRECT, as Windows does` }),
+  };
   const entries = answer.ok ? answer.entries : [{ kind: 'direct' as const }];
   let last: { job: Job; seen: Trace; text: string } | null = null;
   for (const [i, entry] of entries.entries()) {
@@ -224,7 +236,7 @@ async function routed(job: Job, router: PacRouter, settings: ProbeSettings, sign
       route.skipped.push({ entry: text, why: 'outside 127.0.0.0/8 and ::1: the loopback-only guard passes it by' });
       continue;
     }
-    const next: Job = { target: job.target, proxy: entry.kind === 'proxy' ? router.proxyAt(entry.host, entry.port) : null, comparison: false };
+    const next: Job = { target: job.target, proxy: entry.kind === 'proxy' ? router.proxyAt(entry.host, entry.port) : null, comparison: false, ...(job.role ? { role: job.role } : {}) };
     const seen = await trace(next, settings, signal);
     if (interrupted(seen)) return null;
     last = { job: next, seen, text };
@@ -241,11 +253,11 @@ async function routed(job: Job, router: PacRouter, settings: ProbeSettings, sign
     route.skipped = route.skipped.filter((s) => s.entry !== last?.text);
   }
   if (last === null) {
-    const direct: Job = { target: job.target, proxy: null, comparison: false };
+    const direct: Job = { target: job.target, proxy: null, comparison: false, ...(job.role ? { role: job.role } : {}) };
     const seen = await trace(direct, settings, signal);
     if (interrupted(seen)) return null;
     last = { job: direct, seen, text: 'DIRECT' };
-    route.why ??= `no entry g2probe can try (${route.skipped.map((s) => s.entry).join('; ')}): tried DIRECT, which is not the path the PAC gives`;
+    route.why ??= `no entry g2probe can try (${route.skipped.map((s) => s.entry).join('; ')}): tried DIRECT, which is not the path ${router.via} gives`;
   }
   return { ...attemptOf(last.job, last.seen, performance.now() - started), route };
 }
@@ -257,6 +269,6 @@ function attemptOf(job: Job, seen: Trace, ms: number): Attempt {
   const connectMs = seen.connect.outcome === 'connected' ? round(seen.connect.elapsedMs) : null;
   const { path } = seen;
   // The common shape is built without spreads, which copy; the report keeps its field order either way.
-  if (host === undefined && !job.comparison) return { ip, port, range, expected, path, status, reason, ms: round(ms), connectMs, evidence };
-  return { ip, port, range, ...(host === undefined ? {} : { host }), expected, path, ...(job.comparison ? { comparison: true } : {}), status, reason, ms: round(ms), connectMs, evidence };
+  if (host === undefined && !job.comparison && job.role === undefined) return { ip, port, range, expected, path, status, reason, ms: round(ms), connectMs, evidence };
+  return { ip, port, range, ...(host === undefined ? {} : { host }), expected, path, ...(job.comparison ? { comparison: true } : {}), ...(job.role ? { role: job.role } : {}), status, reason, ms: round(ms), connectMs, evidence };
 }

@@ -1,13 +1,16 @@
-// The PAC file a run follows (--pac): loaded once, then asked for every target the way a browser asks it, one
-// question at a time (its sandbox is one engine, and each call has its own deadline).
+// What decides each target's path when a PAC file or this PC's settings do: the PAC file (--pac, WPAD, or the one
+// the settings name), loaded once and asked for every target the way a browser asks it, one question at a time
+// (its sandbox is one engine, and each call has its own deadline); or the settings' fixed proxy and exceptions.
 import { readFileSync } from 'node:fs';
-import type { ProxyRoutes } from '../core/proxy.js';
-import type { PacStatus, ProbeOptions, Target } from '../core/types.js';
-import { isLoopbackAddress } from '../net/loopback.js';
+import type { Proxy, ProxyRoutes } from '../core/proxy.js';
+import type { PacStatus, ProbeOptions, SystemProxySettings, Target } from '../core/types.js';
+import { isLoopbackAddress, isLoopbackHost } from '../net/loopback.js';
 import { loadPac } from '../pc/pac-file.js';
-import type { PacAnswer } from '../pc/pac.js';
+import type { PacAnswer, PacEntry, PacScript } from '../pc/pac.js';
+import type { DiscoveredPath } from '../pc/proxy-discovery.js';
+import { winInetRoute } from '../pc/windows/wininet.js';
 import { dnsSuffixes, wpadNames } from '../pc/wpad.js';
-import type { PacRouter } from './attempt.js';
+import { entryText, type Router } from './attempt.js';
 import { resolveName } from './checks/dns.js';
 
 /** The URL FindProxyForURL is asked for: what GoToMyPC fetches on 80 and 443; on another port, that port over http. */
@@ -19,11 +22,16 @@ export function pacUrl(target: Target): { url: string; host: string } {
   return { url: `http://${authority}:${target.port}/`, host };
 }
 
+type Resolve = (host: string) => Promise<string | null>;
+
+/** A PAC file found and compiled, or why none could be; `why` says what went wrong, not what follows from it. */
+type Loaded = { url: string; source: string; script: PacScript } | { url: string; source: string; script: null; why: string };
+
 /**
  * The first WPAD name that resolves, as Windows tries them by DNS. Only DNS: DHCP's option 252 would need a
  * DHCP exchange g2probe cannot make.
  */
-async function wpad(env: NodeJS.ProcessEnv, resolve: (host: string) => Promise<string | null>): Promise<{ name: string; address: string } | { why: string }> {
+async function wpad(env: NodeJS.ProcessEnv, resolve: Resolve): Promise<{ name: string; address: string } | { why: string }> {
   let resolvConf: string | null = null;
   try {
     resolvConf = readFileSync('/etc/resolv.conf', 'utf8');
@@ -39,39 +47,136 @@ async function wpad(env: NodeJS.ProcessEnv, resolve: (host: string) => Promise<s
   return { why: `no WPAD: ${names.join(', ')} ${names.length === 1 ? 'does' : 'do'} not resolve (DHCP option 252 is out of g2probe's reach)` };
 }
 
-export async function pacRouter(routes: ProxyRoutes, probe: ProbeOptions, env: NodeJS.ProcessEnv, signal: AbortSignal): Promise<{ status: PacStatus; router: PacRouter | null } | null> {
-  if (routes.pac === null) return null;
-  const { dnsServer, timeoutMs, loopbackOnly } = probe;
-  const address = dnsServer?.replace(/^\[([^\]]+)\](?::\d+)?$/, '$1').replace(/^([^:]+):\d+$/, '$1') ?? null;
-  // The PAC's dnsResolve asks the run's resolver; under the guard only one on loopback, else no name resolves.
-  const mayAsk = !loopbackOnly || (address !== null && isLoopbackAddress(address));
-  const resolve = async (host: string): Promise<string | null> => {
-    if (!mayAsk) return null;
-    const answer = await resolveName(host, { server: dnsServer, timeoutMs }, signal);
-    return answer.queries.find((q) => q.type === 'A')?.addresses[0] ?? null;
-  };
-  let where: { url: URL; shown: string; source: string; hostHeader?: string };
-  if (routes.pac === 'auto') {
-    const found = await wpad(env, resolve);
-    if ('why' in found) return { status: { url: 'auto', source: 'WPAD', usable: false, why: `${found.why}: every attempt goes DIRECT, as Windows does` }, router: null };
-    where = { url: new URL(`http://${found.address}/wpad.dat`), shown: `http://${found.name}/wpad.dat`, source: `WPAD (${found.name}, found by DNS)`, hostHeader: found.name };
-  } else {
-    where = { url: routes.pac, shown: probe.proxies.pac ?? routes.pac.href, source: '--pac' };
+/** Loads PAC files for one run: names resolved by the run's resolver, files fetched direct, as WinINet fetches them. */
+class PacLoader {
+  readonly resolve: Resolve;
+
+  constructor(private readonly probe: ProbeOptions, private readonly env: NodeJS.ProcessEnv, private readonly signal: AbortSignal) {
+    const { dnsServer, timeoutMs, loopbackOnly } = probe;
+    const address = dnsServer?.replace(/^\[([^\]]+)\](?::\d+)?$/, '$1').replace(/^([^:]+):\d+$/, '$1') ?? null;
+    // The PAC's dnsResolve asks the run's resolver; under the guard only one on loopback, else no name resolves.
+    const mayAsk = !loopbackOnly || (address !== null && isLoopbackAddress(address));
+    this.resolve = async (host) => {
+      if (!mayAsk) return null;
+      const answer = await resolveName(host, { server: dnsServer, timeoutMs }, signal);
+      return answer.queries.find((q) => q.type === 'A')?.addresses[0] ?? null;
+    };
   }
-  const { shown: url, source } = where;
-  const pac = await loadPac({ url: where.url, ...(where.hostHeader ? { hostHeader: where.hostHeader } : {}), timeoutMs, loopbackOnly, proxyFor: () => null, signal }, resolve);
-  if (!pac.readable) return { status: { url, source, usable: false, why: `${pac.why}: every attempt goes DIRECT, as Windows does` }, router: null };
+
+  async wpad(): Promise<Loaded> {
+    const found = await wpad(this.env, this.resolve);
+    if ('why' in found) return { url: 'auto', source: 'WPAD', script: null, why: found.why };
+    return this.load(new URL(`http://${found.address}/wpad.dat`), `http://${found.name}/wpad.dat`, `WPAD (${found.name}, found by DNS)`, found.name);
+  }
+
+  async load(url: URL, shown: string, source: string, hostHeader?: string): Promise<Loaded> {
+    const { timeoutMs, loopbackOnly } = this.probe;
+    // --pac is checked at start-up; a URL from this PC's settings is passed by here rather than refused.
+    if (loopbackOnly && !isLoopbackHost(url.hostname.replace(/^\[(.*)\]$/, '$1'))) {
+      return { url: shown, source, script: null, why: `${url.hostname} lies outside 127.0.0.0/8 and ::1, and the loopback-only guard passes it by` };
+    }
+    const pac = await loadPac({ url, ...(hostHeader ? { hostHeader } : {}), timeoutMs, loopbackOnly, proxyFor: () => null, signal: this.signal }, this.resolve);
+    return pac.readable ? { url: shown, source, script: pac.value } : { url: shown, source, script: null, why: pac.why };
+  }
+}
+
+function statusOf(loaded: Loaded, then: string): PacStatus {
+  const { url, source } = loaded;
+  return loaded.script ? { url, source, usable: true, why: null } : { url, source, usable: false, why: `${loaded.why}: ${then}` };
+}
+
+/** Proxies by address, made once, so one that asked for NTLM is asked so again. */
+function proxyMaker(make: (host: string, port: number) => Proxy): (host: string, port: number) => Proxy {
+  const made = new Map<string, Proxy>();
+  return (host, port) => {
+    const key = `${host} ${port}`;
+    let proxy = made.get(key);
+    if (!proxy) made.set(key, (proxy = make(host, port)));
+    return proxy;
+  };
+}
+
+function scriptRouter(script: PacScript, via: string, proxyAt: Router['proxyAt'], loopbackOnly: boolean): Router {
   let queue: Promise<unknown> = Promise.resolve();
-  const script = pac.value;
-  const router: PacRouter = {
+  return {
+    via,
     find(target) {
       const { url: asked, host } = pacUrl(target);
       const answer: Promise<PacAnswer> = queue.then(() => script.find(asked, host));
       queue = answer;
       return answer;
     },
-    proxyAt: routes.proxyAt,
+    proxyAt,
     loopbackOnly,
   };
-  return { status: { url, source, usable: true, why: null }, router };
+}
+
+/** --pac URL or --pac auto; null without it. */
+export async function pacRouter(routes: ProxyRoutes, probe: ProbeOptions, env: NodeJS.ProcessEnv, signal: AbortSignal): Promise<{ status: PacStatus; router: Router | null } | null> {
+  if (routes.pac === null) return null;
+  const loader = new PacLoader(probe, env, signal);
+  const loaded = routes.pac === 'auto' ? await loader.wpad() : await loader.load(routes.pac, probe.proxies.pac ?? routes.pac.href, '--pac');
+  const status = statusOf(loaded, 'every attempt goes DIRECT, as Windows does');
+  const proxyAt = proxyMaker((host, port) => routes.proxyAt(host, port, 'PAC'));
+  return { status, router: loaded.script ? scriptRouter(loaded.script, loaded.source === '--pac' ? '--pac' : 'WPAD', proxyAt, probe.loopbackOnly) : null };
+}
+
+function entryOf(server: { scheme: string | null; host: string; port: number }): PacEntry {
+  return server.scheme === 'socks' ? { kind: 'socks', host: server.host, port: server.port } : { kind: 'proxy', host: server.host, port: server.port };
+}
+
+/** The fixed settings as a router: each target's answer is one entry, and the rule that chose it. */
+function fixedRouter(settings: SystemProxySettings, discovered: DiscoveredPath, via: string, proxyAt: Router['proxyAt'], loopbackOnly: boolean, before: string | null): Router {
+  const fixed: SystemProxySettings = { ...settings, pacUrl: null, autoDetect: false };
+  return {
+    via,
+    find(target) {
+      const route = winInetRoute(fixed, { host: target.host ?? target.ip, scheme: target.port === 80 ? 'http' : 'https', port: target.port }, discovered.rules);
+      const entry: PacEntry = route.via === 'proxy' ? entryOf(route.proxy) : { kind: 'direct' };
+      const rule = before === null ? route.why : `${before}; ${route.why}`;
+      return Promise.resolve({ ok: true, entries: [entry], text: entryText(entry), rule });
+    },
+    proxyAt,
+    loopbackOnly,
+  };
+}
+
+/**
+ * The router for one program's settings, as WinINet reads them: WPAD first when on, then the PAC at the URL,
+ * and the fixed proxy only when no script loads. Null when they say direct for everything.
+ */
+export async function systemRouter(discovered: DiscoveredPath, routes: ProxyRoutes, probe: ProbeOptions, env: NodeJS.ProcessEnv, signal: AbortSignal): Promise<{ router: Router | null; pac: PacStatus | null }> {
+  if (!discovered.settings.readable) return { router: null, pac: null };
+  const settings = discovered.settings.value;
+  const program = discovered.rules.program;
+  const proxyAt = proxyMaker((host, port) => routes.proxyAt(host, port, `${program} settings`));
+  const fallback = settings.proxyEnabled && settings.proxies.length > 0 ? 'the fixed proxy settings apply' : 'every attempt goes DIRECT';
+  const failed: Loaded[] = [];
+  const loader = new PacLoader(probe, env, signal);
+  const tries: (() => Promise<Loaded>)[] = [];
+  if (settings.autoDetect) tries.push(() => loader.wpad());
+  const pacUrl = settings.pacUrl;
+  if (pacUrl !== null) {
+    tries.push(async () => {
+      let url: URL;
+      try {
+        url = new URL(pacUrl);
+      } catch {
+        return { url: pacUrl, source: `${program} settings`, script: null, why: 'not a URL g2probe can fetch' };
+      }
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') return { url: pacUrl, source: `${program} settings`, script: null, why: `a ${url.protocol} PAC is not fetched over the network, and g2probe does not read it` };
+      return loader.load(url, `${url.protocol}//${url.host}${url.pathname}`, `${program} settings`);
+    });
+  }
+  for (const attempt of tries) {
+    const loaded = await attempt();
+    if (loaded.script) return { router: scriptRouter(loaded.script, `${program}: the PAC file ${loaded.url}`, proxyAt, probe.loopbackOnly), pac: statusOf(loaded, '') };
+    failed.push(loaded);
+  }
+  const last = failed.at(-1);
+  const why = failed.map((f) => (failed.length > 1 ? `${f.source}: ${f.script ? '' : f.why}` : f.script ? '' : f.why)).join('; ');
+  const pac = last === undefined ? null : statusOf({ url: last.url, source: last.source, script: null, why }, `${fallback}, as ${program} does`);
+  if (!settings.proxyEnabled || settings.proxies.length === 0) return { router: null, pac };
+  const before = last === undefined ? null : 'no PAC file loaded';
+  return { router: fixedRouter(settings, discovered, `${program}: the fixed proxy settings`, proxyAt, probe.loopbackOnly, before), pac };
 }

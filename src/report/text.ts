@@ -34,6 +34,15 @@ function pathLine(proxies: ProxySettings, pac: PacStatus | null): string | null 
   return `Path: ${parts.join(', ')}${except}`;
 }
 
+/** One program's settings: followed (with its PAC file's fate), or why not. */
+function settingsLine(path: ProxyPath): string {
+  const settings = `${path.who}: ${path.said} (${path.source})`;
+  if (path.followed === undefined) return `This PC's settings: ${settings}`;
+  if (!path.followed) return `Not followed (${path.why ?? 'another path decides'}): ${settings}`;
+  const pac = path.pac && !path.pac.usable ? `; its PAC file ${path.pac.url} cannot be used: ${path.pac.why}` : '';
+  return `Path of ${settings}${pac}`;
+}
+
 const WIDTH = 78;
 
 /** Where the ranges came from, as the first line says it. */
@@ -68,7 +77,7 @@ export function renderText(input: TextReportInput): string {
   out.push(
     `g2probe ${input.version} · ${plural(summary.total, 'attempt')} to ${plural(summary.ranges.length, 'range')} (${rangesFrom(input.ranges)}) in ${(input.elapsedMs / 1000).toFixed(1)} s`,
     ...[pathLine(input.proxies, input.pac ?? null)].filter((line): line is string => line !== null).map((line) => wrap(line, WIDTH, '  ')),
-    ...(input.proxyPaths ?? []).map((p) => wrap(`This PC's settings: ${p.who}: ${p.said} (${p.source})`, WIDTH, '  ')),
+    ...(input.proxyPaths ?? []).map((p) => wrap(settingsLine(p), WIDTH, '  ')),
     ...(input.ranges.update?.warning ? [wrap(`Warning: ${input.ranges.update.warning}`, WIDTH, '  ')] : []),
     '',
     ...(input.planned === null ? [] : [`INTERRUPTED after ${summary.total} of ${input.planned} attempts: what follows covers only those.`, '']),
@@ -85,6 +94,11 @@ export function renderText(input: TextReportInput): string {
       (i) => i >= 2 && i < 2 + shown.length,
     ),
   );
+  if (summary.paths) {
+    const states = new Map(summary.paths.map((path) => [path.role, new Map(path.ports.map((p) => [p.port, p.state]))]));
+    out.push('', "Each program's path");
+    out.push(...table([['PORT', "VIEWER'S PATH", "HOST SERVICE'S PATH"], ...summary.ports.map((p) => [String(p.port), states.get('client')?.get(p.port) ?? '-', states.get('host')?.get(p.port) ?? '-'])], () => false));
+  }
   if (summary.comparison) {
     out.push('', 'Proxy path against direct');
     out.push(...table([['PORT', 'PROXY PATH', 'DIRECT', ''], ...summary.comparison.map((c) => [String(c.port), c.configured, c.direct, c.differs ? 'differs' : 'same'])], () => false));

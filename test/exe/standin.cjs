@@ -7,6 +7,8 @@ const path = require('node:path');
 const dir = process.env.G2PROBE_STANDIN_FIXTURES;
 const tool = path.win32.basename(process.execPath).toLowerCase();
 const args = process.argv.slice(2).join(' ');
+// Which WinINet recording reg prints: the PAC one, or `lab` (a fixed proxy on loopback).
+const wininet = process.env.G2PROBE_STANDIN_WININET || 'pac';
 const RECORDED = {
   'netsh.exe': {
     'advfirewall firewall show rule name=all verbose': 'netsh-advfirewall-rules.txt',
@@ -14,8 +16,8 @@ const RECORDED = {
     'winhttp show proxy': 'netsh-winhttp-direct.txt',
   },
   'reg.exe': {
-    'query HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings': '../proxy/reg-internet-settings-pac.txt',
-    'query HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\\Connections /v DefaultConnectionSettings': '../proxy/reg-connections-pac.txt',
+    'query HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings': `../proxy/reg-internet-settings-${wininet}.txt`,
+    'query HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\\Connections /v DefaultConnectionSettings': `../proxy/reg-connections-${wininet}.txt`,
   },
 };
 const file = tool === 'powershell.exe' ? process.env.G2PROBE_STANDIN_POWERSHELL : RECORDED[tool]?.[args];

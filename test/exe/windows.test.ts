@@ -10,6 +10,7 @@ import t from 'tap';
 import type { Report } from '../../src/core/types.js';
 import { FIXTURES, ROOT, START, collect } from '../helpers/cli.js';
 import { inNamespace, lab, labPki } from '../helpers/lab.js';
+import { SQUID_PORTS, squidLab } from '../helpers/squid.js';
 import { assertValidReport } from '../helpers/schema.js';
 
 const WINE = '/usr/lib/wine/wine64';
@@ -34,7 +35,10 @@ if (EXE === null) {
 } else {
   lab(t, 'the Windows executable under Wine: the commands, a probe, a mistake, --out, and the local-policy path', async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'g2probe-wine-'));
-    t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+    // squid drops to its own user, so it gets a directory of its own (Wine wants the prefix's to be root's).
+    const squidDir = mkdtempSync(join(tmpdir(), 'g2probe-wine-squid-'));
+    t.teardown(() => { rmSync(dir, { recursive: true, force: true }); rmSync(squidDir, { recursive: true, force: true }); });
+    const squid = squidLab(squidDir);
     // Built outside the namespace: it needs the registry's Windows Node, which npm run dist has cached.
     const standin = await collect(process.execPath, [join(ROOT, 'build', 'dist.mjs'), '--script', STANDIN, '--target', 'win-x64', '--out', join(dir, 'standin.exe')], {}, 120_000);
     t.equal(standin.code, 0, `the stand-in netsh and PowerShell are built: ${standin.stderr}`);
@@ -56,10 +60,14 @@ export WINEDLLOVERRIDES="$WINEDLLOVERRIDES;netsh.exe=n;reg.exe=n"
 export G2PROBE_STANDIN_FIXTURES=${JSON.stringify(z(windows))} G2PROBE_STANDIN_POWERSHELL=netsecurity-de.json
 mkdir -p "$WINEPREFIX/drive_c/Program Files (x86)/Citrix/GoToMyPC" && touch "$WINEPREFIX/drive_c/Program Files (x86)/Citrix/GoToMyPC/g2svc.exe"
 listen 127.0.0.1 80 443 8200
+${squid.start}
 ${Object.entries(COMMANDS).map(([name, args]) => run(name, args)).join('\n')}
 started=$(date +%s%N)
 ${run('probe', ['--loopback-only', '--ranges', z(`${FIXTURES}loopback.txt`), '--no-dns', '--json', '--timeout', '1000', '--role', 'host', '--tls-roots', z(`${labPki().dir}/goto.root.pem`), '--out', z(`${dir}/saved.json`)])}
 echo "@@probe $(( ($(date +%s%N) - started) / 1000000 ))"
+# The viewer's WinINet settings name the lab's squid; the host service's WinHTTP says direct: both are followed.
+export G2PROBE_STANDIN_WININET=lab
+${run('paths', ['--loopback-only', '--ranges', z(`${FIXTURES}loopback.txt`), '--no-dns', '--json', '--timeout', '1000', '--ports', '443,8200', '--tls-roots', z(`${labPki().dir}/goto.root.pem`)])}
 $W wineserver -k 2>/dev/null; /usr/lib/wine/wineserver64 -k 2>/dev/null
 true`, { timeoutMs: 180_000 });
     t.equal(lab.code, 0, lab.stderr);
@@ -109,5 +117,19 @@ true`, { timeoutMs: 180_000 });
       { role: 'client', source: /^reg query HKCU/, said: /^the PAC file / },
       { role: 'host', source: 'netsh winhttp show proxy', said: 'direct' },
     ], "each role's settings, read with reg and netsh: the viewer's PAC, the host service's direct path");
-  }, [WINE]);
+
+    const paths = JSON.parse(read('paths', 'out')) as Report;
+    assertValidReport(t, paths);
+    t.match(paths.proxyPaths, [
+      { role: 'client', said: 'the proxy 127.0.0.1:3128 except <-loopback>', followed: true, why: 'the attempts go as WinINet: the fixed proxy settings says' },
+      { role: 'host', said: 'direct', followed: true, why: 'they say direct' },
+    ], 'no role, and the two paths differ: both followed');
+    const took = Object.fromEntries(paths.attempts.map((a) => [`${a.role} ${a.ip}:${a.port}`, a]));
+    t.match(took['client 127.0.0.1:443'], { path: 'proxy', status: 'ok', route: { via: 'WinINet: the fixed proxy settings', entry: `PROXY 127.0.0.1:${SQUID_PORTS.open}` } }, "the viewer's 443: through squid, as WinINet says");
+    t.match(took['client 127.0.0.1:8200'], { path: 'proxy', status: 'blocked', reason: 'proxy-denied' }, "the viewer's 8200: squid refuses CONNECT to it");
+    t.match(took['host 127.0.0.1:8200'], { path: 'direct', status: 'ok' }, "the host service's 8200: direct, and answered");
+    t.equal(paths.attempts.length, 8, 'each target once per path');
+    t.match(paths.summary.paths, [{ role: 'client', ports: [{ port: 443, state: 'reachable' }, { port: 8200, state: 'blocked' }] }, { role: 'host', ports: [{ port: 443, state: 'reachable' }, { port: 8200, state: 'reachable' }] }]);
+    t.match(paths.verdict.text, /The two paths differ: the viewer's path \(the proxy 127\.0\.0\.1:3128 except <-loopback>\) fails on port 8200, where the other gets through\./);
+  }, [WINE, 'squid']);
 }

@@ -68,6 +68,19 @@ echo '=== text'
 G2PROBE_PROXY_PASSWORD='${PASSWORD}' g2probe --ranges "$ranges" --ports 443 --proxy http://${NEGOTIATE.host}:${NEGOTIATE.port} --proxy-user 'LAB\\helpdesk' --timeout 3000
 echo '=== unreadable'
 g2probe --ranges "$ranges" --ports 443 --proxy ${proxy} --proxy-user 'LAB\\helpdesk' --proxy-password-file "$dir/missing" --timeout 3000 --json; echo "exit $?"
+echo '=== prompt'
+# On a terminal (script's pty) with no password given: asked for, typed once the prompt shows, never echoed.
+mkfifo "$dir/keys"
+{ declare -f g2probe; echo "g2probe --ranges $ranges --ports 443 --proxy ${proxy} --proxy-user 'LAB\\helpdesk' --timeout 3000 --out $dir/prompt.json -q"; } > "$dir/ask.sh"
+script -qefc "LAB_PKI=$LAB_PKI bash $dir/ask.sh" /dev/null < "$dir/keys" > "$dir/prompt.tty" 2>&1 & tty_pid=$!; pids+=($tty_pid)
+exec 3> "$dir/keys"
+for _ in $(seq 100); do grep -q 'at the proxy: ' "$dir/prompt.tty" && break; sleep 0.1; done
+printf '%s\r' '${PASSWORD}' >&3
+wait $tty_pid; echo "exit $?"
+exec 3>&-
+cat "$dir/prompt.tty"
+echo '=== prompted'
+cat "$dir/prompt.json"
 echo '=== out'
 cat "$dir/report.json"`);
   const parts = Object.fromEntries([...run.stdout.matchAll(/^=== (\w+)(?: (\d+))?$\n?([\s\S]*?)(?=^=== |(?![\s\S]))/gm)].map((m, i) => [`${m[1]}${m[2] ? `:${i}` : ''}`, m[2] ?? m[3]!]));
@@ -105,7 +118,9 @@ cat "$dir/report.json"`);
   t.match(parts.unreadable, /exit 64/);
   t.match(run.stderr, /cannot read --proxy-password-file "[^"]*missing": ENOENT/);
 
-  const outputs: Record<string, string> = { stdout: run.stdout, 'stderr and logs': run.stderr, '--out file': parts.out ?? '' };
+  t.match(parts.prompt, /Password for LAB\\helpdesk at the proxy: /, 'the prompt on the terminal');
+  t.match(find(t, report('prompted'), '127.0.0.1', 443), { status: 'ok', evidence: { proxyAuth: 'ntlm' } }, 'the typed password used for NTLM');
+  const outputs: Record<string, string> = { stdout: run.stdout, 'stderr and logs': run.stderr, '--out file': parts.out ?? '', 'the terminal': parts.prompt ?? '' };
   t.ok((parts.out ?? '').includes('"proxyAuth":"ntlm"'), 'the --out file was written');
   for (const [where, text] of Object.entries(outputs)) {
     for (const [form, value] of Object.entries(secretForms())) t.notOk(text.includes(value), `no ${form} in ${where}`);

@@ -28,9 +28,9 @@
 // - With WPAD or a PAC URL on, a script decides: WPAD's first, then the one at the URL, the order Internet
 //   Options lists them in. That the fixed settings serve only when no script loads is the usual account of
 //   WinINet, not a source read here.
-import { isIP } from 'node:net';
+import { BlockList, isIP } from 'node:net';
 import { escapeText } from '../../core/http-head.js';
-import type { Reading, StaticProxyRoute, SystemProxyRoute, SystemProxyScheme, SystemProxyServer, SystemProxySettings } from '../../core/types.js';
+import type { Reading, StaticProxyRoute, SystemProxyRoute, SystemProxyScheme, SystemProxyServer, SystemProxySettings, WinHttpProxy } from '../../core/types.js';
 
 const INTERNET_SETTINGS = 'Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings';
 const CONNECTIONS = `${INTERNET_SETTINGS}\\Connections`;
@@ -104,9 +104,24 @@ export function winInetSettings(key: Reading<SystemProxySettings>, connection: R
   return { readable: false, why: `${connection.why}; and the key's values: ${key.why}` };
 }
 
-/** Where WinINet sends a connection to `host` (a name or an address) for a URL of `scheme`, on `port` (the scheme's by default). */
-export function winInetRoute(settings: SystemProxySettings, target: { host: string; scheme: 'http' | 'https'; port?: number }): SystemProxyRoute {
-  const fallback = staticRoute(settings, target.host.replace(/^\[(.*)\]$/, '$1').toLowerCase(), target.scheme, target.port ?? DEFAULT_PORT[target.scheme]);
+/**
+ * How a program reads its fixed settings' exceptions. WinINet and WinHTTP send loopback and link-local names
+ * direct whatever the list says (unless it holds `<-loopback>`); GNOME and macOS list those themselves, and
+ * their entries may be address ranges (`127.0.0.0/8`), which WinINet's are not.
+ */
+export interface RouteRules {
+  /** The program, as the route's sentence names it. */
+  program: string;
+  implicitLoopback: boolean;
+  ranges: boolean;
+}
+
+export const WININET_RULES: RouteRules = { program: 'WinINet', implicitLoopback: true, ranges: false };
+export const WINHTTP_RULES: RouteRules = { program: 'WinHTTP', implicitLoopback: true, ranges: false };
+
+/** Where WinINet (or `rules`' program) sends a connection to `host` (a name or an address) for a URL of `scheme`, on `port` (the scheme's by default). */
+export function winInetRoute(settings: SystemProxySettings, target: { host: string; scheme: 'http' | 'https'; port?: number }, rules: RouteRules = WININET_RULES): SystemProxyRoute {
+  const fallback = staticRoute(settings, target.host.replace(/^\[(.*)\]$/, '$1').toLowerCase(), target.scheme, target.port ?? DEFAULT_PORT[target.scheme], rules);
   if (!settings.autoDetect && settings.pacUrl === null) return fallback;
   const scripts = [settings.autoDetect ? 'WPAD looks for a PAC script' : '', settings.pacUrl === null ? '' : `the PAC script at ${settings.pacUrl} decides`].filter(Boolean);
   return {
@@ -118,18 +133,37 @@ export function winInetRoute(settings: SystemProxySettings, target: { host: stri
   };
 }
 
-function staticRoute(settings: SystemProxySettings, host: string, scheme: 'http' | 'https', port: number): StaticProxyRoute {
+/** The machine's WinHTTP proxy as settings of the same shape: its servers and exceptions share WinINet's grammar. */
+export function winHttpSettings(winhttp: WinHttpProxy): Reading<SystemProxySettings> {
+  if (winhttp.kind === 'direct') return settings(false, '', '', null, false);
+  return settings(true, winhttp.servers.map((s) => (s.scheme === null ? s.address : `${s.scheme}=${s.address}`)).join(';'), winhttp.bypass.join(';'), null, false);
+}
+
+function staticRoute(settings: SystemProxySettings, host: string, scheme: 'http' | 'https', port: number, rules: RouteRules): StaticProxyRoute {
   const shown = escapeText(host, MAX_NAME);
   if (!settings.proxyEnabled) return { via: 'direct', why: 'no fixed proxy is switched on' };
   // A scheme with no entry of its own takes the one for every scheme, else the SOCKS proxy.
   const proxy = settings.proxies.find((p) => p.scheme === scheme) ?? settings.proxies.find((p) => p.scheme === null) ?? settings.proxies.find((p) => p.scheme === 'socks');
   if (!proxy) return { via: 'direct', why: `the proxy settings name no proxy for ${scheme}` };
-  const entry = settings.bypass.find((e) => matchesEntry(e, host, scheme, port));
+  const entry = settings.bypass.find((e) => matchesEntry(e, host, scheme, port) || (rules.ranges && inRange(e, host)));
   if (entry !== undefined) return { via: 'direct', why: `the exception "${entry}" matches ${shown}` };
   if (settings.bypassLocal && !host.includes('.') && isIP(host) === 0) return { via: 'direct', why: `${shown} has no dot, and <local> sends such names direct` };
-  const implicit = !settings.bypass.some((e) => e.toLowerCase() === '<-loopback>');
-  if (implicit && IMPLICIT.test(host)) return { via: 'direct', why: `WinINet sends ${shown} direct whatever the proxy (no <-loopback> in the exceptions)` };
-  return { via: 'proxy', proxy, why: `WinINet sends ${scheme} to ${shown} through ${proxy.host}:${proxy.port}` };
+  const implicit = rules.implicitLoopback && !settings.bypass.some((e) => e.toLowerCase() === '<-loopback>');
+  if (implicit && IMPLICIT.test(host)) return { via: 'direct', why: `${rules.program} sends ${shown} direct whatever the proxy (no <-loopback> in the exceptions)` };
+  return { via: 'proxy', proxy, why: `${rules.program} sends ${scheme} to ${shown} through ${proxy.host}:${proxy.port}` };
+}
+
+/** An `address/prefix` entry (GNOME's and macOS's lists hold them) covering an address. */
+function inRange(entry: string, host: string): boolean {
+  const range = /^([0-9a-f.:]+)\/(\d{1,3})$/i.exec(entry);
+  const type = isIP(host);
+  if (!range || type === 0 || isIP(range[1] ?? '') !== type) return false;
+  const family = type === 4 ? 'ipv4' : 'ipv6';
+  const prefix = Number(range[2]);
+  if (prefix > (type === 4 ? 32 : 128)) return false;
+  const list = new BlockList();
+  list.addSubnet(range[1] ?? '', prefix, family);
+  return list.check(host, family);
 }
 
 /** `[scheme://]pattern[:port]`, or `[address]:port`; an unbracketed IPv6 address has no port. */

@@ -27,7 +27,7 @@ t.test('Windows: the viewer follows the user\'s WinINet settings, the host servi
     'reg.exe query HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings': proxyFixture('reg-internet-settings-pac.txt'),
     'netsh.exe winhttp show proxy': windowsFixture('netsh-winhttp-direct.txt'),
   });
-  const paths = await discoverProxyPaths({ platform: 'win32', env: { SystemRoot: 'D:\\Windows' }, run: stand.run });
+  const paths = (await discoverProxyPaths({ platform: 'win32', env: { SystemRoot: 'D:\\Windows' }, run: stand.run })).map((d) => d.path);
   t.same(paths.map((p) => p.role), ['client', 'host']);
   t.match(paths[0], { who: /viewer .*WinINet/, said: /^the PAC file http/ });
   t.match(paths[1], { who: /g2svc\.exe .*WinHTTP/, said: 'direct' });
@@ -35,19 +35,19 @@ t.test('Windows: the viewer follows the user\'s WinINet settings, the host servi
 });
 
 t.test('Windows: a failed reading says so, and nothing is guessed', async (t) => {
-  const paths = await discoverProxyPaths({ platform: 'win32', env: {}, run: runner({}).run });
+  const paths = (await discoverProxyPaths({ platform: 'win32', env: {}, run: runner({}).run })).map((d) => d.path);
   t.match(paths[0]?.said, /^unknown: /);
   t.match(paths[1]?.said, /^unknown: netsh\.exe winhttp show proxy failed: not found/);
 });
 
 t.test('macOS: one path for both roles, from scutil', async (t) => {
-  const paths = await discoverProxyPaths({ platform: 'darwin', env: {}, run: runner({ 'scutil --proxy': proxyFixture('scutil-proxy-manual.txt') }).run });
+  const paths = (await discoverProxyPaths({ platform: 'darwin', env: {}, run: runner({ 'scutil --proxy': proxyFixture('scutil-proxy-manual.txt') }).run })).map((d) => d.path);
   t.match(paths, [{ role: 'both', source: 'scutil --proxy', said: /^the proxy / }]);
 });
 
 t.test("Linux: GNOME's settings in a GNOME session only", async (t) => {
   const gnome = runner({ 'gsettings list-recursively org.gnome.system.proxy': proxyFixture('gsettings-proxy-auto.txt') });
-  t.match(await discoverProxyPaths({ platform: 'linux', env: { XDG_CURRENT_DESKTOP: 'ubuntu:GNOME' }, run: gnome.run }), [{ role: 'client', said: /PAC file|automatic detection/ }]);
+  t.match((await discoverProxyPaths({ platform: 'linux', env: { XDG_CURRENT_DESKTOP: 'ubuntu:GNOME' }, run: gnome.run })).map((d) => d.path), [{ role: 'client', said: /PAC file|automatic detection/ }]);
   t.same(await discoverProxyPaths({ platform: 'linux', env: { XDG_CURRENT_DESKTOP: 'KDE' }, run: gnome.run }), [], 'another desktop: nothing read');
   t.same(await discoverProxyPaths({ platform: 'linux', env: {}, run: gnome.run }), [], 'no desktop (a server, a container)');
   t.equal(gnome.calls.length, 1, 'gsettings asked once, in the GNOME session');
