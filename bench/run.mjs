@@ -1,6 +1,6 @@
 // npm run bench: throughput against nmap and a bare net.connect loop, timeout precision, memory, start-up.
 // Everything runs on loopback inside a network and PID namespace this script creates; nothing leaves it.
-// Usage: node bench/run.mjs [--quick] [--only throughput,timeout,memory,startup,worstcase] [--record]
+// Usage: node bench/run.mjs [--quick] [--only throughput,timeout,memory,startup,worstcase,sweep] [--record]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -278,6 +278,104 @@ if (wanted('worstcase')) {
   ].join('\n');
   say(text);
   sections.push({ title: "The default run's worst case", text });
+}
+
+if (wanted('sweep')) {
+  // A /20 as a network admin meets GoTo's ranges: most addresses silent. Host i (in plan order) listens on
+  // 80, 443 and 8200 when i % 10 is 0, refuses (RST) when it is 1, and is dropped otherwise: nftables sets,
+  // so every tool sees the same truth, and each tool's counts are checked against it.
+  const ports = [80, 443, 8200];
+  const blocks = hostBlocks('127.3.0.0', 4094);
+  const { rangesFile, hostsFile } = writeTargets('sweep', blocks, ports);
+  const listening = blocks.hosts.filter((_, i) => i % 10 === 0);
+  const refusing = blocks.hosts.filter((_, i) => i % 10 === 1);
+  const dropped = blocks.hosts.filter((_, i) => i % 10 > 1);
+  const truth = { open: listening.length * 3, closed: refusing.length * 3, silent: dropped.length * 3 };
+  const total = blocks.hosts.length * 3;
+  const sweepReady = join(work, 'sweep.ready');
+  // 8200 is the throughput listener's port (OPEN), already listening on every address.
+  const sweepSink = spawnSync('sh', ['-c', `node ${join(HERE, 'sink.mjs')} ${sweepReady} 80 443 >/dev/null 2>&1 & echo $!`], { encoding: 'utf8' });
+  process.on('exit', () => { try { process.kill(Number(sweepSink.stdout.trim())); } catch { /* already gone */ } });
+  for (let i = 0; i < 100 && !existsSync(sweepReady); i++) spawnSync('sleep', ['0.05']);
+  if (!existsSync(sweepReady)) die('the sweep listener did not start');
+  const rules = join(work, 'sweep.nft');
+  const loss = (on) => (on ? '    tcp flags & (syn | ack) == syn ip daddr 127.3.0.0/20 numgen random mod 10 < 3 drop\n' : '');
+  const nft = (lossy) => {
+    writeFileSync(rules, `table inet sweep {
+  set dropped { type ipv4_addr; elements = { ${dropped.join(', ')} } }
+  set refusing { type ipv4_addr; elements = { ${refusing.join(', ')} } }
+  chain input {
+    type filter hook input priority 0; policy accept;
+${loss(lossy)}    tcp flags & (syn | ack) == syn ip daddr @dropped drop
+    tcp flags & (syn | ack) == syn ip daddr @refusing reject with tcp reset
+  }
+}
+`);
+    sh(`nft delete table inet sweep 2>/dev/null; nft -f ${rules}`);
+  };
+  const progress = (what, r) => process.stderr.write(`  sweep: ${what} ${fmt(r.wallMs)} ms, ${r.open} / ${r.closed} / ${r.silent}\n`);
+  const nmapRun = (timing) => {
+    const grepable = join(work, 'sweep.g');
+    const n = timed('nmap', ['-sT', '-Pn', '-n', timing, '-p', ports.join(','), '-iL', hostsFile, '-oG', grepable], { timeout: 600_000 });
+    const out = readFileSync(grepable, 'utf8');
+    const count = (state) => (out.match(new RegExp(`/${state}/`, 'g'))?.length ?? 0);
+    // Grepable output lists a host's ports only when one of them is not filtered.
+    const open = count('open');
+    const closed = count('closed');
+    const r = { wallMs: n.wallMs, open, closed, silent: total - open - closed };
+    progress(`nmap ${timing}`, r);
+    return r;
+  };
+  const g2Run = (extra = []) => {
+    const r = g2probe(rangesFile, ['--connect-only', '--no-dns', ...extra]);
+    const result = { wallMs: r.wallMs, open: r.attempts.ok ?? 0, closed: r.attempts.blocked ?? 0, silent: r.attempts.timeout ?? 0 };
+    progress(`g2probe ${extra.join(' ')}`, result);
+    return result;
+  };
+  const right = (r) => r.open === truth.open && r.closed === truth.closed && r.silent === truth.silent;
+  const rows = [];
+  const lossyRows = [];
+  nft(false);
+  const runs = { t4: [], t5: [], g2: [], fixed: [] };
+  for (let i = 0; i < reps; i++) {
+    runs.t4.push(nmapRun('-T4'));
+    runs.t5.push(nmapRun('-T5'));
+    runs.g2.push(g2Run());
+  }
+  // The old defaults for comparison, once: 64 in flight, every silent attempt waiting the whole 3 s.
+  if (!quick) runs.fixed.push(g2Run(['--fixed-timeout', '--concurrency', '64']));
+  const g2 = median(runs.g2.map((r) => r.wallMs));
+  const row = (name, list) => {
+    const wall = median(list.map((r) => r.wallMs));
+    const r = list[0];
+    rows.push([name, fmt(wall), `${fmt(r.open)} / ${fmt(r.closed)} / ${fmt(r.silent)}`, list.every(right) ? 'yes' : 'NO', ratio(wall, g2)]);
+  };
+  row('nmap -sT -T4', runs.t4);
+  row('nmap -sT -T5', runs.t5);
+  row('g2probe --all --connect-only (defaults)', runs.g2);
+  if (runs.fixed.length > 0) row('g2probe --fixed-timeout --concurrency 64 (the old defaults)', runs.fixed);
+  if (!runs.g2.every(right)) die(`g2probe's sweep counts are wrong: ${JSON.stringify(runs.g2)} against ${JSON.stringify(truth)}`);
+
+  nft(true);
+  const lossyG2 = g2Run();
+  // nmap backs off under loss as under congestion: minutes, so only outside --quick.
+  const lossy = quick ? [] : [['nmap -sT -T4', nmapRun('-T4')]];
+  for (const [name, r] of [...lossy, ['g2probe (defaults)', lossyG2]]) {
+    lossyRows.push([name, fmt(r.wallMs), `${fmt(r.open)} / ${fmt(r.closed)} / ${fmt(r.silent)}`, fmt(truth.open - r.open)]);
+  }
+  sh('nft delete table inet sweep');
+  if (lossyG2.open !== truth.open) die(`with 30% of SYNs lost, g2probe called ${truth.open - lossyG2.open} listening ports silent`);
+  const text = [
+    `${fmt(blocks.hosts.length)} hosts (127.3.0.0/20) × ports 80, 443 and 8200 = ${fmt(total)} attempts: 10% of the hosts listen, 10% refuse, 80% are dropped (nftables sets). Whole command, spawn to exit, median of ${reps}; the truth is ${fmt(truth.open)} open / ${fmt(truth.closed)} refused / ${fmt(truth.silent)} silent.`,
+    '',
+    table(['tool', 'wall ms', 'open / refused / silent', 'counts right', '÷ g2probe'], rows),
+    '',
+    `The same sweep with 30% of the SYNs to it dropped at random (\`numgen random mod 10 < 3\`), once each${quick ? ' (nmap only without --quick: it takes minutes)' : ''}:`,
+    '',
+    table(['tool', 'wall ms', 'open / refused / silent', 'listening ports called silent'], lossyRows),
+  ].join('\n');
+  say(text);
+  sections.push({ title: 'A mostly silent sweep, against nmap', text });
 }
 
 if (wanted('startup')) {

@@ -13,7 +13,9 @@ import { discoverProxyPaths } from './pc/proxy-discovery.js';
 import type { TrustStore } from './pc/trust-store.js';
 import type { Job, Router } from './probe/attempt.js';
 import { runAttempts } from './probe/engine.js';
+import { fitConcurrency } from './probe/concurrency.js';
 import { pacRouter } from './probe/pac-router.js';
+import { openFileLimit } from './pc/open-files.js';
 import { choosePaths, type FollowedPath } from './probe/paths.js';
 import { resolveServices } from './probe/resolve.js';
 import { JsonReportStream, SCHEMA_VERSION, type Write } from './report/json.js';
@@ -110,15 +112,16 @@ export async function runProbe(input: RunInput): Promise<RunResult> {
   if (dns) log.info({ dns: dns.results.map((r) => ({ host: r.host, status: r.status, reason: r.reason, addresses: r.addresses.map((a) => a.ip) })) }, 'names resolved');
   const services = dns ? serviceTargets(dns) : [];
   const ranges = input.rangeList.info;
-  report?.begin({ schemaVersion: SCHEMA_VERSION, tool: TOOL, startedAt: startedAt.toISOString(), options: probe, ranges, dns, localPolicy, pac: pac?.status ?? null, proxyPaths });
+  const planned = (services.length + plan.count) * (Math.max(1, paths.followed.length) + (probe.compareDirect ? 1 : 0));
+  const concurrency = options.concurrencyGiven === false ? fitConcurrency(planned, openFileLimit()) : probe.concurrency;
+  report?.begin({ schemaVersion: SCHEMA_VERSION, tool: TOOL, startedAt: startedAt.toISOString(), options: { ...probe, concurrency }, ranges, dns, localPolicy, pac: pac?.status ?? null, proxyPaths });
   const summary = new SummaryBuilder(plan.ranges, plan.ports, dns ? serviceIndex(dns) : null, Math.max(1, paths.followed.length));
   // Two paths: each also gets a summary of its own, so the verdict can say which one fails.
   const perRole = new Map(paths.followed.filter((f) => f.role).map((f) => [f.role, { said: f.said, builder: new SummaryBuilder(plan.ranges, plan.ports, null) }]));
   const direct = probe.compareDirect ? new SummaryBuilder(plan.ranges, plan.ports, null) : null;
   const tally = new AttemptTally(plan.ports);
-  const planned = (services.length + plan.count) * (Math.max(1, paths.followed.length) + (direct ? 1 : 0));
   const stop = input.onStart?.(planned, summary.counts, () => summary.total + (direct?.total ?? 0)) ?? null;
-  log.info({ attempts: planned, services: services.length, ranges: plan.ranges.length, ports: plan.ports, concurrency: probe.concurrency, proxies: probe.proxies }, 'probe started');
+  log.info({ attempts: planned, services: services.length, ranges: plan.ranges.length, ports: plan.ports, concurrency, proxies: probe.proxies }, 'probe started');
 
   const settings = { timeoutMs, connectOnly: probe.connectOnly, servername: probe.servername, trust: input.trust };
   const jobs = jobsFor(allTargets(services, plan), options.routes, probe.compareDirect, pac?.router ?? null, paths.followed);
@@ -133,7 +136,7 @@ export async function runProbe(input: RunInput): Promise<RunResult> {
     log.debug(attempt, 'attempt');
   };
   try {
-    await runAttempts(jobs, { concurrency: probe.concurrency, probe: settings, signal, onThrottle }, onAttempt);
+    await runAttempts(jobs, { concurrency, probe: settings, learn: probe.learnTimeout, signal, onThrottle }, onAttempt);
   } finally {
     stop?.();
   }

@@ -7,6 +7,7 @@ import type { RunOptions } from '../core/run-options.js';
 import type { Role } from '../core/types.js';
 import { SERVICE_HOSTS } from '../data/service-hosts.js';
 import { guardFromEnv } from '../net/loopback.js';
+import { DEFAULT_CONCURRENCY } from '../probe/concurrency.js';
 import { keepsProxySettings } from '../pc/proxy-discovery.js';
 import { proxyRoutes } from '../pc/proxy-settings.js';
 import { MAX_ATTEMPTS } from '../targets/plan.js';
@@ -45,6 +46,7 @@ export const PROBE_SPEC = {
   all: { type: 'boolean' },
   concurrency: { type: 'string' },
   timeout: { type: 'string' },
+  'fixed-timeout': { type: 'boolean' },
   'loopback-only': { type: 'boolean' },
   'connect-only': { type: 'boolean' },
   sni: { type: 'string' },
@@ -138,11 +140,16 @@ GoToMyPC's own servers (resolved first, then probed first on every port)
                       --hosts or --dns-server is given.
 
 How to probe
-  --concurrency N     attempts in flight at once (default 64)
-  --timeout MS        deadline in ms for each step of an attempt: the
+  --concurrency N     attempts in flight at once (default: 64, more for large
+                      plans, up to 1024 as the open-file limit allows)
+  --timeout MS        the longest each step of an attempt waits: the
                       handshake, the proxy's answer, the HTTP or TLS answer
                       (default 3000); the comparison with a neutral exchange
-                      shares the check's deadline
+                      shares the check's deadline. Once handshakes have been
+                      answered, a silent one waits a few round trips instead
+                      (at least 100 ms) and is tried again (at least 1 s)
+                      before it is reported silent
+  --fixed-timeout     no learning: every handshake waits the whole --timeout
   --connect-only      the TCP handshake only: skip the checks that follow it
                       (HTTP on 80, TLS on 443, GoToMyPC's ping on 8200)
   --sni NAME          the GoToMyPC name sent as TLS SNI on 443 and as Host on
@@ -339,13 +346,14 @@ export function parseProbeFlags(values: FlagValues<typeof PROBE_SPEC>, env: Node
   return {
     routes,
     rangesUrl,
+    concurrencyGiven: values.concurrency !== undefined,
     probe: {
       rangesFile: values.ranges ?? null,
       ports: values.ports === undefined ? [...DEFAULT_PORTS] : parsePorts(values.ports),
       sample: integer('sample', values.sample, 2, 1, 1_000_000, 'the sample'),
       seed: values.seed ?? 'g2probe',
       all: values.all ?? false,
-      concurrency: integer('concurrency', values.concurrency, 64, 1, 16_384, 'concurrency'),
+      concurrency: integer('concurrency', values.concurrency, DEFAULT_CONCURRENCY, 1, 16_384, 'concurrency'),
       timeoutMs: integer('timeout', values.timeout, 3000, 1, 600_000, 'the timeout in ms'),
       role: (role as Role | undefined) ?? null,
       loopbackOnly: (values['loopback-only'] ?? false) || guardFromEnv(env.G2PROBE_LOOPBACK_ONLY),
@@ -355,6 +363,7 @@ export function parseProbeFlags(values: FlagValues<typeof PROBE_SPEC>, env: Node
       proxies: routes.settings,
       compareDirect: values['compare-direct'] ?? false,
       systemProxy,
+      learnTimeout: !(values['fixed-timeout'] ?? false),
       // A --ranges file is the user's own target set: GoTo's names join it only when asked (--hosts, --dns-server).
       hosts: values['no-dns'] ? [] : hosts ?? (values.ranges !== undefined && dnsServer === null ? [] : SERVICE_HOSTS.map((h) => h.name)),
       dnsServer,

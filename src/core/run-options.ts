@@ -8,4 +8,6 @@ export interface RunOptions {
   routes: ProxyRoutes;
   /** --ranges-url, parsed; null without it. */
   rangesUrl: URL | null;
+  /** Whether --concurrency was given; otherwise the run fits it to the plan and this machine. Absent: given. */
+  concurrencyGiven?: boolean;
 }

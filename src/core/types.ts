@@ -89,6 +89,10 @@ export interface TcpObservation {
   elapsedMs: number;
   localAddress?: string;
   localPort?: number;
+  /** The handshake completed and the far end reset the connection before it was seen: an answer all the same. */
+  resetAfterHandshake?: true;
+  /** Set when the deadline was learned and the handshake was tried again: each try's deadline, in order. */
+  deadlines?: number[];
 }
 
 /** What a CONNECT request to an explicit proxy got back. */
@@ -356,6 +360,8 @@ export interface Attempt extends Target, Classification {
   ms: number;
   /** The TCP handshake alone (with the target, or with the proxy), or null when it did not complete. */
   connectMs: number | null;
+  /** Handshakes tried, when a learned deadline went unanswered and the target was tried again (2 or more). */
+  tries?: number;
   /** How a PAC file or this PC's proxy settings routed it, when either decides the path. */
   route?: PacRoute;
   /** Whose path it took, when the run follows both the viewer's and the host service's and they differ. */
@@ -500,6 +506,8 @@ export interface Summary {
   proxySchemes?: string[];
   /** Each path's ports, when the run followed both the viewer's and the host service's; the rest covers both. */
   paths?: PathSummary[];
+  /** Attempts whose handshake went unanswered under a learned deadline and was tried again; absent when none was. */
+  retried?: { attempts: number; answered: number };
 }
 
 export type VerdictStatus = 'ok' | 'partial' | 'intercepted' | 'blocked' | 'unknown';
@@ -539,6 +547,8 @@ export interface ProbeOptions {
   compareDirect: boolean;
   /** Whether the attempts may follow this PC's proxy settings (off with --no-system-proxy). */
   systemProxy: boolean;
+  /** Whether a handshake's deadline is learned from the run's round trips (off with --fixed-timeout). */
+  learnTimeout: boolean;
   /** Service names resolved and probed first; empty when DNS is off. */
   hosts: string[];
   /** ADDR[:PORT] of the one resolver to ask, or null for the system's. */

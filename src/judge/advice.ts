@@ -219,7 +219,9 @@ export function adviseOn(
   }
   const local = portsWith(summary, ['local-firewall']);
   if (local.length > 0) {
-    add(`A firewall or security suite on this PC (Windows Defender Firewall, ZoneAlarm, Norton, …) refuses outbound TCP ${listing(local)}. ${executablesStep(role)}`, local, ['local-firewall']);
+    const routed = summary.ports.some((p) => local.includes(p.port) && (p.codes.EINVAL ?? 0) > 0);
+    const route = routed ? ' Some attempts never left this PC at all (EINVAL): a blackhole route drops them, often a VPN client\'s "block traffic outside the tunnel" switch; look at ip route (Linux), route print (Windows) or netstat -rn (macOS) for the GoTo ranges.' : '';
+    add(`A firewall or security suite on this PC (Windows Defender Firewall, ZoneAlarm, Norton, …) refuses outbound TCP ${listing(local)}.${route} ${executablesStep(role)}`, local, ['local-firewall']);
   }
   // Where a filter cut GoToMyPC's bytes, that is the cause: the silent addresses beside it are only unused ones.
   const notFiltered = (port: number): boolean => !filtered.includes(port);

@@ -45,7 +45,8 @@ const BY_CODE: Record<string, Rule> = {
   EADDRNOTAVAIL: { status: 'error', reason: 'no-local-address', why: 'no local address or port was free for the connection; says nothing about the network' },
   EADDRINUSE: { status: 'error', reason: 'no-local-address', why: 'no local port was free for the connection; says nothing about the network' },
   EAFNOSUPPORT: { status: 'error', reason: 'unsupported', why: 'this machine does not support that address family (IPv6 disabled?)' },
-  EINVAL: { status: 'error', reason: 'unsupported', why: 'the operating system rejected the connect call as invalid' },
+  // A blackhole route (ip route add blackhole …, a VPN client's kill switch) makes connect fail so on Linux.
+  EINVAL: { status: 'blocked', reason: 'local-firewall', why: "this computer's own routing drops the connection before it leaves (connect failed with EINVAL, which a blackhole route gives: see ip route, or route print on Windows)" },
 };
 
 const UNEXPECTED: Rule = { status: 'error', reason: 'unexpected', why: 'an unexpected local error; says nothing about the network' };
@@ -176,17 +177,29 @@ function compare(trace: Trace, app: ApplicationObservation, neutral: Exchange, c
   return { ...alone, evidence: { ...alone.evidence, exchanges } };
 }
 
+/** ", on try 2 of 2": an answer that came only to a retry, a sign of loss on the path. */
+function retried(obs: TcpObservation): string {
+  const n = obs.deadlines?.length ?? 1;
+  return n > 1 ? `, on try ${n} (the earlier ${n === 2 ? 'one' : 'ones'} went unanswered)` : '';
+}
+
 function classifyConnect(obs: TcpObservation, path: Trace['path']): Classification {
   const viaProxy = path === 'proxy';
   const proxyNote = (why: string): string => (viaProxy ? `could not reach the proxy: ${why}` : why);
   switch (obs.outcome) {
-    case 'connected':
-      return result('ok', 'connected', 'connect', obs.elapsedMs, viaProxy ? 'the TCP handshake with the proxy completed' : 'the TCP handshake completed', {
+    case 'connected': {
+      const done = viaProxy ? 'the TCP handshake with the proxy completed' : 'the TCP handshake completed';
+      const reset = obs.resetAfterHandshake ? '; the far end reset the connection right after it, which leaves the port answering' : '';
+      return result('ok', 'connected', 'connect', obs.elapsedMs, `${done}${reset}${retried(obs)}`, obs.resetAfterHandshake ? {} : {
         local: endpoint(obs.localAddress ?? '', obs.localPort ?? 0),
       });
-    case 'timeout':
-      return result('timeout', 'no-answer', 'connect', obs.elapsedMs,
-        proxyNote(`no answer within ${round(obs.elapsedMs)} ms: something dropped the packets silently, or nothing is at that address`));
+    }
+    case 'timeout': {
+      const tries = obs.deadlines && obs.deadlines.length > 1
+        ? `no answer to ${obs.deadlines.length} tries, each on a new connection (deadlines ${obs.deadlines.join(', ')} ms, learned from this run's answered handshakes)`
+        : `no answer within ${round(obs.elapsedMs)} ms`;
+      return result('timeout', 'no-answer', 'connect', obs.elapsedMs, proxyNote(`${tries}: something dropped the packets silently, or nothing is at that address`));
+    }
     case 'interrupted':
       return result('error', 'unexpected', 'connect', obs.elapsedMs, 'the run was interrupted before this attempt finished');
     case 'failed': {

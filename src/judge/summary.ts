@@ -124,6 +124,7 @@ export class SummaryBuilder {
   private readonly findings = new Map<string, Finding>();
   /** What the proxy's 407 answers offered, for the advice (bounded: a header names few schemes, and they repeat). */
   private readonly proxySchemes = new Set<string>();
+  private readonly retried = { attempts: 0, answered: 0 };
   private readonly canaries = new CanaryTracker();
   /** Bounded by the attempts in flight: an address leaves once every port of it has been seen. */
   private readonly pending = new Map<string, Pending>();
@@ -156,6 +157,10 @@ export class SummaryBuilder {
 
   add(attempt: Attempt): void {
     this.total++;
+    if (attempt.tries !== undefined) {
+      this.retried.attempts++;
+      if (attempt.status !== 'timeout') this.retried.answered++;
+    }
     this.counts[attempt.status]++;
     const port = this.ports.get(attempt.port);
     const cell = attempt.range === null ? null : this.cells.get(cellKey(attempt.range, attempt.port));
@@ -276,6 +281,7 @@ export class SummaryBuilder {
       comparison: comparison ? this.compare(ports, comparison) : null,
       services: this.servicesSummary(),
       ...(this.proxySchemes.size > 0 ? { proxySchemes: [...this.proxySchemes].sort().slice(0, 16) } : {}),
+      ...(this.retried.attempts > 0 ? { retried: { ...this.retried } } : {}),
     };
   }
 

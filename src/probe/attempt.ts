@@ -12,7 +12,8 @@ import { checkHttp } from './checks/http.js';
 import { onInterrupt } from './checks/interrupt.js';
 import { openTunnel } from './checks/proxy.js';
 import { NEUTRAL_REQUEST, checkService, jediPing } from './checks/service.js';
-import { connectTcp, type Dial } from './checks/tcp.js';
+import { connectTcp, type Connection, type Dial } from './checks/tcp.js';
+import type { HandshakeTimer } from './rtt.js';
 import { checkTls } from './checks/tls.js';
 
 /**
@@ -41,7 +42,10 @@ export interface Router {
 }
 
 export interface ProbeSettings {
+  /** --timeout: every stage's deadline, and the bound of a learned handshake deadline. */
   timeoutMs: number;
+  /** Learns direct handshakes' deadlines from the run's round trips (the engine's, one per run); absent: --timeout. */
+  handshakes?: HandshakeTimer;
   connectOnly: boolean;
   /** The name sent as SNI and Host to an address no GoToMyPC name gave (--sni); a name's addresses get their name. */
   servername: string;
@@ -73,13 +77,56 @@ export function trace(job: Job, settings: ProbeSettings, signal: AbortSignal): P
   // Through a proxy the tunnel must stay open for the check; a bare CONNECT answer is still evidence.
   const keep = proxy !== null || check !== null;
   const to = dialOf(job);
+  // Learned deadlines are for the targets' own round trips: a proxy's handshake keeps --timeout.
+  const timer = proxy === null ? settings.handshakes ?? null : null;
   // A handshake alone is a sweep's whole attempt: no async frame around it.
-  if (!keep) return connectTcp(to, settings.timeoutMs, signal, false).then(({ observation }) => ({ path, connect: observation }));
-  return connectTcp(to, settings.timeoutMs, signal, true).then(async ({ observation: connect, socket }) => {
+  if (!keep) return handshake(to, job.target, timer, settings.timeoutMs, signal, false).then(({ observation }) => ({ path, connect: observation }));
+  return handshake(to, job.target, timer, settings.timeoutMs, signal, true).then(async ({ observation: connect, socket }) => {
     if (!socket) return { path, connect };
     if (check === null) return { path, ...(await stages(socket, connect, job, null, 'gotomypc', settings.timeoutMs, settings, signal)) };
     return { path, ...(await compared(socket, connect, job, check, settings, signal)) };
   });
+}
+
+/** An answer after one round trip: the handshake, a refusal, or a reset that followed the handshake. */
+function answeredAfter(observation: TcpObservation): boolean {
+  return observation.outcome === 'connected' || (observation.outcome === 'failed' && observation.code === 'ECONNREFUSED');
+}
+
+/**
+ * The handshake with a learned deadline, each answer teaching the timer; one that went silent is tried again on
+ * a fresh connection (a new SYN), with a longer deadline, as often as the timer allows once it has learned.
+ */
+function handshake(to: Dial, target: Target, timer: HandshakeTimer | null, timeoutMs: number, signal: AbortSignal, keep: boolean): Promise<Connection> {
+  if (timer === null) return connectTcp(to, timeoutMs, signal, keep);
+  const first = timer.first(target);
+  return connectTcp(to, first.ms, signal, keep).then((connection) => {
+    const { observation } = connection;
+    if (answeredAfter(observation)) timer.answered(target, observation.elapsedMs);
+    if (observation.outcome !== 'timeout') return connection;
+    return retryHandshake(connection, to, target, timer, signal, keep);
+  });
+}
+
+async function retryHandshake(first: Connection, to: Dial, target: Target, timer: HandshakeTimer, signal: AbortSignal, keep: boolean): Promise<Connection> {
+  const deadlines = [Math.round(first.observation.elapsedMs)];
+  let waited = first.observation.elapsedMs;
+  for (;;) {
+    if (signal.aborted) return { observation: { kind: 'tcp', outcome: 'interrupted', elapsedMs: 0 }, socket: null };
+    const ms = timer.retry(deadlines.length, target);
+    if (ms === null) break;
+    deadlines.push(ms);
+    const connection = await connectTcp(to, ms, signal, keep);
+    const { observation } = connection;
+    if (observation.outcome === 'timeout') {
+      waited += observation.elapsedMs;
+      continue;
+    }
+    if (answeredAfter(observation)) timer.retryAnswered();
+    return { ...connection, observation: { ...observation, deadlines } };
+  }
+  if (deadlines.length === 1) return first;
+  return { observation: { kind: 'tcp', outcome: 'timeout', elapsedMs: waited, deadlines }, socket: null };
 }
 
 function dialOf(job: Job): Dial {
@@ -269,6 +316,10 @@ function attemptOf(job: Job, seen: Trace, ms: number): Attempt {
   const connectMs = seen.connect.outcome === 'connected' ? round(seen.connect.elapsedMs) : null;
   const { path } = seen;
   // The common shape is built without spreads, which copy; the report keeps its field order either way.
-  if (host === undefined && !job.comparison && job.role === undefined) return { ip, port, range, expected, path, status, reason, ms: round(ms), connectMs, evidence };
-  return { ip, port, range, ...(host === undefined ? {} : { host }), expected, path, ...(job.comparison ? { comparison: true } : {}), ...(job.role ? { role: job.role } : {}), status, reason, ms: round(ms), connectMs, evidence };
+  const tries = seen.connect.deadlines?.length ?? 1;
+  if (host === undefined && !job.comparison && job.role === undefined && tries === 1) return { ip, port, range, expected, path, status, reason, ms: round(ms), connectMs, evidence };
+  return {
+    ip, port, range, ...(host === undefined ? {} : { host }), expected, path, ...(job.comparison ? { comparison: true } : {}), ...(job.role ? { role: job.role } : {}),
+    status, reason, ms: round(ms), connectMs, ...(tries > 1 ? { tries } : {}), evidence,
+  };
 }

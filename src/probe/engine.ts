@@ -1,10 +1,13 @@
 // The probe engine: runs a plan's attempts in parallel, bounded, and streams each result out.
 import type { Attempt } from '../core/types.js';
 import { attempt as runAttempt, type Job, type ProbeSettings } from './attempt.js';
+import { HandshakeTimer } from './rtt.js';
 
 export interface EngineOptions {
   concurrency: number;
   probe: ProbeSettings;
+  /** Learn the handshakes' deadlines from this run's round trips (one timer for the run), within probe.timeoutMs. */
+  learn?: boolean;
   /** Aborting stops new attempts and cuts short the ones in flight; their results are dropped. */
   signal: AbortSignal;
   /** Told when running out of file descriptors lowered the attempts in flight. */
@@ -35,7 +38,8 @@ export type AttemptFn = (job: Job, settings: ProbeSettings, signal: AbortSignal)
  * failed alone with the limit already at 1, or after MAX_RETRIES.
  */
 export function runAttempts(jobs: Iterable<Job>, options: EngineOptions, onAttempt: (attempt: Attempt) => void, attemptFn: AttemptFn = runAttempt): Promise<void> {
-  const { signal, probe } = options;
+  const { signal } = options;
+  const probe: ProbeSettings = options.learn ? { ...options.probe, handshakes: new HandshakeTimer(options.probe.timeoutMs) } : options.probe;
   const source = jobs[Symbol.iterator]();
   const retry: Pending[] = [];
   let limit = options.concurrency;

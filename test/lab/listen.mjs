@@ -16,6 +16,7 @@
 //   negotiate   a proxy that wants Windows sign-in only: every request gets 407 with Proxy-Authenticate: Negotiate
 //   silent      accept and never write, until the client closes
 //   reset       an RST on the first data, after a completed handshake
+//   rst         accept and reset at once: the RST often arrives before the client has seen its handshake complete
 import { readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import tls from 'node:tls';
@@ -44,6 +45,7 @@ const answer = (text) => (socket) => quiet(socket).once('data', () => socket.end
 const silent = (socket) => quiet(socket).resume();
 const close = (socket) => socket.destroy();
 const reset = (socket) => quiet(socket).once('data', () => socket.resetAndDestroy());
+const rst = (socket) => quiet(socket).resetAndDestroy();
 
 /** The Host header of a request, lower-cased, or ''. */
 function hostOf(data) {
@@ -86,7 +88,7 @@ function server(port) {
     return net.createServer(answer(GOTO_400));
   }
   if (mode.startsWith('tls:')) return tlsServer(mode.slice(4), answer(OK));
-  const handlers = { blockpage: answer(BLOCK_PAGE), close, http: answer(OK), silent, reset, negotiate: answer(NEGOTIATE_407) };
+  const handlers = { blockpage: answer(BLOCK_PAGE), close, http: answer(OK), silent, reset, rst, negotiate: answer(NEGOTIATE_407) };
   if (!(mode in handlers)) throw new Error(`listen.mjs: unknown mode ${mode}`);
   return net.createServer(handlers[mode]);
 }

@@ -169,3 +169,75 @@ g2probe --ranges ${FIXTURES}loopback-24.txt --all --ports 80 --timeout 5 --concu
   const early = report.attempts.filter((a) => a.status !== 'timeout' || a.ms < 5);
   t.same(early, [], 'every attempt waited its full 5 ms');
 });
+
+lab(t, 'a blackhole route on this PC: blocked by this PC (EINVAL), with the route named, not an error of g2probe', async (t) => {
+  const run = await inNamespace(`
+listen 127.0.0.1 443
+ip rule add to 127.0.0.2 blackhole pref 10
+ip rule del pref 0 && ip rule add pref 100 lookup local
+g2probe --ranges ${FIXTURES}loopback.txt --ports 443 --connect-only --no-dns --timeout 1000 --json`);
+  const report = parseReport(t, run);
+  const holed = report.attempts.find((a) => a.ip === '127.0.0.2');
+  t.match(holed, { status: 'blocked', reason: 'local-firewall', evidence: { code: 'EINVAL', why: /own routing drops the connection before it leaves .*blackhole route/ } });
+  t.comment(report.verdict.text);
+  t.not(report.verdict.status, 'ok', `the verdict counts it: ${report.verdict.status}`);
+  t.match(report.verdict.advice.map((s) => s.text).join('\n'), /a blackhole route drops them/);
+});
+
+lab(t, '--connect-only with 1,024 in flight against a listener that resets as it accepts: every handshake that completed is ok', async (t) => {
+  const run = await inNamespace(`
+serve rst 0.0.0.0 9000
+ranges=$(mktemp); printf '127.1.0.0/22\\n' > "$ranges"
+g2probe --ranges "$ranges" --all --ports 9000 --connect-only --no-dns --concurrency 1024 --timeout 3000 --json`, { timeoutMs: 120_000 });
+  const report = parseReport(t, run);
+  t.equal(report.attempts.length, 1022, 'the /22 less its network and broadcast addresses');
+  const counts = report.summary.counts;
+  t.same(counts, { ok: 1022, blocked: 0, timeout: 0, intercepted: 0, error: 0 }, 'each port answered its SYN: ok, whatever came after');
+  const reset = report.attempts.filter((a) => /reset the connection right after/.test(a.evidence.why)).length;
+  t.comment(`${reset} of 1022 were reset before their handshake was seen complete`);
+  t.equal(report.verdict.status, 'ok');
+});
+
+lab(t, 'deadlines that learn: once handshakes are answered, a silent one waits a few round trips and is tried again; --fixed-timeout waits the whole --timeout', async (t) => {
+  const run = await inNamespace(`
+serve http 0.0.0.0 9000
+ranges=$(mktemp); printf '127.4.0.0/26\\n' > "$ranges"
+# Every second address drops its SYNs; the others answer.
+for i in $(seq 2 2 62); do iptables -A INPUT -d 127.4.0.$i -p tcp --syn -j DROP; done
+echo '=== learned'
+g2probe --ranges "$ranges" --all --ports 9000 --connect-only --no-dns --concurrency 4 --timeout 4000 --json
+echo '=== fixed'
+g2probe --ranges "$ranges" --all --ports 9000 --connect-only --no-dns --concurrency 4 --timeout 300 --fixed-timeout --json`, { timeoutMs: 120_000 });
+  const [learnedText, fixedText] = run.stdout.split(/^=== \w+$/m).slice(1);
+  const learned = parseReport(t, { ...run, stdout: learnedText ?? '' });
+  const fixed = parseReport(t, { ...run, stdout: fixedText ?? '' });
+  const silent = learned.attempts.filter((a) => a.status === 'timeout');
+  t.equal(silent.length, 31, 'every dropped address is still reported silent');
+  t.equal(learned.summary.counts.ok, 31, 'and every answering one ok');
+  const retried = silent.filter((a) => a.tries === 2);
+  t.ok(retried.length >= 25, `most silent ones were tried twice, once the timer had learned (${retried.length} of 31)`);
+  for (const a of retried) t.match(a.evidence.why, /^no answer to 2 tries, each on a new connection \(deadlines \d+, 1000 ms, learned from this run's answered handshakes\)/);
+  // The first few waited --timeout, before eight answers had been seen; the rest a learned deadline.
+  const learnedFirst = retried.filter((a) => Number(/deadlines (\d+),/.exec(a.evidence.why)?.[1]) < 4000);
+  t.ok(learnedFirst.length >= 20, `most had a learned first deadline (${learnedFirst.length})`);
+  for (const a of learnedFirst) t.ok(a.ms < 2000, `${a.ip}: over in ${a.ms} ms, not the 4000 ms --timeout`);
+  t.same(learned.summary.retried, { attempts: retried.length, answered: 0 }, 'the summary counts them');
+  t.equal(learned.options.learnTimeout, true);
+  t.equal(fixed.options.learnTimeout, false);
+  t.ok(fixed.attempts.every((a) => a.tries === undefined), '--fixed-timeout: one try each');
+  t.ok(fixed.attempts.filter((a) => a.status === 'timeout').every((a) => a.ms >= 300), 'each waiting its whole --timeout');
+});
+
+lab(t, 'a path that loses 30% of the SYNs: retries get answers, so more are allowed, and no listening port is called silent', async (t) => {
+  const run = await inNamespace(`
+serve http 0.0.0.0 9000
+ranges=$(mktemp); printf '127.5.0.0/24\\n' > "$ranges"
+iptables -A INPUT -d 127.5.0.0/24 -p tcp --syn -m statistic --mode random --probability 0.3 -j DROP
+g2probe --ranges "$ranges" --all --ports 9000 --connect-only --no-dns --concurrency 16 --json`, { timeoutMs: 120_000 });
+  const report = parseReport(t, run);
+  t.same(report.summary.counts, { ok: 254, blocked: 0, timeout: 0, intercepted: 0, error: 0 }, 'every port that listens reported ok');
+  const late = report.attempts.filter((a) => (a.tries ?? 1) > 1);
+  t.ok(late.length > 0, `some answered only a retry (${late.length})`);
+  t.ok(late.every((a) => /, on try \d+ \(the earlier ones? went unanswered\)$/.test(a.evidence.why)), 'and say so');
+  t.ok((report.summary.retried?.answered ?? 0) > 0, 'the summary counts the answered retries');
+});

@@ -58,6 +58,7 @@ function connectSocket(dial: Dial, timeoutMs: number, signal: AbortSignal, keep:
       finish({ outcome: 'connected', localAddress: socket.localAddress ?? '', localPort: socket.localPort ?? 0 }, keep);
     });
     socket.once('error', (err: NodeJS.ErrnoException) => {
+      if (!keep && err.code === 'ECONNRESET' && err.syscall === 'connect') return finish({ outcome: 'connected', resetAfterHandshake: true }, false);
       finish({ outcome: 'failed', ...(err.code ? { code: err.code } : {}), ...(err.syscall ? { syscall: err.syscall } : {}) }, false);
     });
   });
@@ -86,7 +87,11 @@ function handshakeOnly(to: Endpoint, family: 4 | 6, timeoutMs: number, signal: A
     const deadline = startDeadline(timeoutMs, () => finish({ outcome: 'timeout' }));
     const stopWaiting = onInterrupt(signal, () => finish({ outcome: 'interrupted' }));
     request.oncomplete = (status) => {
-      if (status !== 0) return finish({ outcome: 'failed', code: errorName(status), syscall: 'connect' });
+      if (status !== 0) {
+        const code = errorName(status);
+        // A RST answers a SYN as a refusal; a reset seen at connect came after the SYN-ACK, once the handshake had completed.
+        return finish(code === 'ECONNRESET' ? { outcome: 'connected', resetAfterHandshake: true } : { outcome: 'failed', code, syscall: 'connect' });
+      }
       const local: { address?: string; port?: number } = {};
       handle.getsockname(local);
       finish({ outcome: 'connected', localAddress: local.address ?? '', localPort: local.port ?? 0 });

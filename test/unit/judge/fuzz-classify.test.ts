@@ -26,9 +26,9 @@ const REASONS: Record<Status, readonly Reason[]> = {
 const STAGES: readonly Stage[] = ['dns', 'connect', 'proxy', 'http', 'tls', 'service'];
 
 /** Faults of this PC (README: "never counted as a network block"). */
-const LOCAL_FAULTS = ['EMFILE', 'ENFILE', 'ENOBUFS', 'ENOMEM', 'EADDRNOTAVAIL', 'EADDRINUSE', 'EAFNOSUPPORT', 'EINVAL'];
-/** What the network (or this PC's firewall) answers with. */
-const NETWORK = ['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENONET', 'EACCES', 'EPERM', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT'];
+const LOCAL_FAULTS = ['EMFILE', 'ENFILE', 'ENOBUFS', 'ENOMEM', 'EADDRNOTAVAIL', 'EADDRINUSE', 'EAFNOSUPPORT'];
+/** What the network (or this PC's firewall or routing: EINVAL is a blackhole route) answers with. */
+const NETWORK = ['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENONET', 'EACCES', 'EPERM', 'EINVAL', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT'];
 const TLS_CODES = ['ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE', 'EPROTO'];
 /** Names an object already has: a table lookup must not find them. */
 const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'];

@@ -51,6 +51,7 @@ t.test('args.ts', async (t) => {
       proxies: { http: null, https: null, noProxy: null, pac: null },
       compareDirect: false,
       systemProxy: true,
+      learnTimeout: true,
       hosts: ['poll.gotomypc.com', 'www.gotomypc.com', 'get.gotomypc.com', 'authentication.logmeininc.com', 'logging.getgo.com', 'launch.getgo.com', 'api-telemetry.servers.getgo.com'],
       dnsServer: null,
       rangesUrl: null,
@@ -184,7 +185,7 @@ t.test('report/json.ts and report/plan.ts', async (t) => {
 
   const OPTIONS: ProbeOptions = {
     rangesFile: 'lab.txt', ports: [80, 443], sample: 2, seed: 'g2probe', all: false, concurrency: 64, timeoutMs: 3000, role: null, loopbackOnly: true,
-    connectOnly: false, servername: 'www.gotomypc.com', tlsRoots: null, proxies: { http: null, https: null, noProxy: null, pac: null }, compareDirect: false, systemProxy: true,
+    connectOnly: false, servername: 'www.gotomypc.com', tlsRoots: null, proxies: { http: null, https: null, noProxy: null, pac: null }, compareDirect: false, systemProxy: true, learnTimeout: true,
     hosts: [], dnsServer: null, rangesUrl: null, rangesCache: null,
   };
   const HEADER: ReportHeader = {

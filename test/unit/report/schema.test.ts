@@ -50,7 +50,7 @@ const OPTIONS: ProbeOptions = {
   rangesFile: 'lab.txt', ports: PORTS, sample: 2, seed: 'g2probe', all: false, concurrency: 64, timeoutMs: 3000, role: 'host',
   loopbackOnly: false, connectOnly: false, servername: 'www.gotomypc.com', tlsRoots: null,
   proxies: { http: null, https: { url: 'http://pat:***@192.0.2.250:3128', source: 'HTTPS_PROXY' }, noProxy: 'localhost', pac: null },
-  compareDirect: true, systemProxy: true, hosts: ['poll.gotomypc.com'], dnsServer: null, rangesUrl: null, rangesCache: null,
+  compareDirect: true, systemProxy: true, learnTimeout: true, hosts: ['poll.gotomypc.com'], dnsServer: null, rangesUrl: null, rangesCache: null,
 };
 const FROM_FILE: RangesInfo = { origin: 'file', location: 'lab.txt', lists: [{ name: 'lab.txt', title: 'ranges from lab.txt', status: 'current', ports: null, source: 'lab.txt' }], version: '0123456789ab', count: 3, update: null };
 const NOT_WINDOWS: LocalPolicy = { applies: false, why: 'Windows only: this PC runs linux.' };
@@ -116,7 +116,7 @@ function report(attempts: Attempt[], header: Partial<ReportHeader> = {}): unknow
   return JSON.parse(text);
 }
 
-const minimal = () => report([], { options: { ...OPTIONS, role: null, proxies: { http: null, https: null, noProxy: null, pac: null }, compareDirect: false, systemProxy: true, hosts: [] } });
+const minimal = () => report([], { options: { ...OPTIONS, role: null, proxies: { http: null, https: null, noProxy: null, pac: null }, compareDirect: false, systemProxy: true, learnTimeout: true, hosts: [] } });
 const rich = () => report(richAttempts(), { dns: dnsReport() });
 
 const WINDOWS_ENV: NodeJS.ProcessEnv = { 'ProgramFiles(x86)': 'C:\\Program Files (x86)', ProgramFiles: 'C:\\Program Files', LOCALAPPDATA: 'C:\\Users\\pat\\AppData\\Local' };
