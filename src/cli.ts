@@ -13,6 +13,7 @@ type Command = (argv: readonly string[], env: NodeJS.ProcessEnv) => number | Pro
 const COMMANDS = new Map<string, () => Promise<Command>>([
   ['rules', async () => (await import('./commands/rules.js')).rulesCommand],
   ['schema', async () => (await import('./commands/schema.js')).schemaCommand],
+  ['show', async () => (await import('./commands/show.js')).showCommand],
   ['serve', async () => (await import('./commands/serve.js')).serveCommand],
   ['health', async () => (await import('./commands/health.js')).healthCommand],
 ]);

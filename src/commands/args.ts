@@ -104,6 +104,7 @@ Commands (each has --help)
   g2probe serve       probe on a schedule; serve /metrics, /report.json, /healthz
   g2probe rules       firewall rules for the ranges and ports
   g2probe schema      the JSON Schema of the --json report
+  g2probe show FILE   a saved report (--out) as the text report of its run
   g2probe health      ask a local serve's /healthz (Docker's HEALTHCHECK)
 
 What to probe

@@ -23,6 +23,11 @@ function escapeUnits(text: string): string {
   return out;
 }
 
+/** Text from a file of unknown origin, made safe for a terminal: every character it would act on escaped, line ends kept. */
+export function terminalSafe(text: string): string {
+  return text.replace(UNSHOWABLE, (c) => (c === '\n' ? c : escapeUnits(c)));
+}
+
 /** A value from the user, quoted for a one-line message: control, bidi and separator characters escaped, long values cut. */
 export function quote(value: string, max = 80): string {
   const cut = value.length > max ? `${value.slice(0, max)}…` : value;

@@ -8,6 +8,7 @@ export const METRICS = {
   g2probe_port_reachable: { type: 'gauge', help: 'Whether a GoTo server answered on the port in the last run (1) or not (0): blocked, intercepted or unknown. Absent for a port no address that must answer was tried on (unconfirmed).' },
   g2probe_attempts: { type: 'gauge', help: 'Attempts of the last run by port, status and reason (configured path only).' },
   g2probe_connect_duration_seconds: { type: 'histogram', help: 'TCP handshake times of the last run by port, for handshakes that completed.' },
+  g2probe_handshakes_retried: { type: 'gauge', help: 'Attempts of the last run whose handshake went unanswered under a learned deadline and was tried again, by whether a retry got an answer (answered: the path lost packets).' },
   g2probe_dns_ok: { type: 'gauge', help: 'Whether the name resolved to a usable address in the last run.' },
   g2probe_verdict: { type: 'gauge', help: "The last run's verdict: 1 for its status, 0 for the others." },
   g2probe_last_run_timestamp_seconds: { type: 'gauge', help: 'When the last run finished, in seconds since the epoch.' },
@@ -120,6 +121,10 @@ function runFamilies(run: MetricsRun): string[] {
     family('g2probe_port_reachable', summary.ports.filter((p) => p.state !== 'unconfirmed').map((p) => series('g2probe_port_reachable', { port: p.port }, p.state === 'reachable' ? 1 : 0))),
     family('g2probe_attempts', attempts),
     family('g2probe_connect_duration_seconds', histogram),
+    family('g2probe_handshakes_retried', summary.retried ? [
+      series('g2probe_handshakes_retried', { outcome: 'answered' }, summary.retried.answered),
+      series('g2probe_handshakes_retried', { outcome: 'silent' }, summary.retried.attempts - summary.retried.answered),
+    ] : []),
     family('g2probe_dns_ok', (dns?.results ?? []).map((r) => series('g2probe_dns_ok', { host: r.host }, r.status === 'ok' ? 1 : 0))),
     family('g2probe_verdict', VERDICTS.map((status) => series('g2probe_verdict', { status }, verdict.status === status ? 1 : 0))),
     family('g2probe_last_run_timestamp_seconds', [series('g2probe_last_run_timestamp_seconds', {}, run.finishedAt.getTime() / 1000)]),

@@ -10,8 +10,8 @@ export interface TextReportInput {
   verdict: Verdict;
   elapsedMs: number;
   ranges: RangesInfo;
-  /** Set when the run was interrupted: how many attempts were planned. */
-  planned: number | null;
+  /** Set when the run was interrupted: how many attempts were planned ('unknown' for a saved report, which does not say). */
+  planned: number | 'unknown' | null;
   proxies: ProxySettings;
   dns: DnsReport | null;
   localPolicy: LocalPolicy;
@@ -80,7 +80,7 @@ export function renderText(input: TextReportInput): string {
     ...(input.proxyPaths ?? []).map((p) => wrap(settingsLine(p), WIDTH, '  ')),
     ...(input.ranges.update?.warning ? [wrap(`Warning: ${input.ranges.update.warning}`, WIDTH, '  ')] : []),
     '',
-    ...(input.planned === null ? [] : [`INTERRUPTED after ${summary.total} of ${input.planned} attempts: what follows covers only those.`, '']),
+    ...(input.planned === null ? [] : [`INTERRUPTED after ${input.planned === 'unknown' ? plural(summary.total, 'attempt') : `${summary.total} of ${input.planned} attempts`}: what follows covers only those.`, '']),
     wrap(`${verdict.status.toUpperCase()}: ${verdict.text}`, WIDTH, '  '),
     '',
     'Ports',
@@ -94,6 +94,11 @@ export function renderText(input: TextReportInput): string {
       (i) => i >= 2 && i < 2 + shown.length,
     ),
   );
+  if (summary.retried) {
+    const { attempts, answered } = summary.retried;
+    const loss = answered > 0 ? `; ${plural(answered, 'retry', 'retries')} got an answer the first try did not, a sign the path loses packets` : '; none answered a retry';
+    out.push(wrap(`  Tried again on a new connection: ${plural(attempts, 'silent handshake')}${loss}.`, WIDTH, '  '));
+  }
   if (summary.paths) {
     const states = new Map(summary.paths.map((path) => [path.role, new Map(path.ports.map((p) => [p.port, p.state]))]));
     out.push('', "Each program's path");

@@ -64,8 +64,17 @@ t.test('the exposition of a run: every family, the configured path only, cumulat
   t.equal(valueOf(samples, 'g2probe_last_run_duration_seconds'), 1.235);
   t.equal(valueOf(samples, 'g2probe_ranges_info', { source: 'url', version: '0123456789ab' }), 1);
   t.equal(valueOf(samples, 'g2probe_ranges_update_ok'), 0);
-  t.notMatch(text, /g2probe_dns_ok|g2probe_runs_total/, 'families without samples are left out');
+  t.notMatch(text, /g2probe_dns_ok|g2probe_runs_total|g2probe_handshakes_retried/, 'families without samples are left out');
   assertPromtoolAccepts(t, text, 'a rich run');
+});
+
+t.test('retried handshakes: answered and silent, from the summary', async (t) => {
+  const run = runOf(ATTEMPTS);
+  const text = renderMetrics({ ...run, summary: { ...run.summary, retried: { attempts: 40, answered: 3 } } }, '1');
+  const samples = parseExposition(text);
+  t.equal(valueOf(samples, 'g2probe_handshakes_retried', { outcome: 'answered' }), 3);
+  t.equal(valueOf(samples, 'g2probe_handshakes_retried', { outcome: 'silent' }), 37);
+  assertPromtoolAccepts(t, text, 'with retries');
 });
 
 t.test('before any run, serve exposes only what it knows', async (t) => {

@@ -333,6 +333,15 @@ t.test('report/text.ts and words.ts', async (t) => {
     t.ok(text.endsWith('\n'));
   });
 
+  t.test('renderText: retried handshakes, and whether a retry got answers', async (t) => {
+    const { summary, verdict } = report(() => ok);
+    const render = (retried: { attempts: number; answered: number }) =>
+      renderText({ version: '1', summary: { ...summary, retried }, verdict, elapsedMs: 0, ranges: LAB_RANGES, planned: null, proxies: NO_PROXIES, dns: null, localPolicy: NOT_WINDOWS }).replace(/\s+/g, ' ');
+    t.match(render({ attempts: 9822, answered: 0 }), 'Tried again on a new connection: 9822 silent handshakes; none answered a retry.');
+    t.match(render({ attempts: 40, answered: 1 }), '40 silent handshakes; 1 retry got an answer the first try did not, a sign the path loses packets.');
+    t.notMatch(report(() => ok).text, /Tried again/, 'nothing retried: no line');
+  });
+
   t.test('renderText: a failed --ranges-url update is the second line, and names the list probed', async (t) => {
     const summary = new SummaryBuilder([A], PORTS).summary();
     const warning = 'Could not update the range list from https://lists.example/goto.txt: the server answered 500. Using the copy fetched 2026-01-01T00:00:00.000Z.';

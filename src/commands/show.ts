@@ -1,0 +1,59 @@
+// g2probe show FILE: a saved report (--out, --json) as the text report the run printed, so a ticket's
+// attachment reads like the original run. Sends no packet.
+import { UsageError, terminalSafe } from '../core/errors.js';
+import { writeStdout } from '../report/output.js';
+import { readSavedReport } from '../report/saved.js';
+import { renderText } from '../report/text.js';
+import { parseFlags } from './flags.js';
+
+const SPEC = {
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const SHOW_HELP = `Usage: g2probe show FILE
+
+Prints a report that g2probe saved (with --out, or --json to a file) as the
+text report its run printed: the verdict, the ports, GoToMyPC's servers, the
+ranges, this PC and the numbered steps. For the engineer who gets the file
+with a ticket. Reads reports of schemaVersion 1 and 2; anything in the file a
+terminal would act on is shown escaped. Sends no packet.
+
+Examples
+  g2probe show g2probe-report.json
+  g2probe show g2probe-report.json | less
+
+Options
+  -h, --help          this text
+
+Exit codes
+  0   the report is on stdout
+  64  usage error: a bad flag, or FILE is missing, unreadable, not a g2probe
+      report or of a schemaVersion this g2probe does not read (one line on
+      stderr says which)
+`;
+
+export function showCommand(argv: readonly string[]): number {
+  const file = argv[0] !== undefined && !argv[0].startsWith('-') ? argv[0] : null;
+  const values = parseFlags(file === null ? argv : argv.slice(1), SPEC, { command: 'g2probe show' });
+  if (values.help) {
+    writeStdout(SHOW_HELP);
+    return 0;
+  }
+  if (file === null) throw new UsageError('show needs the report file: g2probe show FILE');
+  const report = readSavedReport(file);
+  const text = renderText({
+    version: report.tool.version,
+    summary: report.summary,
+    verdict: report.verdict,
+    elapsedMs: Date.parse(report.finishedAt) - Date.parse(report.startedAt),
+    ranges: report.ranges,
+    planned: report.interrupted ? 'unknown' : null,
+    proxies: report.options.proxies,
+    dns: report.dns,
+    localPolicy: report.localPolicy,
+    pac: report.pac,
+    proxyPaths: report.proxyPaths,
+  });
+  writeStdout(terminalSafe(text));
+  return 0;
+}
