@@ -37,6 +37,8 @@ export interface RunInput {
   signal: AbortSignal;
   /** Where the JSON report goes as it is written, or null. */
   report: Write | null;
+  /** Told of each attempt as it finishes (the HTML page keeps the first few thousand). */
+  onAttempt?: (attempt: Attempt) => void;
   /** Called once the number of attempts is known; returns what to call when the run ends. */
   onStart?: (planned: number, counts: StatusCounts, done: () => number) => (() => void) | null;
 }
@@ -133,6 +135,7 @@ export async function runProbe(input: RunInput): Promise<RunResult> {
     if (attempt.role) perRole.get(attempt.role)?.builder.add(attempt);
     tally.add(attempt);
     report?.attempt(attempt);
+    input.onAttempt?.(attempt);
     log.debug(attempt, 'attempt');
   };
   try {

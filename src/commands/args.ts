@@ -28,6 +28,8 @@ export interface CliOptions extends ProbeCommandOptions {
   plan: boolean;
   format: OutputFormat;
   out: string | null;
+  /** --html: the report as one web page, written once the run ends. */
+  html: string | null;
   quiet: boolean;
   /** Wait for Enter before exiting, so a console window opened for this run stays to be read. */
   pause: boolean;
@@ -72,6 +74,7 @@ const SPEC = {
   json: { type: 'boolean' },
   format: { type: 'string' },
   out: { type: 'string' },
+  html: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   pause: { type: 'boolean' },
 } as const;
@@ -199,6 +202,9 @@ Output
   --json              the report as JSON on stdout, nothing else there
                       (the same as --format json; g2probe schema describes it)
   --out FILE          also write the JSON report to FILE, whole or not at all
+  --html FILE         also write the report as one self-contained web page
+                      (the verdict first; opens offline, prints; g2probe show
+                      FILE --html OUT makes one from a saved report)
   --role host|client  which PC this is: the path it follows (the host
                       service's or the viewer's) and the firewall advice
   -q, --quiet         no progress line on the terminal
@@ -290,7 +296,7 @@ function passwordFile(path: string | undefined): string | null {
 
 export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOptions {
   const values = parseFlags(argv, SPEC, { command: 'g2probe', secret: { flag: '--proxy-user', form: 'USER:PASSWORD' } });
-  for (const name of ['out', 'format'] as const) {
+  for (const name of ['out', 'html', 'format'] as const) {
     if (values[name] === '') throw new UsageError(`option --${name} needs a value`);
   }
   const format = values.format ?? (values.json ? 'json' : 'text');
@@ -304,6 +310,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
     plan: values.plan ?? false,
     format: format as OutputFormat,
     out: values.out ?? null,
+    html: values.html ?? null,
     quiet: values.quiet ?? false,
     pause: values.pause ?? false,
   };

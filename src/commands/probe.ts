@@ -2,12 +2,15 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { EXIT_INTERNAL, UsageError, fail, quote } from '../core/errors.js';
+import type { Attempt, Report } from '../core/types.js';
 import { VERSION } from '../core/version.js';
 import { lockToLoopback } from '../net/dialer.js';
 import { assertLoopbackUrl, assertRunTargets } from '../net/guard.js';
 import { TrustStore } from '../pc/trust-store.js';
+import { MAX_ROWS, renderHtml } from '../report/html.js';
+import { SCHEMA_VERSION } from '../report/json.js';
 import { renderMetrics } from '../report/metrics.js';
-import { AtomicFile, BufferedWriter, EXIT_CANTCREAT, describeWriteError, writeStdout } from '../report/output.js';
+import { AtomicFile, BufferedWriter, EXIT_CANTCREAT, describeWriteError, writeHtml, writeStdout } from '../report/output.js';
 import { writePlanJson, writePlanText } from '../report/plan.js';
 import { Progress } from '../report/progress.js';
 import { renderText } from '../report/text.js';
@@ -93,12 +96,20 @@ async function probe(options: CliOptions, env: NodeJS.ProcessEnv): Promise<numbe
       }
     }
     const fileWriter = outFile ? new BufferedWriter(outFile.write) : null;
+    // The page lists the first MAX_ROWS attempts: a sweep's whole list stays in the JSON, not in memory.
+    const kept: Attempt[] = [];
+    let made = 0;
+    const keep = options.html === null ? undefined : (attempt: Attempt): void => {
+      made++;
+      if (kept.length < MAX_ROWS) kept.push(attempt);
+    };
     const sinks = [...(options.format === 'json' ? [stdout] : []), ...(fileWriter ? [fileWriter] : [])];
     let result: RunResult;
     try {
       result = await runProbe({
         options, rangeList, plan, trust, env, log, signal: controller.signal,
         report: sinks.length === 0 ? null : (chunk) => { for (const sink of sinks) sink.write(chunk); },
+        ...(keep ? { onAttempt: keep } : {}),
         onStart: (planned, counts, done) => {
           if (!process.stderr.isTTY || options.quiet || controller.signal.aborted) return null;
           const progress = new Progress(planned, counts, done);
@@ -123,10 +134,23 @@ async function probe(options: CliOptions, env: NodeJS.ProcessEnv): Promise<numbe
         return EXIT_CANTCREAT;
       }
     }
+    if (options.html !== null) {
+      const code = writeHtml(options.html, renderHtml(reportOf(result, options, kept), made));
+      if (code !== 0) return code;
+    }
     return stoppedBy ? exitForSignal(stoppedBy) : result.verdict.exitCode;
   } finally {
     for (const signal of STOP_SIGNALS) process.removeListener(signal, interrupt);
   }
+}
+
+/** The report the JSON holds, with the attempts kept for the page. */
+function reportOf(result: RunResult, options: CliOptions, attempts: Attempt[]): Report {
+  return {
+    schemaVersion: SCHEMA_VERSION, tool: TOOL, startedAt: result.startedAt.toISOString(), finishedAt: result.finishedAt.toISOString(),
+    interrupted: result.interrupted, options: options.probe, ranges: result.ranges, dns: result.dns, localPolicy: result.localPolicy,
+    pac: result.pac, proxyPaths: result.proxyPaths, attempts, summary: result.summary, verdict: result.verdict,
+  };
 }
 
 /** The run's length as its report's two times give it: g2probe show reads the same two, so both texts agree. */

@@ -1,16 +1,18 @@
 // g2probe show FILE: a saved report (--out, --json) as the text report the run printed, so a ticket's
 // attachment reads like the original run. Sends no packet.
 import { UsageError, terminalSafe } from '../core/errors.js';
-import { writeStdout } from '../report/output.js';
 import { readSavedReport } from '../report/saved.js';
+import { renderHtml } from '../report/html.js';
+import { writeHtml, writeStdout } from '../report/output.js';
 import { renderText } from '../report/text.js';
 import { parseFlags } from './flags.js';
 
 const SPEC = {
+  html: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-const SHOW_HELP = `Usage: g2probe show FILE
+const SHOW_HELP = `Usage: g2probe show FILE [--html OUT]
 
 Prints a report that g2probe saved (with --out, or --json to a file) as the
 text report its run printed: the verdict, the ports, GoToMyPC's servers, the
@@ -21,8 +23,12 @@ terminal would act on is shown escaped. Sends no packet.
 Examples
   g2probe show g2probe-report.json
   g2probe show g2probe-report.json | less
+  g2probe show g2probe-report.json --html report.html
 
 Options
+  --html OUT          write the report as one self-contained web page to OUT
+                      instead (no script, font or image fetched: it opens
+                      offline, from a mail attachment, and prints)
   -h, --help          this text
 
 Exit codes
@@ -40,7 +46,9 @@ export function showCommand(argv: readonly string[]): number {
     return 0;
   }
   if (file === null) throw new UsageError('show needs the report file: g2probe show FILE');
+  if (values.html === '') throw new UsageError('option --html needs a value');
   const report = readSavedReport(file);
+  if (values.html !== undefined) return writeHtml(values.html, renderHtml(report));
   const text = renderText({
     version: report.tool.version,
     summary: report.summary,

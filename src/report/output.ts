@@ -1,7 +1,7 @@
 // Where reports go: stdout, and --out files that appear whole or not at all.
 import { closeSync, fsyncSync, lstatSync, openSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { describeFsError } from '../core/errors.js';
+import { describeFsError, fail, quote } from '../core/errors.js';
 
 /** Exit code for an output file that cannot be created or written (EX_CANTCREAT). */
 export const EXIT_CANTCREAT = 73;
@@ -122,4 +122,25 @@ export class AtomicFile {
     closeSync(this.fd);
     this.fd = null;
   }
+}
+
+/**
+ * The HTML page to `path`, whole or not at all: exit 0, or one line naming the path and the reason and
+ * EXIT_CANTCREAT (73), as --out does.
+ */
+export function writeHtml(path: string, page: string): number {
+  let file: AtomicFile;
+  try {
+    file = new AtomicFile(path);
+  } catch (err) {
+    fail(`cannot write --html ${quote(path)}: ${describeWriteError(err)}`);
+    return EXIT_CANTCREAT;
+  }
+  file.write(page);
+  const failure = file.commit();
+  if (failure) {
+    fail(`cannot write --html ${quote(path)}: ${describeWriteError(failure)}`);
+    return EXIT_CANTCREAT;
+  }
+  return 0;
 }

@@ -78,7 +78,25 @@ t.test('each mistake: one line naming the file and what is wrong, exit 64, nothi
 t.test('show --help teaches, and the main help names show', async (t) => {
   const help = await g2probe(['show', '--help']);
   t.equal(help.code, 0);
-  t.match(help.stdout, /^Usage: g2probe show FILE\n/);
+  t.match(help.stdout, /^Usage: g2probe show FILE \[--html OUT\]\n/);
   t.ok(help.stdout.split('\n').every((line) => line.length <= 80), 'fits 80 columns');
   t.match((await g2probe(['--help'])).stdout, /g2probe show FILE {3}a saved report/);
+  t.match(help.stdout, /--html OUT {10}write the report as one self-contained web page/);
+});
+
+t.test('show --html: the page written whole; a path it cannot write is one line and exit 73', async (t) => {
+  const page = join(dir, 'page.html');
+  const run = await g2probe(['show', V2_OLD, '--html', page]);
+  t.equal(run.code, 0, run.stderr);
+  t.equal(run.stdout, '', 'nothing on stdout: the page is the output');
+  t.match(readFileSync(page, 'utf8'), /^<!doctype html>[\s\S]*<h1>Blocked<\/h1>[\s\S]*<\/html>\n$/);
+  const unwritable = await g2probe(['show', V2_OLD, '--html', dir]);
+  t.equal(unwritable.code, 73);
+  t.match(unwritable.stderr, /^g2probe: cannot write --html "[^"]+": it is a directory\n$/);
+  const empty = await g2probe(['show', V2_OLD, '--html', '']);
+  t.equal(empty.code, 64);
+  t.match(empty.stderr, /^g2probe: option --html needs a value\n$/);
+  const probe = await g2probe(['--html', '', '--plan']);
+  t.equal(probe.code, 64, 'the probe too');
+  t.match(probe.stderr, /^g2probe: option --html needs a value\n$/);
 });

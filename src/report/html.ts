@@ -1,0 +1,172 @@
+// The report as one page a person reads: self-contained (no font, script, image or link to fetch), readable
+// offline, from a mail attachment and on paper. The verdict first, coloured by status; then the ports, GoToMyPC's
+// servers, the ranges and this PC; the numbered steps with their evidence; every attempt in a table that a row
+// of radio buttons filters with CSS alone. Everything from the report is escaped: it may hold hostile names.
+import type { Attempt, DnsReport, LocalPolicy, ProxyPath, Report, Status, VerdictStatus } from '../core/types.js';
+import { STATUSES } from '../core/types.js';
+import { plural } from '../core/words.js';
+import { rangesFrom } from './text.js';
+
+/** A page past this many rows is slow to open and no one reads it: the JSON keeps every attempt. */
+export const MAX_ROWS = 5000;
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Text for an element or a quoted attribute; control characters, which a page cannot show, become U+FFFD. */
+export function escapeHtml(value: unknown): string {
+  return String(value).replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '\ufffd');
+}
+
+const HEADLINE: Record<VerdictStatus, string> = {
+  ok: 'OK',
+  partial: 'Partly reachable',
+  intercepted: 'Intercepted',
+  blocked: 'Blocked',
+  unknown: 'Unknown',
+};
+
+const STYLE = `
+:root { color-scheme: light; --ok: #1a7f37; --partial: #9a6700; --blocked: #cf222e; --intercepted: #8250df; --unknown: #57606a; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: #1f2328; background: #fff; }
+main { max-width: 72rem; margin: 0 auto; padding: 0 1rem 2rem; }
+header.verdict { color: #fff; padding: 1.1rem 1rem 1rem; }
+header.verdict .inner { max-width: 72rem; margin: 0 auto; }
+header.verdict h1 { margin: 0 0 .3rem; font-size: 1.6rem; }
+header.verdict p { margin: .2rem 0; font-size: 1.05rem; }
+header.verdict .meta { font-size: .85rem; opacity: .9; }
+.s-ok { background: var(--ok); } .s-partial { background: var(--partial); } .s-blocked { background: var(--blocked); }
+.s-intercepted { background: var(--intercepted); } .s-unknown { background: var(--unknown); }
+h2 { font-size: 1.15rem; margin: 1.6rem 0 .5rem; border-bottom: 1px solid #d0d7de; padding-bottom: .2rem; }
+table { border-collapse: collapse; width: 100%; font-size: .9rem; }
+th, td { text-align: left; padding: .25rem .5rem; border-bottom: 1px solid #eaeef2; vertical-align: top; }
+th { background: #f6f8fa; }
+td.n { text-align: right; font-variant-numeric: tabular-nums; }
+.tag { display: inline-block; padding: 0 .4rem; border-radius: .6rem; color: #fff; font-size: .8rem; }
+.t-reachable, .t-ok { background: var(--ok); } .t-blocked, .t-timeout { background: var(--blocked); }
+.t-intercepted { background: var(--intercepted); } .t-unconfirmed, .t-unknown, .t-error, .t-not-served { background: var(--unknown); }
+ol.steps li { margin: .5rem 0; }
+.seen { color: #57606a; font-size: .85rem; }
+.why { color: #57606a; }
+.filters label { margin-right: .8rem; white-space: nowrap; }
+.filters { margin: .3rem 0 .6rem; }
+code, .mono { font-family: ui-monospace, SFMono-Regular, Consolas, monospace; font-size: .85rem; }
+${STATUSES.map((s) => `body:has(#f-${s}:checked) #attempts tbody tr:not(.r-${s})`).join(',\n')} { display: none; }
+@media print {
+  header.verdict { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  .filters { display: none; }
+  #attempts tbody tr { display: table-row !important; }
+  h2 { break-after: avoid; }
+}
+`;
+
+function tag(state: string): string {
+  return `<span class="tag t-${escapeHtml(state)}">${escapeHtml(state)}</span>`;
+}
+
+function table(head: readonly string[], rows: readonly string[][], numeric: (column: number) => boolean = () => false): string {
+  const th = head.map((h) => `<th>${escapeHtml(h)}</th>`).join('');
+  const body = rows.map((row) => `<tr>${row.map((cell, i) => `<td${numeric(i) ? ' class="n"' : ''}>${cell}</td>`).join('')}</tr>`).join('\n');
+  return `<table><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+}
+
+function servers(dns: DnsReport | null, report: Report): string {
+  if (!dns || dns.results.length === 0) return '';
+  const hosts = new Map((report.summary.services?.hosts ?? []).map((h) => [h.host, h]));
+  const ports = report.summary.ports.map((p) => p.port);
+  const rows = dns.results.map((r) => {
+    const seen = hosts.get(r.host);
+    return [
+      `<span class="mono">${escapeHtml(r.host)}</span>${r.essential ? '' : ' <span class="why">(not essential)</span>'}`,
+      `${tag(r.status === 'ok' ? 'ok' : r.status)} <span class="why">${escapeHtml(r.reason)}</span>`,
+      escapeHtml(r.addresses.map((a) => a.ip).slice(0, 3).join(' ') || '-'),
+      ...ports.map((port) => (seen?.ports[String(port)] ? tag(seen.ports[String(port)]!) : '-')),
+    ];
+  });
+  return `<section id="servers"><h2>GoToMyPC's servers</h2>${table(['name', 'DNS', 'addresses', ...ports.map(String)], rows)}</section>`;
+}
+
+function thisPc(policy: LocalPolicy, paths: readonly ProxyPath[]): string {
+  const items: string[] = [];
+  if (!policy.applies) items.push(`<li>Windows firewall and programs: not checked (${escapeHtml(policy.why)})</li>`);
+  else {
+    for (const e of policy.executables) items.push(`<li><span class="mono">${escapeHtml(e.name)}</span>: ${tag(e.verdict === 'blocked' ? 'blocked' : e.verdict === 'allowed' ? 'ok' : 'unknown')} <span class="why">${escapeHtml(e.why)}</span></li>`);
+    if (policy.missing.length > 0) items.push(`<li>Not installed here: ${escapeHtml(policy.missing.join(', '))}</li>`);
+  }
+  for (const p of paths) {
+    const followed = p.followed === undefined ? '' : p.followed ? ' (followed)' : ` (not followed: ${escapeHtml(p.why ?? '')})`;
+    items.push(`<li>Proxy settings of ${escapeHtml(p.who)}: ${escapeHtml(p.said)}${followed} <span class="why">from ${escapeHtml(p.source)}</span></li>`);
+  }
+  return `<section id="pc"><h2>This PC</h2><ul>${items.join('\n')}</ul></section>`;
+}
+
+function attemptRow(a: Attempt): string {
+  const where = a.host ? `${a.host} (${a.ip})` : a.ip;
+  const via = a.path === 'proxy' ? 'proxy' : 'direct';
+  return `<tr class="r-${escapeHtml(a.status)}"><td class="mono">${escapeHtml(where)}</td><td class="n">${a.port}</td><td>${tag(a.status)}</td><td>${escapeHtml(a.reason)}</td><td>${escapeHtml(via)}${a.role ? ` (${escapeHtml(a.role)})` : ''}</td><td class="n">${escapeHtml(a.ms)}</td><td class="why">${escapeHtml(a.evidence.why)}</td></tr>`;
+}
+
+function attempts(report: Report, total: number): string {
+  const shown = report.attempts.slice(0, MAX_ROWS);
+  const filters = ['all', ...STATUSES].map((s) => {
+    const count = s === 'all' ? total : report.summary.counts[s as Status];
+    return `<label><input type="radio" name="f" id="f-${s}"${s === 'all' ? ' checked' : ''}> ${escapeHtml(s)} (${count})</label>`;
+  }).join('');
+  const note = total > shown.length ? `<p class="why">The first ${shown.length} of ${total} attempts; the JSON report (--out) has them all.</p>` : '';
+  const th = ['address', 'port', 'status', 'reason', 'path', 'ms', 'why'].map((h) => `<th>${h}</th>`).join('');
+  return `<section id="attempts"><h2>Every attempt</h2><div class="filters">Show: ${filters}</div>${note}
+<table><thead><tr>${th}</tr></thead><tbody>
+${shown.map(attemptRow).join('\n')}
+</tbody></table></section>`;
+}
+
+/** `total`: the attempts made, when `report.attempts` holds only the first MAX_ROWS of them (a run's page). */
+export function renderHtml(report: Report, total = report.attempts.length): string {
+  const { summary, verdict } = report;
+  const status = verdict.status;
+  const elapsed = (Date.parse(report.finishedAt) - Date.parse(report.startedAt)) / 1000;
+  const meta = `g2probe ${escapeHtml(report.tool.version)} · ${plural(summary.total, 'attempt')} to ${plural(summary.ranges.length, 'range')} (${escapeHtml(rangesFrom(report.ranges))}) in ${elapsed.toFixed(1)} s · ${escapeHtml(report.startedAt)}${report.interrupted ? ' · INTERRUPTED: this covers only the attempts that finished' : ''}`;
+  const shownStatuses = STATUSES.filter((s) => s === 'ok' || summary.ports.some((p) => p.counts[s] > 0));
+  const ports = table(
+    ['port', 'result', ...shownStatuses],
+    summary.ports.map((p) => [String(p.port), tag(p.state), ...shownStatuses.map((s) => String(p.counts[s]))]),
+    (i) => i >= 2,
+  );
+  const portNames = summary.ports.map((p) => String(p.port));
+  const ranges = table(
+    ['range', 'list', ...portNames],
+    summary.ranges.map((r) => [`<span class="mono">${escapeHtml(r.cidr)}</span>`, escapeHtml(r.lists.join(', ')), ...portNames.map((port) => {
+      const cell = r.ports[port];
+      return cell ? `${tag(cell.state)}${cell.reason && cell.state !== 'reachable' ? ` <span class="why">${escapeHtml(cell.reason)}</span>` : ''}` : '-';
+    })]),
+  );
+  const steps = verdict.advice.map((step) => `<li>${escapeHtml(step.text)}${step.evidence.length > 0 ? `<div class="seen">Seen: ${escapeHtml(step.evidence.join('; '))}</div>` : ''}</li>`).join('\n');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<title>g2probe: ${escapeHtml(HEADLINE[status])}: ${escapeHtml(verdict.text)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<header class="verdict s-${status}" id="verdict"><div class="inner">
+<h1>${escapeHtml(HEADLINE[status])}</h1>
+<p>${escapeHtml(verdict.text)}</p>
+<p class="meta">${meta}</p>
+</div></header>
+<main>
+<section id="ports"><h2>Ports</h2>${ports}</section>
+${servers(report.dns, report)}
+<section id="ranges"><h2>Ranges</h2>${ranges}</section>
+${thisPc(report.localPolicy, report.proxyPaths)}
+<section id="steps"><h2>What to do</h2><ol class="steps">
+${steps}
+</ol></section>
+${attempts(report, total)}
+</main>
+</body>
+</html>
+`;
+}
