@@ -8,7 +8,7 @@ import type { Attempt, DnsReport, LocalPolicy, PacStatus, ProxyPath, RangesInfo,
 import { VERSION } from './core/version.js';
 import { SummaryBuilder } from './judge/summary.js';
 import { decideVerdict } from './judge/verdict.js';
-import { inspectLocalPolicy, systemRunner } from './pc/local-policy.js';
+import { inspectLocalPolicy, systemRunner, type CommandRunner } from './pc/local-policy.js';
 import { discoverProxyPaths } from './pc/proxy-discovery.js';
 import type { TrustStore } from './pc/trust-store.js';
 import type { Job, Router } from './probe/attempt.js';
@@ -37,6 +37,8 @@ export interface RunInput {
   signal: AbortSignal;
   /** Where the JSON report goes as it is written, or null. */
   report: Write | null;
+  /** Runs the commands that read this PC (netsh, PowerShell, reg, scutil, gsettings); the bundle records them. */
+  run?: CommandRunner;
   /** Told of each attempt as it finishes (the HTML page keeps the first few thousand). */
   onAttempt?: (attempt: Attempt) => void;
   /** Called once the number of attempts is known; returns what to call when the run ends. */
@@ -104,9 +106,9 @@ export async function runProbe(input: RunInput): Promise<RunResult> {
   // Both only read before the first attempt: names from the resolver, this PC's firewall from PowerShell (or netsh).
   const [dns, localPolicy, pac, paths] = await Promise.all([
     hosts.length === 0 ? null : resolveServices(hosts, plan.ports, { server: dnsServer, timeoutMs }, { ranges: plan.ranges, loopbackOnly: probe.loopbackOnly }, signal),
-    inspectLocalPolicy({ platform: process.platform, role: probe.role, env: input.env, run: systemRunner, exists: existsSync }),
+    inspectLocalPolicy({ platform: process.platform, role: probe.role, env: input.env, run: input.run ?? systemRunner, exists: existsSync }),
     pacRouter(options.routes, probe, input.env, signal),
-    discoverProxyPaths({ platform: process.platform, env: input.env, run: systemRunner }).then((found) => choosePaths(found, options.routes, probe, input.env, signal)),
+    discoverProxyPaths({ platform: process.platform, env: input.env, run: input.run ?? systemRunner }).then((found) => choosePaths(found, options.routes, probe, input.env, signal)),
   ]);
   const proxyPaths = paths.shown;
   for (const path of proxyPaths) if (path.pac && !path.pac.usable) log.warn({ pac: path.pac.url, why: path.pac.why }, `the PAC file ${path.who} names cannot be used`);

@@ -30,6 +30,8 @@ export interface CliOptions extends ProbeCommandOptions {
   out: string | null;
   /** --html: the report as one web page, written once the run ends. */
   html: string | null;
+  /** --bundle: the support bundle (a zip), written once the run ends. */
+  bundle: string | null;
   quiet: boolean;
   /** Wait for Enter before exiting, so a console window opened for this run stays to be read. */
   pause: boolean;
@@ -75,6 +77,7 @@ const SPEC = {
   format: { type: 'string' },
   out: { type: 'string' },
   html: { type: 'string' },
+  bundle: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   pause: { type: 'boolean' },
 } as const;
@@ -205,6 +208,10 @@ Output
   --html FILE         also write the report as one self-contained web page
                       (the verdict first; opens offline, prints; g2probe show
                       FILE --html OUT makes one from a saved report)
+  --bundle FILE.zip   also write a support bundle for the ticket: the JSON,
+                      HTML and text reports, what g2probe read on this PC
+                      (firewall, proxy settings, resolver), the versions and
+                      the log at debug level; passwords scrubbed
   --role host|client  which PC this is: the path it follows (the host
                       service's or the viewer's) and the firewall advice
   -q, --quiet         no progress line on the terminal
@@ -296,7 +303,7 @@ function passwordFile(path: string | undefined): string | null {
 
 export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOptions {
   const values = parseFlags(argv, SPEC, { command: 'g2probe', secret: { flag: '--proxy-user', form: 'USER:PASSWORD' } });
-  for (const name of ['out', 'html', 'format'] as const) {
+  for (const name of ['out', 'html', 'bundle', 'format'] as const) {
     if (values[name] === '') throw new UsageError(`option --${name} needs a value`);
   }
   const format = values.format ?? (values.json ? 'json' : 'text');
@@ -311,6 +318,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
     format: format as OutputFormat,
     out: values.out ?? null,
     html: values.html ?? null,
+    bundle: values.bundle ?? null,
     quiet: values.quiet ?? false,
     pause: values.pause ?? false,
   };

@@ -10,9 +10,14 @@ function terminalLine(line: string): string {
   return `g2probe ${LABELS[level as number] ?? String(level)}: ${String(msg)}${extra}\n`;
 }
 
-export function createLogger(level: LevelWithSilent, pretty: boolean): Logger {
+/** `keep`: also every line at debug level, whatever `level` shows on stderr (the support bundle's log). */
+export function createLogger(level: LevelWithSilent, pretty: boolean, keep: ((line: string) => void) | null = null): Logger {
   const stream = pretty
     ? { write: (line: string) => { process.stderr.write(terminalLine(line)); } }
     : pino.destination({ fd: 2, sync: true });
-  return pino({ level, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime }, stream);
+  const options = { base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime };
+  if (keep === null) return pino({ ...options, level }, stream);
+  const streams = [{ level: 'debug' as const, stream: { write: keep } }, ...(level === 'silent' ? [] : [{ level, stream }])];
+  const lowest = pino.levels.values[level] !== undefined && pino.levels.values[level]! < pino.levels.values.debug! ? level : 'debug';
+  return pino({ ...options, level: lowest }, pino.multistream(streams));
 }

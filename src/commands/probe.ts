@@ -1,16 +1,18 @@
 // The probe command: ranges → plan → attempts → summary → verdict → reports.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { EXIT_INTERNAL, UsageError, fail, quote } from '../core/errors.js';
 import type { Attempt, Report } from '../core/types.js';
 import { VERSION } from '../core/version.js';
 import { lockToLoopback } from '../net/dialer.js';
 import { assertLoopbackUrl, assertRunTargets } from '../net/guard.js';
+import { systemRunner } from '../pc/local-policy.js';
 import { TrustStore } from '../pc/trust-store.js';
 import { MAX_ROWS, renderHtml } from '../report/html.js';
 import { SCHEMA_VERSION } from '../report/json.js';
 import { renderMetrics } from '../report/metrics.js';
-import { AtomicFile, BufferedWriter, EXIT_CANTCREAT, describeWriteError, writeHtml, writeStdout } from '../report/output.js';
+import { buildBundle, CappedText, recordingRunner, type RawReading } from '../report/bundle.js';
+import { AtomicFile, BufferedWriter, EXIT_CANTCREAT, describeWriteError, writeStdout, writeWhole } from '../report/output.js';
 import { writePlanJson, writePlanText } from '../report/plan.js';
 import { Progress } from '../report/progress.js';
 import { renderText } from '../report/text.js';
@@ -49,7 +51,9 @@ export async function probeCommand(options: CliOptions, env: NodeJS.ProcessEnv):
 }
 
 async function probe(options: CliOptions, env: NodeJS.ProcessEnv): Promise<number> {
-  const log = createLogger(options.logLevel, process.stderr.isTTY === true);
+  // The bundle keeps the log at debug level, the JSON report, and what each command that read this PC printed.
+  const bundleLog = options.bundle === null ? null : new CappedText();
+  const log = createLogger(options.logLevel, process.stderr.isTTY === true, bundleLog?.write ?? null);
   // --plan sends nothing to the ranges, so it may show ranges the guard would refuse to probe; a download is still a packet.
   const guarded = options.probe.loopbackOnly;
   if (guarded) lockToLoopback();
@@ -99,17 +103,20 @@ async function probe(options: CliOptions, env: NodeJS.ProcessEnv): Promise<numbe
     // The page lists the first MAX_ROWS attempts: a sweep's whole list stays in the JSON, not in memory.
     const kept: Attempt[] = [];
     let made = 0;
-    const keep = options.html === null ? undefined : (attempt: Attempt): void => {
+    const keep = options.html === null && options.bundle === null ? undefined : (attempt: Attempt): void => {
       made++;
       if (kept.length < MAX_ROWS) kept.push(attempt);
     };
-    const sinks = [...(options.format === 'json' ? [stdout] : []), ...(fileWriter ? [fileWriter] : [])];
+    const bundleJson = options.bundle === null ? null : new CappedText();
+    const readings: RawReading[] = [];
+    const sinks = [...(options.format === 'json' ? [stdout] : []), ...(fileWriter ? [fileWriter] : []), ...(bundleJson ? [bundleJson] : [])];
     let result: RunResult;
     try {
       result = await runProbe({
         options, rangeList, plan, trust, env, log, signal: controller.signal,
         report: sinks.length === 0 ? null : (chunk) => { for (const sink of sinks) sink.write(chunk); },
         ...(keep ? { onAttempt: keep } : {}),
+        ...(options.bundle === null ? {} : { run: recordingRunner(systemRunner, readings) }),
         onStart: (planned, counts, done) => {
           if (!process.stderr.isTTY || options.quiet || controller.signal.aborted) return null;
           const progress = new Progress(planned, counts, done);
@@ -120,8 +127,9 @@ async function probe(options: CliOptions, env: NodeJS.ProcessEnv): Promise<numbe
       outFile?.discard();
       throw err;
     }
+    const text = (): string => renderText({ version: VERSION, summary: result.summary, verdict: result.verdict, elapsedMs: reportedMs(result), ranges: result.ranges, planned: result.interrupted ? result.planned : null, proxies: options.probe.proxies, dns: result.dns, localPolicy: result.localPolicy, pac: result.pac, proxyPaths: result.proxyPaths });
     if (options.format === 'text') {
-      stdout.write(renderText({ version: VERSION, summary: result.summary, verdict: result.verdict, elapsedMs: reportedMs(result), ranges: result.ranges, planned: result.interrupted ? result.planned : null, proxies: options.probe.proxies, dns: result.dns, localPolicy: result.localPolicy, pac: result.pac, proxyPaths: result.proxyPaths }));
+      stdout.write(text());
     } else if (options.format === 'prometheus') {
       stdout.write(renderMetrics({ ...result, version: VERSION }, VERSION));
     }
@@ -134,13 +142,32 @@ async function probe(options: CliOptions, env: NodeJS.ProcessEnv): Promise<numbe
         return EXIT_CANTCREAT;
       }
     }
+    const page = options.html === null && options.bundle === null ? '' : renderHtml(reportOf(result, options, kept), made);
     if (options.html !== null) {
-      const code = writeHtml(options.html, renderHtml(reportOf(result, options, kept), made));
+      const code = writeWhole('--html', options.html, page);
+      if (code !== 0) return code;
+    }
+    if (options.bundle !== null && bundleJson && bundleLog) {
+      const secrets = [...new Set([...(options.routes.credentials?.secrets() ?? []), ...options.routes.proxies.flatMap((p) => p.secrets())])];
+      const zip = buildBundle({
+        json: bundleJson.text('the JSON report'), html: page, text: text(), log: bundleLog.text('the log'), readings,
+        files: resolverFiles(), version: VERSION, argv: process.argv.slice(2), secrets,
+      });
+      const code = writeWhole('--bundle', options.bundle, zip);
       if (code !== 0) return code;
     }
     return stoppedBy ? exitForSignal(stoppedBy) : result.verdict.exitCode;
   } finally {
     for (const signal of STOP_SIGNALS) process.removeListener(signal, interrupt);
+  }
+}
+
+/** The resolver's configuration as this PC keeps it, where it is a file (Linux, macOS). */
+function resolverFiles(): Record<string, string> {
+  try {
+    return { 'resolv.conf': readFileSync('/etc/resolv.conf', 'utf8') };
+  } catch {
+    return {};
   }
 }
 

@@ -3,7 +3,7 @@
 import { UsageError, terminalSafe } from '../core/errors.js';
 import { readSavedReport } from '../report/saved.js';
 import { renderHtml } from '../report/html.js';
-import { writeHtml, writeStdout } from '../report/output.js';
+import { writeStdout, writeWhole } from '../report/output.js';
 import { renderText } from '../report/text.js';
 import { parseFlags } from './flags.js';
 
@@ -48,7 +48,7 @@ export function showCommand(argv: readonly string[]): number {
   if (file === null) throw new UsageError('show needs the report file: g2probe show FILE');
   if (values.html === '') throw new UsageError('option --html needs a value');
   const report = readSavedReport(file);
-  if (values.html !== undefined) return writeHtml(values.html, renderHtml(report));
+  if (values.html !== undefined) return writeWhole('--html', values.html, renderHtml(report));
   const text = renderText({
     version: report.tool.version,
     summary: report.summary,

@@ -38,6 +38,11 @@ export class ProxyCredentials {
     return { user, domain, password: this.#password ?? '' };
   }
 
+  /** What the support bundle must scrub: the password, when there is one. Never for a report or a log. */
+  secrets(): string[] {
+    return this.#password ? [this.#password] : [];
+  }
+
   toJSON(): string {
     return `${this.account}:***`;
   }
@@ -65,6 +70,11 @@ export class Proxy {
   /** The account and password for NTLM, or null when no credentials were given. */
   identity(): ProxyIdentity | null {
     return this.#credentials?.identity() ?? null;
+  }
+
+  /** What the support bundle must scrub. */
+  secrets(): string[] {
+    return this.#credentials?.secrets() ?? [];
   }
 
   toJSON(): ProxyInfo {

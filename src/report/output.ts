@@ -76,7 +76,7 @@ export class AtomicFile {
     process.once('exit', this.discard);
   }
 
-  readonly write = (data: string): void => {
+  readonly write = (data: string | Uint8Array): void => {
     if (this.fd === null || this.failure) return;
     try {
       // writeSync may take part of the data on a nearly full disk and drop the rest without an error.
@@ -125,21 +125,21 @@ export class AtomicFile {
 }
 
 /**
- * The HTML page to `path`, whole or not at all: exit 0, or one line naming the path and the reason and
- * EXIT_CANTCREAT (73), as --out does.
+ * A whole output (--html's page, --bundle's zip) to `path`, whole or not at all: exit 0, or one line naming the
+ * flag, the path and the reason and EXIT_CANTCREAT (73), as --out does.
  */
-export function writeHtml(path: string, page: string): number {
+export function writeWhole(flag: string, path: string, data: string | Uint8Array): number {
   let file: AtomicFile;
   try {
     file = new AtomicFile(path);
   } catch (err) {
-    fail(`cannot write --html ${quote(path)}: ${describeWriteError(err)}`);
+    fail(`cannot write ${flag} ${quote(path)}: ${describeWriteError(err)}`);
     return EXIT_CANTCREAT;
   }
-  file.write(page);
+  file.write(data);
   const failure = file.commit();
   if (failure) {
-    fail(`cannot write --html ${quote(path)}: ${describeWriteError(failure)}`);
+    fail(`cannot write ${flag} ${quote(path)}: ${describeWriteError(failure)}`);
     return EXIT_CANTCREAT;
   }
   return 0;
