@@ -122,7 +122,7 @@ async function retryHandshake(first: Connection, to: Dial, target: Target, timer
       waited += observation.elapsedMs;
       continue;
     }
-    if (answeredAfter(observation)) timer.retryAnswered(deadlines.length - 1);
+    if (answeredAfter(observation)) timer.retryAnswered();
     return { ...connection, observation: { ...observation, deadlines } };
   }
   if (deadlines.length === 1) return first;
