@@ -29,6 +29,7 @@ export const TARGETS = {
 const ASSETS = {
   'package.json': join(ROOT, 'package.json'),
   'schema/report-v2.json': join(ROOT, 'schema', 'report-v2.json'),
+  'schema/hold-v1.json': join(ROOT, 'schema', 'hold-v1.json'),
   // The PAC sandbox's engine (src/pc/pac.ts).
   'quickjs.wasm': createRequire(join(ROOT, 'package.json')).resolve('quickjs-wasi/quickjs.wasm'),
 };

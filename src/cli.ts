@@ -16,6 +16,7 @@ const COMMANDS = new Map<string, () => Promise<Command>>([
   ['show', async () => (await import('./commands/show.js')).showCommand],
   ['serve', async () => (await import('./commands/serve.js')).serveCommand],
   ['health', async () => (await import('./commands/health.js')).healthCommand],
+  ['hold', async () => (await import('./commands/hold.js')).holdCommand],
 ]);
 
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {

@@ -111,6 +111,8 @@ Commands (each has --help)
   g2probe rules       firewall rules for the ranges and ports
   g2probe schema      the JSON Schema of the --json report
   g2probe show FILE   a saved report (--out) as the text report of its run
+  g2probe hold        does the host stay online? long connections held open,
+                      and when and how the path cuts them
   g2probe health      ask a local serve's /healthz (Docker's HEALTHCHECK)
 
 What to probe

@@ -1,5 +1,8 @@
 // Durations as people write them on a command line: 500ms, 30s, 5m, 1h.
 import { UsageError, quote } from '../core/errors.js';
+import { formatDuration } from '../core/words.js';
+
+export { formatDuration };
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
@@ -10,11 +13,4 @@ export function parseDuration(raw: string, name: string, minMs: number, maxMs: n
     throw new UsageError(`bad ${name} value ${quote(raw)}: give a duration from ${formatDuration(minMs)} to ${formatDuration(maxMs)} with its unit, such as 30s or 5m`);
   }
   return ms;
-}
-
-export function formatDuration(ms: number): string {
-  if (ms % 3_600_000 === 0 && ms > 0) return `${ms / 3_600_000}h`;
-  if (ms % 60_000 === 0 && ms > 0) return `${ms / 60_000}m`;
-  if (ms % 1000 === 0) return `${ms / 1000}s`;
-  return `${ms}ms`;
 }

@@ -23,14 +23,7 @@ import type { CliOptions } from './args.js';
 import { createLogger } from './log.js';
 import { askProxyPassword } from './password.js';
 import { waitForEnter } from './pause.js';
-
-/** 128 + the signal number, as a shell reports a command stopped by it: 130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP. */
-function exitForSignal(signal: NodeJS.Signals): number {
-  return signal === 'SIGINT' ? 130 : signal === 'SIGHUP' ? 129 : 143;
-}
-
-// SIGHUP: on Windows, the console window being closed (Node's mapping of CTRL_CLOSE_EVENT), with seconds to go.
-const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+import { exitForSignal, listenForStop } from './stop.js';
 
 /**
  * With --pause, every ending waits for Enter once its message is out, a mistake's and a fault's too: the
@@ -61,24 +54,10 @@ async function probe(options: CliOptions, env: NodeJS.ProcessEnv): Promise<numbe
   // Before anything is sent, and before the progress line takes the terminal.
   if (!options.plan && !(await askProxyPassword(options.routes))) return exitForSignal('SIGINT');
 
-  const controller = new AbortController();
-  // First Ctrl-C (or SIGTERM, or the window closing): stop launching, report what finished. A second one: leave at once;
-  // --out keeps what it had (AtomicFile removes its temporary file on exit).
-  let stoppedBy: NodeJS.Signals | null = null;
-  const leave = (signal: NodeJS.Signals): never => process.exit(exitForSignal(signal));
-  const interrupt = (signal: NodeJS.Signals): void => {
-    stoppedBy = signal;
-    // leave first: a signal with no listener at all, even for a moment, gets its default action (death, no clean-up).
-    for (const other of STOP_SIGNALS) {
-      process.once(other, leave);
-      process.removeListener(other, interrupt);
-    }
-    log.warn({ signal }, 'interrupted: finishing the report with the attempts done so far');
-    controller.abort();
-  };
-  for (const signal of STOP_SIGNALS) process.on(signal, interrupt);
+  // First Ctrl-C (or SIGTERM, or the window closing): stop launching, report what finished. A second one: leave at once.
+  const stop = listenForStop(log, 'interrupted: finishing the report with the attempts done so far');
   try {
-    const rangeList = await loadRangeList(options, log, controller.signal);
+    const rangeList = await loadRangeList(options, log, stop.signal);
     if (guarded && !options.plan) assertRunTargets(options, rangeList.ranges);
     const plan = buildPlan(rangeList.ranges, options.probe);
     const stdout = new BufferedWriter(writeStdout);
@@ -113,13 +92,13 @@ async function probe(options: CliOptions, env: NodeJS.ProcessEnv): Promise<numbe
     let result: RunResult;
     try {
       result = await runProbe({
-        options, rangeList, plan, trust, env, log, signal: controller.signal,
+        options, rangeList, plan, trust, env, log, signal: stop.signal,
         report: sinks.length === 0 ? null : (chunk) => { for (const sink of sinks) sink.write(chunk); },
         ...(keep ? { onAttempt: keep } : {}),
         ...(options.bundle === null ? {} : { run: recordingRunner(systemRunner, readings) }),
         onStart: (planned, counts, done) => {
-          if (!process.stderr.isTTY || options.quiet || controller.signal.aborted) return null;
-          const progress = new Progress(planned, counts, done);
+          if (!process.stderr.isTTY || options.quiet || stop.signal.aborted) return null;
+          const progress = Progress.ofAttempts(planned, counts, done);
           return () => progress.stop();
         },
       });
@@ -156,9 +135,9 @@ async function probe(options: CliOptions, env: NodeJS.ProcessEnv): Promise<numbe
       const code = writeWhole('--bundle', options.bundle, zip);
       if (code !== 0) return code;
     }
-    return stoppedBy ? exitForSignal(stoppedBy) : result.verdict.exitCode;
+    return stop.by ? exitForSignal(stop.by) : result.verdict.exitCode;
   } finally {
-    for (const signal of STOP_SIGNALS) process.removeListener(signal, interrupt);
+    stop.dispose();
   }
 }
 

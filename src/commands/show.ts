@@ -1,7 +1,9 @@
 // g2probe show FILE: a saved report (--out, --json) as the text report the run printed, so a ticket's
 // attachment reads like the original run. Sends no packet.
 import { UsageError, terminalSafe } from '../core/errors.js';
-import { readSavedReport } from '../report/saved.js';
+import { readSaved } from '../report/saved.js';
+import { renderHoldHtml } from '../report/hold-html.js';
+import { renderHoldText } from '../report/hold-text.js';
 import { renderHtml } from '../report/html.js';
 import { writeStdout, writeWhole } from '../report/output.js';
 import { renderText } from '../report/text.js';
@@ -17,13 +19,15 @@ const SHOW_HELP = `Usage: g2probe show FILE [--html OUT]
 Prints a report that g2probe saved (with --out, or --json to a file) as the
 text report its run printed: the verdict, the ports, GoToMyPC's servers, the
 ranges, this PC and the numbered steps. For the engineer who gets the file
-with a ticket. Reads reports of schemaVersion 1 and 2; anything in the file a
-terminal would act on is shown escaped. Sends no packet.
+with a ticket. Reads reports of schemaVersion 1 and 2, and g2probe hold's
+reports (schemaVersion 1); anything in the file a terminal would act on is
+shown escaped. Sends no packet.
 
 Examples
   g2probe show g2probe-report.json
   g2probe show g2probe-report.json | less
   g2probe show g2probe-report.json --html report.html
+  g2probe show hold.json
 
 Options
   --html OUT          write the report as one self-contained web page to OUT
@@ -47,7 +51,13 @@ export function showCommand(argv: readonly string[]): number {
   }
   if (file === null) throw new UsageError('show needs the report file: g2probe show FILE');
   if (values.html === '') throw new UsageError('option --html needs a value');
-  const report = readSavedReport(file);
+  const saved = readSaved(file);
+  if (saved.kind === 'hold') {
+    if (values.html !== undefined) return writeWhole('--html', values.html, renderHoldHtml(saved.report));
+    writeStdout(terminalSafe(renderHoldText(saved.report)));
+    return 0;
+  }
+  const report = saved.report;
   if (values.html !== undefined) return writeWhole('--html', values.html, renderHtml(report));
   const text = renderText({
     version: report.tool.version,

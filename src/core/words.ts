@@ -31,3 +31,11 @@ export function wrap(text: string, width: number, indent = ''): string {
   if (line.trim() !== '') lines.push(line);
   return lines.join('\n');
 }
+
+/** A duration the way --every and --for take one: 30s, 5m, 1h, 500ms. */
+export function formatDuration(ms: number): string {
+  if (ms % 3_600_000 === 0 && ms > 0) return `${ms / 3_600_000}h`;
+  if (ms % 60_000 === 0 && ms > 0) return `${ms / 60_000}m`;
+  if (ms % 1000 === 0) return `${ms / 1000}s`;
+  return `${ms}ms`;
+}

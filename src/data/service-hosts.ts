@@ -11,6 +11,8 @@ export interface ServiceHost {
   /** The TCP ports GoToMyPC is known to use the name on; its addresses are probed there only. */
   ports: readonly number[];
   source: string;
+  /** The host keeps a connection to it open all the time: what g2probe hold holds (and why that is known). */
+  heldOpen?: string;
 }
 
 const CONFIG = 'GoToMyPC\'s own configuration strings (ThreatHunting-Keywords, tools/G-H/GoToMyPC.csv)';
@@ -23,6 +25,7 @@ export const SERVICE_HOSTS: readonly ServiceHost[] = [
     ports: [80, 443],
     // No source says it listens on 8200.
     source: `${CONFIG}: PollServer poll.gotomypc.com; a Zeek hunting guide finds it in HTTP Host headers and TLS SNI`,
+    heldOpen: 'old Citrix/Expertcity papers: the host keeps a persistent connection to the poll (broker) server and polls it with short HTTP requests',
   },
   {
     name: 'www.gotomypc.com',

@@ -45,6 +45,7 @@ td.n { text-align: right; font-variant-numeric: tabular-nums; }
 .tag { display: inline-block; padding: 0 .4rem; border-radius: .6rem; color: #fff; font-size: .8rem; }
 .t-reachable, .t-ok { background: var(--ok); } .t-blocked, .t-timeout { background: var(--blocked); }
 .t-intercepted { background: var(--intercepted); } .t-unconfirmed, .t-unknown, .t-error, .t-not-served { background: var(--unknown); }
+.t-held { background: var(--ok); } .t-idle-cut, .t-lifetime-cut { background: var(--blocked); } .t-closed, .t-unanswered, .t-not-opened, .t-interrupted { background: var(--unknown); }
 ol.steps li { margin: .5rem 0; }
 .seen { color: #57606a; font-size: .85rem; }
 .why { color: #57606a; }
@@ -60,11 +61,11 @@ ${STATUSES.map((s) => `body:has(#f-${s}:checked) #attempts tbody tr:not(.r-${s})
 }
 `;
 
-function tag(state: string): string {
+export function tag(state: string): string {
   return `<span class="tag t-${escapeHtml(state)}">${escapeHtml(state)}</span>`;
 }
 
-function table(head: readonly string[], rows: readonly string[][], numeric: (column: number) => boolean = () => false): string {
+export function table(head: readonly string[], rows: readonly string[][], numeric: (column: number) => boolean = () => false): string {
   const th = head.map((h) => `<th>${escapeHtml(h)}</th>`).join('');
   const body = rows.map((row) => `<tr>${row.map((cell, i) => `<td${numeric(i) ? ' class="n"' : ''}>${cell}</td>`).join('')}</tr>`).join('\n');
   return `<table><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
@@ -140,24 +141,8 @@ export function renderHtml(report: Report, total = report.attempts.length): stri
       return cell ? `${tag(cell.state)}${cell.reason && cell.state !== 'reachable' ? ` <span class="why">${escapeHtml(cell.reason)}</span>` : ''}` : '-';
     })]),
   );
-  const steps = verdict.advice.map((step) => `<li>${escapeHtml(step.text)}${step.evidence.length > 0 ? `<div class="seen">Seen: ${escapeHtml(step.evidence.join('; '))}</div>` : ''}</li>`).join('\n');
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<title>g2probe: ${escapeHtml(HEADLINE[status])}: ${escapeHtml(verdict.text)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<header class="verdict s-${status}" id="verdict"><div class="inner">
-<h1>${escapeHtml(HEADLINE[status])}</h1>
-<p>${escapeHtml(verdict.text)}</p>
-<p class="meta">${meta}</p>
-</div></header>
-<main>
-<section id="ports"><h2>Ports</h2>${ports}</section>
+  const steps = stepsList(verdict.advice);
+  return page({ title: `g2probe: ${HEADLINE[status]}: ${verdict.text}`, colour: status, headline: HEADLINE[status], text: verdict.text, meta }, `<section id="ports"><h2>Ports</h2>${ports}</section>
 ${servers(report.dns, report)}
 <section id="ranges"><h2>Ranges</h2>${ranges}</section>
 ${thisPc(report.localPolicy, report.proxyPaths)}
@@ -165,8 +150,44 @@ ${thisPc(report.localPolicy, report.proxyPaths)}
 ${steps}
 </ol></section>
 ${attempts(report, total)}
-</main>
+`);
+}
+
+export interface PageHead {
+  /** Plain text: escaped here. */
+  title: string;
+  colour: VerdictStatus;
+  headline: string;
+  text: string;
+  /** Markup, escaped by the caller. */
+  meta: string;
+}
+
+/** The page around `main` (markup, escaped by the caller): the policy that fetches nothing, the style, the verdict's band. */
+export function page(head: PageHead, main: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<title>${escapeHtml(head.title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<header class="verdict s-${head.colour}" id="verdict"><div class="inner">
+<h1>${escapeHtml(head.headline)}</h1>
+<p>${escapeHtml(head.text)}</p>
+<p class="meta">${head.meta}</p>
+</div></header>
+<main>
+${main}</main>
 </body>
 </html>
 `;
+}
+
+/** The numbered steps, each with what was seen. */
+export function stepsList(advice: readonly { text: string; evidence: readonly string[] }[]): string {
+  return advice.map((step) => `<li>${escapeHtml(step.text)}${step.evidence.length > 0 ? `<div class="seen">Seen: ${escapeHtml(step.evidence.join('; '))}</div>` : ''}</li>`).join('\n');
 }

@@ -1,6 +1,6 @@
 // One run in the Prometheus text exposition format (0.0.4): for node_exporter's textfile collector and serve's /metrics.
 // Names follow blackbox_exporter: every series describes the last completed run, and no label carries an address.
-import type { Attempt, DnsReport, RangesInfo, Reason, Status, Summary, Verdict, VerdictStatus } from '../core/types.js';
+import type { Attempt, DnsReport, HoldReport, HoldStatus, RangesInfo, Reason, Status, Summary, Verdict, VerdictStatus } from '../core/types.js';
 
 /** Every metric g2probe exposes, with its type and help: the deploy/ dashboards and alerts are checked against this list. */
 export const METRICS = {
@@ -19,6 +19,19 @@ export const METRICS = {
 } as const;
 
 export type MetricName = keyof typeof METRICS;
+
+/** g2probe hold's metrics (hold --format prometheus, for the textfile collector): one series per connection held. */
+export const HOLD_METRICS = {
+  g2probe_hold_held: { type: 'gauge', help: 'Whether the connection on the port stayed open for the whole hold (1) or was cut or closed (0). Absent for one that could not be opened or whose server does not answer.' },
+  g2probe_hold_cuts: { type: 'gauge', help: 'Connections of the last hold cut or closed unasked, by port and how: reset, silence, closed.' },
+  g2probe_hold_idle_answered_seconds: { type: 'gauge', help: 'The longest idle time after which an exchange on the port still came back.' },
+  g2probe_hold_idle_cut_seconds: { type: 'gauge', help: 'The shortest idle time after which the connection on the port was found cut: the idle limit lies between this and g2probe_hold_idle_answered_seconds.' },
+  g2probe_hold_verdict: { type: 'gauge', help: "The last hold's verdict: 1 for its status (held, cut, unknown), 0 for the others." },
+  g2probe_hold_duration_seconds: { type: 'gauge', help: 'How long the last hold ran.' },
+  g2probe_hold_timestamp_seconds: { type: 'gauge', help: 'When the last hold finished, in seconds since the epoch.' },
+} as const;
+
+export type HoldMetricName = keyof typeof HOLD_METRICS;
 
 /** Handshake times from 1 ms (loopback, a LAN proxy) to the longest --timeout anyone should use. */
 export const CONNECT_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
@@ -88,9 +101,9 @@ function series(name: string, labels: Labels, value: number): string {
 }
 
 /** A metric family: HELP and TYPE, then its samples. A family without samples is left out. */
-function family(name: MetricName, samples: string[]): string {
+function family(name: MetricName | HoldMetricName, samples: string[]): string {
   if (samples.length === 0) return '';
-  const { type, help } = METRICS[name];
+  const { type, help } = name in METRICS ? METRICS[name as MetricName] : HOLD_METRICS[name as HoldMetricName];
   return `# HELP ${name} ${help}\n# TYPE ${name} ${type}\n${samples.join('')}`;
 }
 
@@ -132,4 +145,26 @@ function runFamilies(run: MetricsRun): string[] {
     family('g2probe_ranges_info', [series('g2probe_ranges_info', { source: ranges.origin, version: ranges.version }, 1)]),
     family('g2probe_ranges_update_ok', ranges.update ? [series('g2probe_ranges_update_ok', {}, ranges.update.ok ? 1 : 0)] : []),
   ];
+}
+
+const HOLD_STATUSES: readonly HoldStatus[] = ['held', 'cut', 'unknown'];
+
+export function renderHoldMetrics(report: HoldReport, version: string): string {
+  const judged = report.lines.filter((l) => l.state !== 'not-opened' && l.state !== 'unanswered' && l.state !== 'interrupted');
+  const cuts = report.lines.flatMap((l) => {
+    const counts = new Map<string, number>();
+    for (const s of l.sessions) if (s.end.how === 'cut') counts.set(s.end.kind, (counts.get(s.end.kind) ?? 0) + 1);
+    return [...counts].map(([kind, n]) => series('g2probe_hold_cuts', { port: l.target.port, kind }, n));
+  });
+  const seconds = (ms: number): number => Math.round(ms) / 1000;
+  return [
+    family('g2probe_build_info', [series('g2probe_build_info', { version }, 1)]),
+    family('g2probe_hold_held', judged.map((l) => series('g2probe_hold_held', { port: l.target.port, path: l.path }, l.state === 'held' ? 1 : 0))),
+    family('g2probe_hold_cuts', cuts),
+    family('g2probe_hold_idle_answered_seconds', report.lines.flatMap((l) => (l.idle.answeredMs === null ? [] : [series('g2probe_hold_idle_answered_seconds', { port: l.target.port }, seconds(l.idle.answeredMs))]))),
+    family('g2probe_hold_idle_cut_seconds', report.lines.flatMap((l) => (l.idle.cutMs === null ? [] : [series('g2probe_hold_idle_cut_seconds', { port: l.target.port }, seconds(l.idle.cutMs))]))),
+    family('g2probe_hold_verdict', HOLD_STATUSES.map((status) => series('g2probe_hold_verdict', { status }, report.verdict.status === status ? 1 : 0))),
+    family('g2probe_hold_duration_seconds', [series('g2probe_hold_duration_seconds', {}, seconds(Date.parse(report.finishedAt) - Date.parse(report.startedAt)))]),
+    family('g2probe_hold_timestamp_seconds', [series('g2probe_hold_timestamp_seconds', {}, Date.parse(report.finishedAt) / 1000)]),
+  ].join('');
 }

@@ -7,16 +7,24 @@ export class Progress {
   private readonly timer: NodeJS.Timeout;
   private readonly started = performance.now();
 
-  constructor(private readonly total: number, private readonly counts: StatusCounts, private readonly done: () => number) {
+  /** `render` gets the seconds since the start, and returns the line. */
+  constructor(private readonly render: (seconds: string) => string) {
     this.timer = setInterval(() => this.draw(), EVERY_MS);
     this.timer.unref();
   }
 
+  /** A probe run's line: attempts done of planned, and the counts so far. */
+  static ofAttempts(total: number, counts: StatusCounts, done: () => number): Progress {
+    return new Progress((seconds) => {
+      const { ok, blocked, timeout, intercepted, error } = counts;
+      const parts = [`ok ${ok}`, `blocked ${blocked}`, `timeout ${timeout}`, ...(intercepted ? [`intercepted ${intercepted}`] : []), `error ${error}`];
+      return `probing ${done()}/${total}  ${seconds} s  ${parts.join('  ')}`;
+    });
+  }
+
   private draw(): void {
     const seconds = ((performance.now() - this.started) / 1000).toFixed(1);
-    const { ok, blocked, timeout, intercepted, error } = this.counts;
-    const parts = [`ok ${ok}`, `blocked ${blocked}`, `timeout ${timeout}`, ...(intercepted ? [`intercepted ${intercepted}`] : []), `error ${error}`];
-    process.stderr.write(`\r\x1b[K  probing ${this.done()}/${this.total}  ${seconds} s  ${parts.join('  ')}`);
+    process.stderr.write(`\r\x1b[K  ${this.render(seconds)}`);
   }
 
   stop(): void {

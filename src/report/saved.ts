@@ -6,7 +6,7 @@ import addFormatsModule from 'ajv-formats';
 import Ajv2020Module from 'ajv/dist/2020.js';
 import { UsageError, describeFsError, inline, quote } from '../core/errors.js';
 import { packageFile } from '../core/package-files.js';
-import type { Report } from '../core/types.js';
+import type { HoldReport, Report } from '../core/types.js';
 import { SCHEMA_VERSION } from './json.js';
 
 // Both are CommonJS: under NodeNext the default import is module.exports, and its `default` is the export itself.
@@ -16,6 +16,7 @@ const addFormats = addFormatsModule.default;
 /** A sweep of a million attempts writes a few hundred MB; past this a file is not a report g2probe wrote. */
 const MAX_BYTES = 1024 * 1024 * 1024;
 export const KNOWN_VERSIONS = [1, 2] as const;
+export const HOLD_SCHEMA_VERSION: HoldReport['schemaVersion'] = 1;
 
 type Json = Record<string, unknown>;
 
@@ -53,11 +54,8 @@ function upgrade(report: Json): void {
   fill([report], { pac: null, proxyPaths: [] });
 }
 
-let validate: ((data: unknown) => boolean) & { errors?: { instancePath: string; message?: string }[] | null } | undefined;
-
-/** The report in FILE, whole and valid, or a UsageError naming the file and what is wrong with it. */
-export function readSavedReport(path: string): Report {
-  const shown = inline(path, 1000);
+/** FILE's JSON, or a UsageError naming the file and what is wrong with it. */
+function readJson(path: string, shown: string): Json {
   let text: string;
   try {
     if (statSync(path).size > MAX_BYTES) throw new UsageError(`${shown} is not a g2probe report: it is over 1 GiB`);
@@ -73,20 +71,45 @@ export function readSavedReport(path: string): Report {
     throw new UsageError(`${shown} is not a g2probe report: not JSON (${(err as Error).message})`);
   }
   if (!isObject(data) || !('schemaVersion' in data)) throw new UsageError(`${shown} is not a g2probe report: it has no schemaVersion`);
+  return data;
+}
+
+type Validator = ((data: unknown) => boolean) & { errors?: { instancePath: string; message?: string }[] | null };
+let validators: { report: Validator; hold: Validator } | undefined;
+
+/** Both schemas in one Ajv: hold's takes its shared definitions from the report's. */
+function schemas(): { report: Validator; hold: Validator } {
+  if (validators) return validators;
+  const ajv = new Ajv2020({ strict: true, allErrors: false });
+  addFormats(ajv);
+  const report = ajv.compile(JSON.parse(packageFile('schema/report-v2.json')) as object);
+  validators = { report, hold: ajv.compile(JSON.parse(packageFile('schema/hold-v1.json')) as object) };
+  return validators;
+}
+
+function check(validate: Validator, data: Json, shown: string, what: string): void {
+  if (validate(data)) return;
+  const first = validate.errors?.[0];
+  throw new UsageError(`${shown} is not a whole ${what}: ${quote(first?.instancePath || '/', 200)} ${first?.message ?? 'does not match the schema'}`);
+}
+
+/** A saved probe report or hold report, whole and valid; a UsageError naming the file and the fault otherwise. */
+export function readSaved(path: string): { kind: 'probe'; report: Report } | { kind: 'hold'; report: HoldReport } {
+  const shown = inline(path, 1000);
+  const data = readJson(path, shown);
   const version = data.schemaVersion;
+  if (data.kind === 'hold') {
+    if (version !== HOLD_SCHEMA_VERSION) {
+      throw new UsageError(`${shown} is a g2probe hold report of schemaVersion ${quote(String(version))}, which this g2probe does not read (it reads ${HOLD_SCHEMA_VERSION})${typeof version === 'number' && version > HOLD_SCHEMA_VERSION ? ': it was written by a newer g2probe, so use that one' : ''}`);
+    }
+    check(schemas().hold, data, shown, 'g2probe hold report');
+    return { kind: 'hold', report: data as unknown as HoldReport };
+  }
   if (!KNOWN_VERSIONS.some((v) => v === version)) {
     const newer = typeof version === 'number' && version > SCHEMA_VERSION;
     throw new UsageError(`${shown} has schemaVersion ${quote(String(version))}, which this g2probe does not read (it reads ${KNOWN_VERSIONS.join(' and ')})${newer ? ': it was written by a newer g2probe, so use that one' : ''}`);
   }
   upgrade(data);
-  validate ??= (() => {
-    const ajv = new Ajv2020({ strict: true, allErrors: false });
-    addFormats(ajv);
-    return ajv.compile(JSON.parse(packageFile('schema/report-v2.json')) as object);
-  })();
-  if (!validate(data)) {
-    const first = validate.errors?.[0];
-    throw new UsageError(`${shown} is not a whole g2probe report: ${quote(first?.instancePath || '/', 200)} ${first?.message ?? 'does not match the schema'}`);
-  }
-  return data as unknown as Report;
+  check(schemas().report, data, shown, 'g2probe report');
+  return { kind: 'probe', report: data as unknown as Report };
 }

@@ -48,3 +48,18 @@ export function validateReport(value: unknown): string[] {
 export function assertValidReport(t: Test, value: unknown, name = 'the report'): void {
   t.same(validateReport(value), [], `${name} matches schema/report-v2.json`);
 }
+
+export const HOLD_SCHEMA = JSON.parse(readFileSync(fileURLToPath(new URL('../../schema/hold-v1.json', import.meta.url)), 'utf8')) as Record<string, unknown>;
+let holdValidator: ReturnType<typeof compileSchema> | undefined;
+
+/** g2probe hold's report against schema/hold-v1.json, which takes its shared definitions from report-v2.json. */
+export function validateHold(value: unknown): string[] {
+  if (!holdValidator) {
+    const ajv = new Ajv2020({ strict: true, allErrors: true });
+    addFormats(ajv);
+    ajv.addSchema(SCHEMA);
+    holdValidator = ajv.compile(HOLD_SCHEMA);
+  }
+  if (holdValidator(value)) return [];
+  return (holdValidator.errors ?? []).map((error) => `${error.instancePath || '/'} ${error.message ?? error.keyword}${detail(error)}`);
+}

@@ -37,7 +37,7 @@ function run(command: string, args: string[]): string {
 
 /**
  * Writes squid.conf, the htpasswd file and room for logs into `dir`. `names` (name → IP) is all squid can
- * resolve, e.g. { 'www.gotomypc.com': '127.0.0.5' } for a client that CONNECTs by name.
+ * resolve, e.g. { 'www.gotomypc.com': '127.0.0.5' } for a client that CONNECTs by name; `extra` ends the file.
  */
 /**
  * What every lab squid shares: no resolver in the namespace, so names resolve from a hosts file or fail within
@@ -57,7 +57,7 @@ cache_log ${dir}/cache.log
 access_log stdio:${dir}/access.log`;
 }
 
-export function squidLab(dir: string, names: Record<string, string> = {}): SquidLab {
+export function squidLab(dir: string, names: Record<string, string> = {}, extra = ''): SquidLab {
   mkdirSync(dir, { recursive: true });
   const conf = join(dir, 'squid.conf');
   const htpasswd = join(dir, 'htpasswd');
@@ -85,7 +85,7 @@ http_access deny auth_port !authed
 http_access deny CONNECT port8200
 # No to_localhost denial: every lab target is on 127.0.0.x.
 http_access allow all
-`);
+${extra}`);
   // squid drops to the proxy user before it opens logs and runs the auth helper; a mkdtemp dir is 0700 root.
   const [uid, gid] = [Number(run('id', ['-u', 'proxy'])), Number(run('id', ['-g', 'proxy']))];
   for (const path of [dir, conf, htpasswd, hosts]) chownSync(path, uid, gid);

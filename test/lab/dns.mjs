@@ -3,10 +3,11 @@
 //   NAME=a:IP[,IP]  A/AAAA records (an address goes to the record type of its family; the other type is NODATA)
 //   NAME=nxdomain   NXDOMAIN          NAME=refused   REFUSED        NAME=servfail  SERVFAIL
 //   NAME=silent     no answer at all (the client times out)
+//   NAME=file:PATH  read the rule from PATH at every query, so a scenario can move the name while it runs
 // A name not listed gets NXDOMAIN, as from a real resolver.
 import dgram from 'node:dgram';
 import net from 'node:net';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 
 const [ready, host, port, ...rules] = process.argv.slice(2);
 const zone = new Map(rules.map((rule) => {
@@ -42,7 +43,8 @@ function addressBytes(ip) {
 
 function reply(msg) {
   const { name, type, end } = question(msg);
-  const rule = zone.get(name) ?? 'nxdomain';
+  const listed = zone.get(name) ?? 'nxdomain';
+  const rule = listed.startsWith('file:') ? readFileSync(listed.slice(5), 'utf8').trim() : listed;
   if (rule === 'silent') return null;
   const records = rule.startsWith('a:')
     ? rule.slice(2).split(',').filter((ip) => (type === A ? net.isIPv4(ip) : type === AAAA && net.isIPv6(ip)))

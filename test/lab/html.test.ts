@@ -7,7 +7,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import t from 'tap';
 import type { Report } from '../../src/core/types.js';
 import { START_SH } from '../helpers/cli.js';
@@ -17,6 +17,20 @@ const CHROMIUM = '/usr/bin/chromium';
 const VIEWPORT = { width: 1280, height: 800 };
 /** The header's colour per status, as the page's stylesheet sets it. */
 const COLOURS: Record<string, string> = { ok: 'rgb(26, 127, 55)', blocked: 'rgb(207, 34, 46)', intercepted: 'rgb(130, 80, 223)', partial: 'rgb(154, 103, 0)' };
+
+/** The page at `file` in a new tab, with every console problem and every request it makes recorded. */
+async function open(browser: Browser, file: string): Promise<{ page: Page; problems: string[]; requests: string[]; url: string; renderMs: number }> {
+  const page = await browser.newPage({ viewport: VIEWPORT });
+  const problems: string[] = [];
+  const requests: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text()); });
+  page.on('pageerror', (e) => problems.push(e.message));
+  page.on('request', (r) => requests.push(r.url()));
+  const url = pathToFileURL(file).href;
+  const started = performance.now();
+  await page.goto(url, { waitUntil: 'load' });
+  return { page, problems, requests, url, renderMs: performance.now() - started };
+}
 
 lab(t, 'the HTML report in headless Chromium: verdict in view, no error, nothing fetched, the filter, screenshots', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'g2probe-html-'));
@@ -31,9 +45,12 @@ g2probe --ranges ${dir}/nobody.txt --ports 443,8200 --no-dns --timeout 500 --out
 serve tls:inspect 127.0.0.5 443
 printf '127.0.0.5\\n' > ${dir}/inspected.txt
 g2probe --ranges ${dir}/inspected.txt --ports 443 --no-dns --timeout 1000 --out ${dir}/intercepted.json > /dev/null; echo "intercepted $?"
-for name in blocked intercepted; do ${START_SH} show ${dir}/$name.json --html ${dir}/$name.html; echo "show $name $?"; done`);
+for name in blocked intercepted; do ${START_SH} show ${dir}/$name.json --html ${dir}/$name.html; echo "show $name $?"; done
+serve poll 127.0.0.9 443 8200
+printf '127.0.0.9\\n' > ${dir}/held.txt
+${START_SH} hold --ranges ${dir}/held.txt --no-dns --timeout 1000 --for 2s --every 1s --html ${dir}/hold.html > /dev/null; echo "hold $?"`);
   t.equal(run.code, 0, run.stderr);
-  t.match(run.stdout, /^healthy 0\nblocked 2\nintercepted 4\nshow blocked 0\nshow intercepted 0\n$/, 'three verdicts: ok, blocked, intercepted');
+  t.match(run.stdout, /^healthy 0\nblocked 2\nintercepted 4\nshow blocked 0\nshow intercepted 0\nhold 0\n$/, 'three verdicts: ok, blocked, intercepted; and a hold that held');
 
   // A report whose every name is an attack on the page: it must show them as text.
   const hostile = JSON.parse(readFileSync(join(dir, 'blocked.json'), 'utf8')) as Report;
@@ -54,16 +71,7 @@ for name in blocked intercepted; do ${START_SH} show ${dir}/$name.json --html ${
   for (const [name, status] of [['healthy', 'ok'], ['blocked', 'blocked'], ['intercepted', 'intercepted'], ['hostile', 'blocked']] as const) {
     const file = join(dir, `${name}.html`);
     t.ok(existsSync(file), `${name}: the page was written`);
-    const page = await browser.newPage({ viewport: VIEWPORT });
-    const problems: string[] = [];
-    const requests: string[] = [];
-    page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text()); });
-    page.on('pageerror', (e) => problems.push(e.message));
-    page.on('request', (r) => requests.push(r.url()));
-    const url = pathToFileURL(file).href;
-    const started = performance.now();
-    await page.goto(url, { waitUntil: 'load' });
-    const renderMs = performance.now() - started;
+    const { page, problems, requests, url, renderMs } = await open(browser, file);
 
     t.same(problems, [], `${name}: no console error or warning`);
     t.same(requests, [url], `${name}: nothing fetched but the page itself`);
@@ -108,6 +116,15 @@ for name in blocked intercepted; do ${START_SH} show ${dir}/$name.json --html ${
     t.comment(`${name}: ${(readFileSync(file).length / 1024).toFixed(1)} KB, loaded in ${renderMs.toFixed(0)} ms`);
     await page.close();
   }
+  // g2probe hold's page: the same style, its own content.
+  const { page: holdPage, problems: holdProblems, requests: holdRequests, url: holdUrl } = await open(browser, join(dir, 'hold.html'));
+  t.same(holdProblems, [], 'hold: no console error or warning');
+  t.same(holdRequests, [holdUrl], 'hold: nothing fetched but the page itself');
+  const holdBox = await holdPage.locator('#verdict').boundingBox();
+  t.ok(holdBox !== null && holdBox.y + holdBox.height <= VIEWPORT.height, 'hold: the verdict is in view without scrolling');
+  t.equal(await holdPage.locator('#verdict').evaluate((e) => getComputedStyle(e).backgroundColor), COLOURS.ok, 'hold: held is coloured ok');
+  t.equal(await holdPage.locator('#connections tbody tr').count(), 2, 'hold: both connections in the table');
+  await holdPage.close();
   const pdf = await browser.newPage();
   await pdf.goto(pathToFileURL(join(dir, 'blocked.html')).href);
   t.ok((await pdf.pdf({ format: 'A4' })).length > 10_000, 'it prints');

@@ -17,6 +17,9 @@
 //   silent      accept and never write, until the client closes
 //   reset       an RST on the first data, after a completed handshake
 //   rst         accept and reset at once: the RST often arrives before the client has seen its handshake complete
+// For g2probe hold:
+//   poll        a poll server that keeps its connections: every request gets a small keep-alive 200, TLS (goto
+//               chain) on 443, plain on any other port
 import { readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import tls from 'node:tls';
@@ -46,6 +49,8 @@ const silent = (socket) => quiet(socket).resume();
 const close = (socket) => socket.destroy();
 const reset = (socket) => quiet(socket).once('data', () => socket.resetAndDestroy());
 const rst = (socket) => quiet(socket).resetAndDestroy();
+const PONG = 'HTTP/1.1 200 OK\r\nServer: lab-poll\r\nContent-Length: 4\r\nConnection: keep-alive\r\n\r\npong';
+const poll = (socket) => quiet(socket).on('data', () => socket.write(PONG));
 
 /** The Host header of a request, lower-cased, or ''. */
 function hostOf(data) {
@@ -87,6 +92,7 @@ function server(port) {
     if (port === 443) return tlsServer('goto', answer(OK));
     return net.createServer(answer(GOTO_400));
   }
+  if (mode === 'poll') return port === 443 ? tlsServer('goto', poll) : net.createServer(poll);
   if (mode.startsWith('tls:')) return tlsServer(mode.slice(4), answer(OK));
   const handlers = { blockpage: answer(BLOCK_PAGE), close, http: answer(OK), silent, reset, rst, negotiate: answer(NEGOTIATE_407) };
   if (!(mode in handlers)) throw new Error(`listen.mjs: unknown mode ${mode}`);

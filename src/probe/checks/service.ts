@@ -21,9 +21,9 @@ export interface ServiceRequest {
  * GoToMyPC's own ping, as IDS signatures know its client by (Snort/Talos 7032-7034, "APP-DETECT GoToMyPC":
  * the URI `Jedi?request=ping&jedi=100` on 80, 443 and 8200): what an application-aware filter looks for.
  */
-export function jediPing(host: string): ServiceRequest {
+export function jediPing(host: string, connection: 'close' | 'keep-alive' = 'close'): ServiceRequest {
   return {
-    text: `GET /Jedi?request=ping&jedi=100 HTTP/1.1\r\nHost: ${host}\r\nUser-Agent: g2probe/${VERSION}\r\nConnection: close\r\n\r\n`,
+    text: `GET /Jedi?request=ping&jedi=100 HTTP/1.1\r\nHost: ${host}\r\nUser-Agent: g2probe/${VERSION}\r\nConnection: ${connection}\r\n\r\n`,
     shown: `GET /Jedi?request=ping&jedi=100 (Host: ${host})`,
   };
 }

@@ -1,0 +1,198 @@
+// A connection held open the way GoToMyPC's host holds its one to the poll server: opened on the configured path
+// (TCP, the proxy's tunnel, TLS on 443), then kept, with GoToMyPC's ping as the small exchange of an idle host.
+import type { Socket } from 'node:net';
+import tls from 'node:tls';
+import { headEnd, parseResponseHead } from '../../core/http-head.js';
+import type { Proxy } from '../../core/proxy.js';
+import type { HoldCutKind, HoldTarget } from '../../core/types.js';
+import type { TrustStore } from '../../pc/trust-store.js';
+import { startDeadline } from './deadline.js';
+import { headAndBody } from './http.js';
+import { onInterrupt } from './interrupt.js';
+import { openTunnel } from './proxy.js';
+import { jediPing } from './service.js';
+import { connectTcp } from './tcp.js';
+
+/** An answer is one HTTP response at most this long; anything past it is read and dropped. */
+const MAX_ANSWER = 16 * 1024;
+
+export interface HoldSettings {
+  timeoutMs: number;
+  /** The name sent as SNI and Host to a range address (--sni). */
+  servername: string;
+  trust: TrustStore;
+}
+
+export type OpenResult =
+  | { ok: true; connection: HeldConnection; openMs: number }
+  | { ok: false; stage: 'connect' | 'proxy' | 'tls'; why: string };
+
+/** The end the connection met on its own, while no exchange was waiting. */
+export interface Ending {
+  kind: HoldCutKind;
+  code?: string;
+  atMs: number;
+}
+
+export type ExchangeOutcome =
+  /** `closing`: the server said it ends the connection after this answer (Connection: close, or HTTP/1.0). */
+  | { answered: true; ms: number; status: number | null; closing: boolean }
+  | { answered: false; kind: HoldCutKind; code?: string; ms: number }
+  | { answered: false; kind: 'interrupted'; ms: number };
+
+/** A response is whole once its head and its Content-Length of body are in; one without a length, at its head. */
+function wholeAnswer(data: Buffer): boolean {
+  const end = headEnd(data);
+  if (end < 0) return data.length >= MAX_ANSWER;
+  const length = /\r\ncontent-length:\s*(\d+)/i.exec(data.subarray(0, end).toString('latin1'))?.[1];
+  return length === undefined ? headAndBody(data) : data.length - end >= Number(length);
+}
+
+function closes(data: Buffer): boolean {
+  const head = parseResponseHead(data);
+  if (!head) return false;
+  const connection = head.headers.connection ?? '';
+  const http10 = /^HTTP\/1\.0/.test(data.subarray(0, 8).toString('latin1'));
+  return /close/i.test(connection) || (http10 && !/keep-alive/i.test(connection));
+}
+
+/**
+ * One open connection. It reads all the time, so a close or a reset is seen the moment it arrives, even while
+ * idle; bytes the server sends unasked count as traffic. Never throws once open: every end is an outcome.
+ */
+export class HeldConnection {
+  private buffer: Buffer[] = [];
+  private size = 0;
+  private waiter: ((outcome: 'data' | Ending) => void) | null = null;
+  private ending: Ending | null = null;
+  private readonly endedListeners: ((ending: Ending) => void)[] = [];
+  /** performance.now() of the last byte either way: idle time counts from here. */
+  lastTraffic = performance.now();
+
+  constructor(private readonly socket: Socket, private readonly host: string, readonly local: string | null) {
+    socket.on('data', (chunk: Buffer) => {
+      this.lastTraffic = performance.now();
+      if (this.size < MAX_ANSWER) {
+        this.buffer.push(chunk);
+        this.size += chunk.length;
+      }
+      this.waiter?.('data');
+    });
+    socket.on('end', () => this.end({ kind: 'closed', atMs: performance.now() }));
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      const code = err.code ?? 'UNKNOWN';
+      this.end({ kind: code === 'ECONNRESET' || code === 'EPIPE' || code === 'ECONNABORTED' ? 'reset' : 'closed', code, atMs: performance.now() });
+    });
+    socket.on('close', () => this.end({ kind: 'closed', atMs: performance.now() }));
+    socket.resume();
+  }
+
+  private end(ending: Ending): void {
+    if (this.ending) return;
+    this.ending = ending;
+    this.waiter?.(ending);
+    for (const listener of this.endedListeners) listener(ending);
+  }
+
+  /** How it ended on its own, or null while open. */
+  get ended(): Ending | null {
+    return this.ending;
+  }
+
+  /** Called once when it ends on its own (a close or a reset); at once if it already has. */
+  onEnd(listener: (ending: Ending) => void): void {
+    if (this.ending) listener(this.ending);
+    else this.endedListeners.push(listener);
+  }
+
+  /** GoToMyPC's ping on this connection, and its answer within `timeoutMs`. */
+  exchange(timeoutMs: number, signal: AbortSignal): Promise<ExchangeOutcome> {
+    const started = performance.now();
+    const ms = (): number => Math.round(performance.now() - started);
+    if (this.ending) return Promise.resolve({ answered: false, kind: this.ending.kind, ...(this.ending.code ? { code: this.ending.code } : {}), ms: 0 });
+    this.buffer = [];
+    this.size = 0;
+    return new Promise((resolve) => {
+      const finish = (outcome: ExchangeOutcome): void => {
+        this.waiter = null;
+        deadline.cancel();
+        stopWaiting();
+        resolve(outcome);
+      };
+      const answer = (): ExchangeOutcome & { answered: true } => {
+        const data = Buffer.concat(this.buffer, this.size);
+        return { answered: true, ms: ms(), status: parseResponseHead(data)?.status ?? null, closing: closes(data) };
+      };
+      const deadline = startDeadline(timeoutMs, () => finish(this.size > 0 ? answer() : { answered: false, kind: 'silence', ms: ms() }));
+      const stopWaiting = onInterrupt(signal, () => finish({ answered: false, kind: 'interrupted', ms: ms() }));
+      this.waiter = (event) => {
+        if (event === 'data') {
+          if (wholeAnswer(Buffer.concat(this.buffer, this.size))) finish(answer());
+          return;
+        }
+        // A close that follows an answer ends the connection as the server chose; in place of one, it is a cut.
+        finish(this.size > 0 ? { ...answer(), closing: true } : { answered: false, kind: event.kind, ...(event.code ? { code: event.code } : {}), ms: ms() });
+      };
+      this.lastTraffic = performance.now();
+      this.socket.write(jediPing(this.host, 'keep-alive').text);
+    });
+  }
+
+  close(): void {
+    this.ending ??= { kind: 'closed', atMs: performance.now() };
+    this.socket.destroy();
+  }
+}
+
+/** The connection, through `proxy` when given, with TLS on 443; every failure is an outcome naming its stage. */
+export async function openHeld(target: HoldTarget, proxy: Proxy | null, settings: HoldSettings, signal: AbortSignal): Promise<OpenResult> {
+  const started = performance.now();
+  const to = { host: target.ip, port: target.port };
+  const dial = proxy ? { to: { host: proxy.host, port: proxy.port }, tunnelTo: to } : { to };
+  const { observation, socket: tcp } = await connectTcp(dial, settings.timeoutMs, signal, true);
+  if (!tcp) {
+    const why = observation.outcome === 'timeout' ? 'no answer to the handshake' : observation.outcome === 'failed' ? `the handshake failed (${observation.code ?? 'failed'})` : 'interrupted';
+    return { ok: false, stage: 'connect', why: proxy ? `to the proxy ${proxy.host}:${proxy.port}: ${why}` : why };
+  }
+  let socket: Socket = tcp;
+  const local = tcp.localAddress ? `${tcp.localAddress}:${tcp.localPort ?? 0}` : null;
+  if (proxy) {
+    const tunnel = await openTunnel(tcp, target, proxy, settings.timeoutMs, signal);
+    socket = tunnel.socket;
+    const answer = tunnel.observation;
+    if (answer.outcome !== 'answered' || answer.status !== 200) {
+      socket.destroy();
+      const why = answer.outcome === 'answered' ? `the proxy answered CONNECT with ${answer.status} ${answer.statusText}` : `the proxy's answer to CONNECT: ${answer.outcome}`;
+      return { ok: false, stage: 'proxy', why };
+    }
+  }
+  const name = target.host ?? settings.servername;
+  if (target.port === 443) {
+    const secured = await secure(socket, name, settings, signal);
+    if (!secured.ok) {
+      socket.destroy();
+      return { ok: false, stage: 'tls', why: secured.why };
+    }
+    socket = secured.socket;
+  }
+  return { ok: true, connection: new HeldConnection(socket, name, local), openMs: Math.round(performance.now() - started) };
+}
+
+/** The TLS handshake, kept open. Whose chain answers is the probe's question; here only that the session opens. */
+function secure(socket: Socket, servername: string, settings: HoldSettings, signal: AbortSignal): Promise<{ ok: true; socket: tls.TLSSocket } | { ok: false; why: string }> {
+  return new Promise((resolve) => {
+    const secured = tls.connect({ socket, servername, secureContext: settings.trust.secureContext, rejectUnauthorized: false, checkServerIdentity: () => undefined });
+    const finish = (result: { ok: true; socket: tls.TLSSocket } | { ok: false; why: string }): void => {
+      deadline.cancel();
+      stopWaiting();
+      secured.removeAllListeners('secureConnect').removeAllListeners('error').removeAllListeners('end');
+      if (!result.ok) secured.on('error', () => undefined).destroy();
+      resolve(result);
+    };
+    const deadline = startDeadline(settings.timeoutMs, () => finish({ ok: false, why: 'no TLS answer' }));
+    const stopWaiting = onInterrupt(signal, () => finish({ ok: false, why: 'interrupted' }));
+    secured.once('secureConnect', () => finish({ ok: true, socket: secured }));
+    secured.once('error', (err: NodeJS.ErrnoException) => finish({ ok: false, why: `TLS failed (${err.code ?? err.message})` }));
+    secured.once('end', () => finish({ ok: false, why: 'closed during the TLS handshake' }));
+  });
+}

@@ -1,0 +1,78 @@
+// g2probe hold where the path cuts: a stateful firewall (real conntrack) whose entries expire after 3 s idle,
+// a middlebox that resets every connection 2.5 s after it opens, and squid closing tunnels idle for 3 s.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import t from 'tap';
+import { HOLD, POLL, parseHold } from '../helpers/hold.js';
+import { inNamespace, lab } from '../helpers/lab.js';
+import { squidLab } from '../helpers/squid.js';
+
+const RELAY = fileURLToPath(new URL('relay.mjs', import.meta.url));
+
+lab(t, 'conntrack entries that expire after 3 s idle: cut when idle, the limit found between the waits', async (t) => {
+  const run = await inNamespace(`
+serve poll 127.0.0.1 443 8200
+${POLL}
+# A stateful firewall: a TCP packet that opens no connection and belongs to none is dropped.
+iptables -A OUTPUT -p tcp ! --syn -m conntrack --ctstate NEW -j DROP
+sysctl -qw net.netfilter.nf_conntrack_tcp_timeout_established=3
+${HOLD} --for 20s --every 5s --json`, { timeoutMs: 90_000 });
+  t.equal(run.code, 2, run.stderr);
+  const report = parseHold(t, run.stdout, run.stderr);
+  t.equal(report.verdict.status, 'cut');
+  t.equal(report.verdict.exitCode, 2);
+  for (const line of report.lines) {
+    t.equal(line.state, 'idle-cut', `${line.target.port}: ${line.why}`);
+    const { answeredMs, cutMs } = line.idle;
+    t.ok(answeredMs !== null && answeredMs >= 2400 && answeredMs <= 3200, `${line.target.port}: came back after ${answeredMs} ms idle, under the 3 s limit`);
+    t.ok(cutMs !== null && cutMs >= 3000 && cutMs <= 5100, `${line.target.port}: cut after ${cutMs} ms idle, over it`);
+    const cuts = line.sessions.filter((s) => s.end.how === 'cut');
+    t.ok(cuts.length >= 2 && cuts.every((s) => s.end.how === 'cut' && s.end.kind === 'silence' && s.end.during === 'exchange'), 'each cut is silence: the firewall dropped the ping');
+    t.equal(line.sessions.at(-1)!.end.how, 'held', 'at the wait found to survive, the last connection held to the end');
+  }
+  t.match(report.verdict.text, /cut when idle: ports 443 and 8200, after between \d\.\d s and \d\.\d s idle/);
+  t.match(report.verdict.advice[0]?.text, /nf_conntrack_tcp_timeout_established[\s\S]*A keep-alive every 1\.\d s would survive it/);
+});
+
+lab(t, 'a middlebox that resets every connection 2.5 s after it opens: cut by age, not idleness', async (t) => {
+  const run = await inNamespace(`
+serve poll 127.0.0.2 443
+start ${RELAY} 127.0.0.1 443 127.0.0.2 443 lifetime 2500
+${POLL}
+${HOLD} --ports 443 --for 8s --every 1s --json`);
+  t.equal(run.code, 2, run.stderr);
+  const report = parseHold(t, run.stdout, run.stderr);
+  t.equal(report.verdict.status, 'cut');
+  const line = report.lines[0]!;
+  t.equal(line.state, 'lifetime-cut', line.why);
+  t.ok(line.cutAgesMs.length >= 2 && line.cutAgesMs.every((ms) => ms >= 2400 && ms <= 2700), `cut at ${line.cutAgesMs.join(', ')} ms of age`);
+  t.ok(line.sessions.filter((s) => s.end.how === 'cut').every((s) => s.end.how === 'cut' && s.end.kind === 'reset' && s.end.during === 'idle'), 'the resets came unasked, while idle');
+  t.equal(line.idle.cutMs, null, 'no idle limit: each was cut after less idle than had come back');
+  t.match(report.verdict.text, /cut about 2\.5 s after they open, whatever their traffic/);
+  t.match(report.verdict.advice[0]?.text, /Keep-alives do not help/);
+});
+
+lab(t, 'squid closing tunnels idle for 3 s: reported as closed by the proxy or the server, and no alarm', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'g2probe-hold-squid-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const squid = squidLab(dir, {}, 'read_timeout 3 seconds\n');
+  const run = await inNamespace(`
+serve poll 127.0.0.1 443 8200
+${POLL}
+${squid.start}
+${HOLD} --proxy http://127.0.0.1:${squid.ports.open} --for 12s --every 5s --json`, { timeoutMs: 90_000 });
+  t.equal(run.code, 3, run.stderr);
+  const report = parseHold(t, run.stdout, run.stderr);
+  const [tls, plain] = report.lines;
+  t.equal(tls!.path, 'proxy');
+  t.equal(tls!.state, 'closed', tls!.why);
+  // squid looks at its timeouts once a second or so: the close comes within a second of 3 s.
+  t.ok(tls!.idle.cutMs! >= 2000 && tls!.idle.cutMs! <= 5100 && tls!.idle.cutMs! > tls!.idle.answeredMs!, `closed after ${tls!.idle.cutMs} ms idle, more than the ${tls!.idle.answeredMs} ms that came back`);
+  t.match(tls!.why, /by the proxy 127\.0\.0\.1:3128 or GoTo's server behind it/);
+  t.equal(plain!.state, 'not-opened', "squid's policy refuses CONNECT to 8200");
+  t.match(plain!.why, /403/);
+  t.equal(report.verdict.status, 'unknown', 'a close may be the server\'s own: reported, not called a cut');
+  t.match(report.verdict.advice.map((a) => a.text).join('\n'), /read_timeout[\s\S]*hold --every/);
+});
