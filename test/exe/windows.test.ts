@@ -1,17 +1,17 @@
 // The Windows executable under Wine, in a lab namespace of its own (Wine's server, which opens the sockets,
 // starts inside it): the commands a helpdesk runs, a loopback probe checked against the schema, a mistake,
 // --out, and the Windows local-policy path end to end with stand-in netsh and PowerShell that print
-// recorded output. Run by npm run test:exe with G2PROBE_TEST_WIN_EXE=release/g2probe-win-x64.exe.
+// recorded output, and g2probe hold on both roles' paths. Run by npm run test:exe with G2PROBE_TEST_WIN_EXE=release/g2probe-win-x64.exe.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
-import type { Report } from '../../src/core/types.js';
+import type { HoldReport, Report } from '../../src/core/types.js';
 import { FIXTURES, ROOT, START, collect } from '../helpers/cli.js';
 import { inNamespace, lab, labPki } from '../helpers/lab.js';
 import { SQUID_PORTS, squidLab } from '../helpers/squid.js';
-import { assertValidReport } from '../helpers/schema.js';
+import { assertValidReport, validateHold } from '../helpers/schema.js';
 
 const WINE = '/usr/lib/wine/wine64';
 const STANDIN = fileURLToPath(new URL('standin.cjs', import.meta.url));
@@ -68,6 +68,9 @@ echo "@@probe $(( ($(date +%s%N) - started) / 1000000 ))"
 # The viewer's WinINet settings name the lab's squid; the host service's WinHTTP says direct: both are followed.
 export G2PROBE_STANDIN_WININET=lab
 ${run('paths', ['--loopback-only', '--ranges', z(`${FIXTURES}loopback.txt`), '--no-dns', '--json', '--timeout', '1000', '--ports', '443,8200', '--tls-roots', z(`${labPki().dir}/goto.root.pem`)])}
+# hold follows the host service's path by default (WinHTTP: direct); --role client, the viewer's (WinINet: squid).
+${run('hold-host', ['hold', '--loopback-only', '--ranges', z(`${FIXTURES}loopback.txt`), '--no-dns', '--json', '--ports', '443', '--for', '2s', '--every', '1s'])}
+${run('hold-client', ['hold', '--loopback-only', '--ranges', z(`${FIXTURES}loopback.txt`), '--no-dns', '--json', '--ports', '443', '--for', '2s', '--every', '1s', '--role', 'client'])}
 $W wineserver -k 2>/dev/null; /usr/lib/wine/wineserver64 -k 2>/dev/null
 true`, { timeoutMs: 180_000 });
     t.equal(lab.code, 0, lab.stderr);
@@ -131,5 +134,15 @@ true`, { timeoutMs: 180_000 });
     t.equal(paths.attempts.length, 8, 'each target once per path');
     t.match(paths.summary.paths, [{ role: 'client', ports: [{ port: 443, state: 'reachable' }, { port: 8200, state: 'blocked' }] }, { role: 'host', ports: [{ port: 443, state: 'reachable' }, { port: 8200, state: 'reachable' }] }]);
     t.match(paths.verdict.text, /The two paths differ: the viewer's path \(the proxy 127\.0\.0\.1:3128 except <-loopback>\) fails on port 8200, where the other gets through\./);
+
+    // g2probe hold on Windows sockets: the host service's path, then the viewer's.
+    const holds = ['hold-host', 'hold-client'].map((name) => {
+      const held = JSON.parse(read(name, 'out')) as HoldReport;
+      t.same(validateHold(held), [], `${name}: the report follows schema/hold-v1.json`);
+      t.equal(read(name, 'rc').trim(), '0', `${name}: held, exit 0`);
+      return held.lines[0]!;
+    });
+    t.match(holds[0], { path: 'direct', state: 'held', route: "the host service's settings: direct" }, "hold's default is the host service's path: WinHTTP's direct");
+    t.match(holds[1], { path: 'proxy', proxy: `127.0.0.1:${SQUID_PORTS.open}`, state: 'held', route: /^WinINet: the fixed proxy settings/ }, "--role client: the viewer's, through squid as WinINet says");
   }, [WINE, 'squid']);
 }

@@ -117,7 +117,8 @@ ${START_SH} hold --ranges ${dir}/held.txt --no-dns --timeout 1000 --for 2s --eve
     await page.close();
   }
   // g2probe hold's page: the same style, its own content.
-  const { page: holdPage, problems: holdProblems, requests: holdRequests, url: holdUrl } = await open(browser, join(dir, 'hold.html'));
+  const { page: holdPage, problems: holdProblems, requests: holdRequests, url: holdUrl, renderMs: holdMs } = await open(browser, join(dir, 'hold.html'));
+  t.comment(`hold: ${(readFileSync(join(dir, 'hold.html')).length / 1024).toFixed(1)} KB, loaded in ${holdMs.toFixed(0)} ms`);
   t.same(holdProblems, [], 'hold: no console error or warning');
   t.same(holdRequests, [holdUrl], 'hold: nothing fetched but the page itself');
   const holdBox = await holdPage.locator('#verdict').boundingBox();

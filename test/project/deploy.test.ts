@@ -492,6 +492,12 @@ t.test('the textfile script writes every verdict and keeps the old file after an
   t.match(readFileSync(prom, 'utf8'), 'version="4"', 'and the previous file is kept');
   t.same(readdirSync(join(dir, 'out')), ['g2probe.prom'], 'no temporary file is left');
   t.match(readFileSync(join(DEPLOY, 'textfile', 'g2probe.cron'), 'utf8'), /^\*\/5 \* \* \* \* \S+ g2probe-textfile/m, 'the cron file runs it every 5 minutes');
+  const hold = await collect('sh', [join(DEPLOY, 'textfile', 'g2probe-textfile'), 'hold', '--for', '15m'],
+    { PATH: `${join(dir, 'bin')}:${process.env.PATH ?? ''}`, STUB_RC: '2', G2PROBE_TEXTFILE_DIR: join(dir, 'out') });
+  t.equal(hold.code, 0, 'hold: a cut (exit 2) is written too');
+  t.match(readFileSync(join(dir, 'out', 'g2probe_hold.prom'), 'utf8'), '# args: hold --format prometheus --quiet --for 15m', 'hold: its own file, the command first');
+  t.match(readFileSync(prom, 'utf8'), 'version="4"', "and the probe's file is left alone");
+  t.match(readFileSync(join(DEPLOY, 'textfile', 'g2probe.cron'), 'utf8'), /^0 \* \* \* \* \S+ g2probe-textfile hold --for 15m$/m, 'hold once an hour');
 });
 
 t.test("the README's \"Running at many sites\" names only files that exist", async (t) => {
