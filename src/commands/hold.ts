@@ -70,8 +70,9 @@ address or the server's name changing under it.
 
 Once a connection is cut after some idle time, each one reopened waits
 half as long as the span still unknown, so the report gives the idle limit
-to about a second and the keep-alive that would survive it. A cut after
-less idle than had already come back is the connection's age instead.
+to about a second and the keep-alive that would survive it; the cut must
+come back once more to count. A cut after less idle than had already come
+back is the connection's age instead.
 
 Examples
   g2probe hold                    15 minutes, an exchange every 60 s
@@ -119,9 +120,10 @@ port at a time.
 
 Exit codes
   0   held: every connection that opened stayed open for the whole time
-  2   cut: a reset or silence cut a connection, when idle or by its age
-  3   unknown: a close that the server may have made itself, nothing opened,
-      or stopped early with no cut seen
+  2   cut: resets or silences cut connections again and again, when idle or
+      by their age
+  3   unknown: a cut seen only once, a close that the server may have made
+      itself, nothing opened, or stopped early with no cut seen
   64  usage error
   73  --out or --html cannot be written
   130 stopped by Ctrl-C (143: SIGTERM); the report covers what was held
@@ -207,6 +209,7 @@ async function hold(cli: HoldCli, env: NodeJS.ProcessEnv, log: Logger, files: { 
       forMs: cli.forMs, everyMs: cli.everyMs, signal: stop.signal,
       settings: { timeoutMs: probe.timeoutMs, servername: probe.servername, trust },
       dns: probe.hosts.length === 0 ? null : { server: probe.dnsServer, timeoutMs: probe.timeoutMs },
+      resolved: new Map((dns?.results ?? []).map((r) => [r.host, r.addresses.map((a) => a.ip)])),
     });
     log.info({ connections: plans.length, for: formatDuration(cli.forMs), every: cli.everyMs === null ? 'never' : formatDuration(cli.everyMs) }, 'hold started');
     const progress = process.stderr.isTTY && !cli.quiet && plans.length > 0 ? new Progress(() => {

@@ -836,10 +836,11 @@ export interface HoldSession {
 /**
  * held: open to the end, every exchange answered (servers that close after answering included); idle-cut: cut
  * after more idle time than ever came back; lifetime-cut: cut after less idle than had come back, so by age;
- * closed: closed (FIN) unasked, by the server or a proxy; unanswered: GoTo's ping got no answer even just
- * after opening, so silence proves nothing; not-opened: no connection could be opened.
+ * cut-once: one reset or silence that the same wait did not bring again (a passing fault, a slow answer); closed:
+ * closed (FIN) unasked, by the server or a proxy; unanswered: GoTo's ping got no answer even just after opening,
+ * so silence proves nothing; not-opened: no connection could be opened. A cut is a limit only when seen twice.
  */
-export type HoldLineState = 'held' | 'idle-cut' | 'lifetime-cut' | 'closed' | 'unanswered' | 'not-opened' | 'interrupted';
+export type HoldLineState = 'held' | 'idle-cut' | 'lifetime-cut' | 'cut-once' | 'closed' | 'unanswered' | 'not-opened' | 'interrupted';
 
 export interface HoldLine {
   target: HoldTarget;

@@ -61,6 +61,12 @@ export function judgeLine(input: LineInput): HoldLine {
   // A cut after no more idle than came back elsewhere on the line is the connection's age at work, not its idleness.
   const byAge = cuts.filter((c) => c.end.kind !== 'closed' && answeredMs !== null && c.idleMs <= answeredMs);
   const byIdle = cuts.filter((c) => c.end.kind !== 'closed' && !byAge.includes(c));
+  // One cut is no pattern: the search waits as long again, and a limit brings it back.
+  if (byAge.length + byIdle.length === 1) {
+    const once = byAge[0] ?? byIdle[0]!;
+    const again = byAge.length > 0 ? `${came}, so not the idle time` : 'it was not seen again';
+    return line('cut-once', `cut once, ${seconds(once.endedAtMs - once.openedAtMs)} after opening${through}, after ${seconds(once.idleMs)} idle: ${KIND_WORDS[once.end.kind]}; ${again}: a passing fault or a slow answer, not a limit`, null, [once.endedAtMs - once.openedAtMs]);
+  }
   if (byAge.length > 0) {
     const kinds = listing([...new Set(byAge.map((c) => KIND_WORDS[c.end.kind]))]);
     const agesMs = byAge.map((c) => c.endedAtMs - c.openedAtMs);
@@ -150,6 +156,8 @@ export function holdVerdict(lines: HoldLine[], events: HoldEvent[], options: Hol
     const event = eventBefore(events, 'dns-change', firstCutAt(line), line.target.host)!;
     step(`GoTo moved ${line.target.host} while it was held (${event.text}); the cut that followed is more likely GoTo retiring the old address than this network. Run hold again.`, evidence([line]));
   }
+  const once = lines.filter((l) => l.state === 'cut-once');
+  if (once.length > 0) step(`Hold again, for longer (--for 1h): a connection on ${ports(once)} was cut once, but the same wait did not cut it again, so it is no limit this hold could measure. Cuts that come back show as a limit.`, evidence(once));
   const notOpened = lines.filter((l) => l.state === 'not-opened');
   if (notOpened.length > 0) step(`Run g2probe (without hold) to see what is in the way on ${ports(notOpened)}: the connection could not be opened, so nothing could be held there.`, evidence(notOpened));
   const unanswered = lines.filter((l) => l.state === 'unanswered');
@@ -166,6 +174,7 @@ export function holdVerdict(lines: HoldLine[], events: HoldEvent[], options: Hol
       : `Connections to GoToMyPC are cut about ${seconds(Math.min(...first.cutAgesMs))} after they open, whatever their traffic: ${ports(ageCuts)}; the host would drop offline.`;
     return { status: 'cut', exitCode: 2, text, advice };
   }
+  if (once.length > 0) return { status: 'unknown', exitCode: 3, text: `A connection to GoToMyPC on ${ports(once)} was cut once and not again under the same wait: a passing fault, not a limit this hold could measure.`, advice };
   if (closed.length > 0) return { status: 'unknown', exitCode: 3, text: `A connection to GoToMyPC on ${ports(closed)} was closed after ${seconds(Math.min(...closed.map((l) => l.idle.cutMs ?? Infinity)))} idle; whether GoTo's server or the path closed it cannot be told.`, advice };
   if (afterMove.length > 0) return { status: 'unknown', exitCode: 3, text: `A connection to GoToMyPC was cut after GoTo moved the name it was opened to: not known to be this network's doing.`, advice };
   if (held.length > 0 && !interrupted && lines.every((l) => l.state === 'held' || l.state === 'not-opened' || l.state === 'unanswered')) {

@@ -37,6 +37,8 @@ export interface HoldRun {
   everyMs: number | null;
   settings: HoldSettings;
   dns: DnsSettings | null;
+  /** Each name's addresses as first resolved: a later answer that differs is a move. */
+  resolved: ReadonlyMap<string, readonly string[]>;
   signal: AbortSignal;
 }
 
@@ -203,7 +205,7 @@ export class HoldEngine {
     const { everyMs, dns } = this.run;
     const every = Math.max(1000, Math.min(everyMs ?? WATCH_MS, WATCH_MS));
     const names = [...new Set(this.lines.flatMap((l) => (l.plan.target.host ? [l.plan.target.host] : [])))];
-    const seen = new Map<string, string>();
+    const seen = new Map(names.map((name) => [name, [...(this.run.resolved.get(name) ?? [])].sort().join(', ')]));
     const held = new Map(names.map((name) => [name, this.lines.find((l) => l.plan.target.host === name)!.plan.target.ip]));
     const gone = new Set<string>();
     while (!signal.aborted && this.left() > every / 2) {
@@ -222,8 +224,8 @@ export class HoldEngine {
         const now = [...answered].sort().join(', ');
         const before = seen.get(name);
         seen.set(name, now);
-        if (before === now || (before === undefined && answered.includes(held.get(name)!))) return;
-        this.events.push({ atMs: this.at(), kind: 'dns-change', text: `${name} now resolves to ${now}${before === undefined ? '' : ` (was ${before})`}; the connections held stay on ${held.get(name)}` });
+        if (before === now) return;
+        this.events.push({ atMs: this.at(), kind: 'dns-change', text: `${name} now resolves to ${now}${before ? ` (was ${before})` : ''}; the connections held stay on ${held.get(name)}` });
       }));
     }
   }

@@ -51,7 +51,7 @@ t.test('idle cut: silence after more idle than came back, the span between', asy
   t.same([v.status, v.exitCode], ['cut', 2]);
   t.match(v.text, /cut when idle: port 443, after between 30 s and 45 s idle/);
   t.match(v.advice[0]!.text, /nf_conntrack_tcp_timeout_established[\s\S]*A keep-alive every 15 s would survive it/);
-  const proxied = holdVerdict([line([session(0, 60_000, [0, 20_000], cut('reset'), 40_000)], 443, '127.0.0.1:3128')], [], OPTIONS, false);
+  const proxied = holdVerdict([line([session(0, 60_000, [0, 20_000], cut('reset'), 40_000), session(60_000, 110_000, [], cut('reset'), 40_000)], 443, '127.0.0.1:3128')], [], OPTIONS, false);
   t.match(proxied.advice[0]!.text, /CONNECT tunnels to GoTo on the proxy 127\.0\.0\.1:3128[\s\S]*read_timeout/);
 });
 
@@ -63,6 +63,17 @@ t.test('cut by age: less idle than came back elsewhere', async (t) => {
   const v = holdVerdict([l], [], OPTIONS, false);
   t.equal(v.status, 'cut');
   t.match(v.advice[0]!.text, /Keep-alives do not help/);
+});
+
+t.test('one cut that the same wait does not bring back is no limit: reported, not called a cut', async (t) => {
+  // A slow answer at 60 s: the search narrows, then waits 60 s once more, and that comes back.
+  const l = line([session(0, 63_000, [0], cut('silence'), 60_000), session(63_000, 900_000, [30_000, 45_000, 52_000, 56_000, 60_000, 28_000], { how: 'held' })]);
+  t.equal(l.state, 'cut-once', l.why);
+  t.match(l.why, /cut once, 63 s after opening, after 60 s idle: silence .*a passing fault or a slow answer, not a limit/);
+  const v = holdVerdict([l], [], OPTIONS, false);
+  t.same([v.status, v.exitCode], ['unknown', 3]);
+  t.match(v.advice[0]!.text, /^Hold again, for longer/);
+  t.equal(line([session(0, 300_000, [0, 60_000], cut('reset', 'idle'), 30_000), session(300_000, 900_000, [60_000], { how: 'held' })]).state, 'cut-once', 'one reset by age, not repeated: not a lifetime');
 });
 
 t.test('a close is reported, never called a cut: the server may end its own connections', async (t) => {
@@ -90,7 +101,7 @@ t.test('nothing to hold: not opened, no answer to the ping, stopped early, a nam
 });
 
 t.test("a cut after this PC's address went away, or after GoTo moved the name, is not the path's limit", async (t) => {
-  const l = line([session(0, 130_000, [0, 60_000], cut('silence'), 60_000), session(130_000, 900_000, [30_000], { how: 'held' })]);
+  const l = line([session(0, 130_000, [0, 30_000], cut('silence'), 60_000), session(130_000, 200_000, [], cut('silence'), 60_000), session(200_000, 900_000, [30_000], { how: 'held' })]);
   const local: HoldEvent = { atMs: 100_000, kind: 'local-address', text: "this PC's address 192.0.2.7 went away" };
   const moved: HoldEvent = { atMs: 100_000, kind: 'dns-change', text: 'poll.gotomypc.com now resolves to 127.0.0.9' };
   const v1 = holdVerdict([l], [local], OPTIONS, false);
@@ -113,7 +124,7 @@ t.test('whatever the sessions, only a reset or a silence after an answered line 
 });
 
 t.test('the text, metrics and page of a report escape what came from the network', async (t) => {
-  const l = line([session(0, 60_000, [0], cut('silence'), 60_000), session(60_000, 900_000, [30_000], { how: 'held' })]);
+  const l = line([session(0, 60_000, [0], cut('silence'), 60_000), session(60_000, 120_000, [], cut('silence'), 60_000), session(120_000, 900_000, [30_000], { how: 'held' })]);
   l.target.host = 'evil\x1b[2J<script>.example';
   const report = { schemaVersion: 1 as const, kind: 'hold' as const, tool: { name: 'g2probe', version: 't' }, startedAt: '2026-12-01T00:00:00.000Z', finishedAt: '2026-12-01T00:15:00.000Z', interrupted: false, options: OPTIONS, dns: null, proxyPaths: [], lines: [l], events: [], verdict: holdVerdict([l], [], OPTIONS, false) };
   t.match(renderHoldText(report), /^g2probe t hold: 1 connection for 15m, an exchange every 1m/);
@@ -124,7 +135,7 @@ t.test('the text, metrics and page of a report escape what came from the network
   t.match(page, /class="verdict s-blocked"/);
   const metrics = renderHoldMetrics(report, 't');
   t.match(metrics, /g2probe_hold_held\{port="443",path="direct"\} 0/);
-  t.match(metrics, /g2probe_hold_cuts\{port="443",kind="silence"\} 1/);
+  t.match(metrics, /g2probe_hold_cuts\{port="443",kind="silence"\} 2/);
   t.match(metrics, /g2probe_hold_idle_cut_seconds\{port="443"\} 60/);
   t.match(metrics, /g2probe_hold_verdict\{status="cut"\} 1/);
 });

@@ -22,7 +22,23 @@ t.test('after an idle cut, the waits halve the span, then settle well inside the
   t.equal(search.next(), 3125);
   search.cut(3125);
   t.ok(search.settled, 'within a second');
-  t.equal(search.next(), 1250, 'settled: half of what came back, as a keep-alive would be set');
+  t.equal(search.next(), 3125, 'settled: once more the shortest cut, to see it again');
+  search.cut(3125);
+  t.equal(search.next(), 1250, 'seen again: half of what came back, as a keep-alive would be set');
+  t.equal(search.next(), 1250);
+});
+
+t.test('a cut the same wait does not bring back was no limit: the search starts over', async (t) => {
+  const search = new IdleSearch(60_000);
+  search.cut(60_000);
+  for (const gap of [30_000, 45_000, 52_500, 56_250]) {
+    t.equal(search.next(), gap);
+    search.answered(gap);
+  }
+  t.equal(search.next(), 60_000, 'settled: the cut once more');
+  search.answered(60_000);
+  t.equal(search.cutMs, Infinity);
+  t.equal(search.next(), 60_000, 'back to the idle host pattern');
 });
 
 t.test('a cut after no more idle than came back is the age at work: the span is kept', async (t) => {
