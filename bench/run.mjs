@@ -1,7 +1,7 @@
 // npm run bench: throughput against nmap and a bare net.connect loop, timeout precision, memory, start-up.
 // Everything runs on loopback inside a network and PID namespace this script creates; nothing leaves it.
 // Usage: node bench/run.mjs [--quick] [--only throughput,timeout,memory,startup,worstcase,sweep,hold] [--record]
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
@@ -403,77 +403,19 @@ if (wanted('startup')) {
 }
 
 if (wanted('hold')) {
-  // g2probe hold's cost: packets and bytes per connection opened and per exchange (iptables counters on lo,
-  // both directions), and memory per connection held (peak RSS of 500 connections against 2).
-  // Last: the sink's port 8200 is wanted by the poll server here.
-  try { process.kill(sinkPid); } catch { /* already gone */ }
-  for (let i = 0; i < 100 && spawnSync('sh', ['-c', `kill -0 ${sinkPid}`]).status === 0; i++) spawnSync('sleep', ['0.05']);
-  const LISTEN = join(ROOT, 'test', 'lab', 'listen.mjs');
-  const DNS = join(ROOT, 'test', 'lab', 'dns.mjs');
-  sh(`openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=poll.gotomypc.com -addext subjectAltName=DNS:poll.gotomypc.com -keyout ${work}/goto.key -out ${work}/goto.chain.pem 2>/dev/null`);
-  const names = Array.from({ length: 250 }, (_, i) => `h${i}.poll.lab`);
-  const servers = [];
-  const startServer = (script, argv) => {
-    const ready = join(work, `ready-${servers.length}`);
-    const child = spawn(process.execPath, [script, ready, ...argv], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, LAB_PKI: work } });
-    // Killed when the section ends; until then they must not keep this process's event loop waiting.
-    child.unref();
-    servers.push(child);
-    const until = Date.now() + 10_000;
-    while (!existsSync(ready)) {
-      if (Date.now() > until) die(`${script} did not start`);
-      spawnSync('sleep', ['0.05']);
-    }
-  };
-  const stopServers = () => { for (const child of servers) child.kill(); };
-  process.on('exit', stopServers);
-  startServer(LISTEN, ['poll', '127.0.0.2', '443', '8200']);
-  startServer(DNS, ['127.0.0.53', '53', 'poll.gotomypc.com=a:127.0.0.2', ...names.map((n) => `${n}=a:127.0.0.2`)]);
-  const ranges = join(work, 'hold.ranges');
-  writeFileSync(ranges, '127.0.0.2/32\n');
-  const hold = (argv, env = {}) => {
-    const run = timed(process.execPath, [CLI, 'hold', '--tls-roots', `${work}/goto.chain.pem`, '--ranges', ranges, '--dns-server', '127.0.0.53', '--json', ...argv], { env: { ...process.env, ...env } });
-    if (run.status !== 0) die(`hold ${argv.join(' ')} exited ${run.status}: ${run.stderr.slice(0, 400)}`);
-    return JSON.parse(run.stdout);
-  };
-  const counted = (port, argv) => {
-    sh(`iptables -F OUTPUT && iptables -A OUTPUT -p tcp --dport ${port} && iptables -A OUTPUT -p tcp --sport ${port}`);
-    const report = hold(['--hosts', 'poll.gotomypc.com', '--ports', String(port), ...argv]);
-    const counters = sh('iptables -nvxL OUTPUT').split('\n').filter((l) => /tcp/.test(l)).map((l) => l.trim().split(/\s+/).map(Number));
-    const packets = counters.reduce((n, c) => n + c[0], 0);
-    const bytes = counters.reduce((n, c) => n + c[1], 0);
-    const exchanges = report.lines[0].sessions.reduce((n, x) => n + x.answeredMs.length, 0);
-    return { packets, bytes, exchanges, state: report.lines[0].state };
-  };
-  const rows = [];
-  for (const port of [443, 8200]) {
-    const short = counted(port, ['--for', '1s', '--every', 'never']);
-    const long = counted(port, ['--for', quick ? '6s' : '21s', '--every', '1s']);
-    if (short.state !== 'held' || long.state !== 'held') die(`hold on ${port} did not hold: ${short.state}, ${long.state}`);
-    const perExchange = (long.packets - short.packets) / (long.exchanges - short.exchanges);
-    const bytesPerExchange = (long.bytes - short.bytes) / (long.exchanges - short.exchanges);
-    const opening = short.packets - short.exchanges * perExchange;
-    const quarter = opening + 16 * perExchange;
-    rows.push([String(port), fmt(opening, 1), fmt(perExchange, 1), fmt(bytesPerExchange), fmt(quarter), fmt((short.bytes - short.exchanges * bytesPerExchange + 16 * bytesPerExchange) / 1024, 1)]);
-  }
-  const rssFile = join(work, 'hold-rss');
-  const peak = (hosts) => {
-    rmSync(rssFile, { force: true });
-    const report = hold(['--hosts', hosts.join(','), '--for', '3s', '--every', '1s'], { NODE_OPTIONS: `--import ${join(HERE, 'maxrss.mjs')}`, BENCH_RSS_FILE: rssFile });
-    if (!report.lines.every((l) => l.state === 'held')) die('the memory hold did not hold every connection');
-    return { lines: report.lines.length, kib: Number(readFileSync(rssFile, 'utf8').trim().split('\n').at(-1).split(' ')[0]) };
-  };
-  const one = peak(['poll.gotomypc.com']);
-  const many = peak(names);
-  stopServers();
-  const perConnection = (many.kib - one.kib) / (many.lines - one.lines);
+  // In a network namespace of its own, inside this one: the other sections' listeners hold 443 and 8200 here.
+  const run = timed('unshare', ['-n', process.execPath, join(HERE, 'hold.mjs'), CLI, quick ? 'quick' : 'full'], { timeout: 300_000 });
+  if (run.status !== 0) die(`hold: ${run.stderr.trim().slice(0, 600)}`);
+  const { ports, memory } = JSON.parse(run.stdout);
+  const rows = ports.map((p) => [String(p.port), fmt(p.opening, 1), fmt(p.perExchange, 1), fmt(p.bytesPerExchange), fmt(p.opening + 16 * p.perExchange), fmt((p.openingBytes + 16 * p.bytesPerExchange) / 1024, 1)]);
+  const perConnection = (memory.many.kib - memory.one.kib) / (memory.many.lines - memory.one.lines);
   const text = [
     'Packets on lo, both directions, counted by iptables; a connection opened and closed with two exchanges (`--for 1s --every never`),',
     'and one exchange a second: the difference gives the cost of one exchange (GoToMyPC\'s ping and its answer, with their ACKs).',
     '',
     table(['port', 'packets to open and close', 'packets per exchange', 'bytes per exchange', 'packets per 15 min at 60 s', 'KB per 15 min'], rows),
     '',
-    `Memory: peak RSS ${fmt(one.kib / 1024, 1)} MB holding ${one.lines} connections, ${fmt(many.kib / 1024, 1)} MB holding ${many.lines}: about ${fmt(perConnection, 1)} KB per connection held (TLS on half of them).`,
+    `Memory: peak RSS ${fmt(memory.one.kib / 1024, 1)} MB holding ${memory.one.lines} connections, ${fmt(memory.many.kib / 1024, 1)} MB holding ${memory.many.lines}: about ${fmt(perConnection, 1)} KB per connection held (TLS on half of them).`,
   ].join('\n');
   say(text);
   sections.push({ title: 'hold: what a held connection costs', text });
