@@ -48,16 +48,18 @@ type Woke = 'time' | 'ended' | 'interrupted';
 function idle(connection: HeldConnection, ms: number, signal: AbortSignal): Promise<Woke> {
   return new Promise((resolve) => {
     let done = false;
+    let stopListening = (): void => {};
     const wake = (why: Woke): void => {
       if (done) return;
       done = true;
       deadline.cancel();
       stopWaiting();
+      stopListening();
       resolve(why);
     };
     const deadline = startDeadline(Math.max(0, ms), () => wake('time'));
     const stopWaiting = onInterrupt(signal, () => wake('interrupted'));
-    connection.onEnd(() => wake('ended'));
+    stopListening = connection.onEnd(() => wake('ended'));
   });
 }
 

@@ -65,7 +65,7 @@ export class HeldConnection {
   private size = 0;
   private waiter: ((outcome: 'data' | Ending) => void) | null = null;
   private ending: Ending | null = null;
-  private readonly endedListeners: ((ending: Ending) => void)[] = [];
+  private readonly endedListeners = new Set<(ending: Ending) => void>();
   /** performance.now() of the last byte either way: idle time counts from here. */
   lastTraffic = performance.now();
 
@@ -99,10 +99,14 @@ export class HeldConnection {
     return this.ending;
   }
 
-  /** Called once when it ends on its own (a close or a reset); at once if it already has. */
-  onEnd(listener: (ending: Ending) => void): void {
-    if (this.ending) listener(this.ending);
-    else this.endedListeners.push(listener);
+  /** Called once when it ends on its own (a close or a reset), at once if it already has; returns what stops it. */
+  onEnd(listener: (ending: Ending) => void): () => void {
+    if (this.ending) {
+      listener(this.ending);
+      return () => undefined;
+    }
+    this.endedListeners.add(listener);
+    return () => { this.endedListeners.delete(listener); };
   }
 
   /** GoToMyPC's ping on this connection, and its answer within `timeoutMs`. */
