@@ -14,6 +14,7 @@ import { MAX_ATTEMPTS } from '../targets/plan.js';
 import { parseRangesUrl, redactRangesUrl } from '../targets/ranges-update.js';
 import { parseFlags, type FlagValues } from './flags.js';
 import { LOG_LEVELS } from './log-levels.js';
+import { joinHostPort, splitHostPort } from '../core/host-port.js';
 
 /** What a probe run needs, from the flags both `g2probe` and `g2probe serve` take. */
 export interface ProbeCommandOptions extends RunOptions {
@@ -282,13 +283,13 @@ export function parseHosts(raw: string): string[] {
 
 /** ADDR, ADDR:PORT or [IPv6]:PORT, as c-ares takes it: `1.2.3.4:53`, `[::1]:53`. */
 export function parseDnsServer(raw: string): string {
-  const match = /^\[([^\]]+)\](?::(\d+))?$/.exec(raw) ?? (net.isIPv6(raw) ? [raw, raw] : /^([^:]+)(?::(\d+))?$/.exec(raw));
-  const address = match?.[1] ?? '';
-  const port = match?.[2] === undefined ? 53 : Number(match[2]);
+  const split = splitHostPort(raw);
+  const address = split?.host ?? '';
+  const port = split?.port ?? 53;
   if (net.isIP(address) === 0 || !(port >= 1 && port <= 65535)) {
     throw new UsageError(`bad --dns-server value ${quote(raw)}: give the resolver's IP address, with :PORT if not 53 (e.g. 127.0.0.1:5353 or [::1]:53)`);
   }
-  return net.isIPv6(address) ? `[${address}]:${port}` : `${address}:${port}`;
+  return joinHostPort(address, port);
 }
 
 /** --proxy-password-file's first line, its line ending trimmed; null without the flag. */

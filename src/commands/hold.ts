@@ -32,6 +32,7 @@ import { parseFlags } from './flags.js';
 import { createLogger } from './log.js';
 import { askProxyPassword } from './password.js';
 import { exitForSignal, listenForStop } from './stop.js';
+import { joinHostPort } from '../core/host-port.js';
 
 function pick<T extends object, K extends keyof T>(from: T, keys: readonly K[]): Pick<T, K> {
   return Object.fromEntries(keys.map((key) => [key, from[key]])) as Pick<T, K>;
@@ -222,7 +223,7 @@ async function hold(cli: HoldCli, env: NodeJS.ProcessEnv, log: Logger, files: { 
     } finally {
       progress?.stop();
     }
-    const lines = engine.lines.map((l) => judgeLine({ target: l.plan.target, path: l.plan.path, proxy: l.plan.proxy ? `${l.plan.proxy.host}:${l.plan.proxy.port}` : null, route: l.plan.route, sessions: l.sessions }));
+    const lines = engine.lines.map((l) => judgeLine({ target: l.plan.target, path: l.plan.path, proxy: l.plan.proxy ? joinHostPort(l.plan.proxy.host, l.plan.proxy.port) : null, route: l.plan.route, sessions: l.sessions }));
     const holdOptions: HoldOptions = {
       forMs: cli.forMs, everyMs: cli.everyMs, timeoutMs: probe.timeoutMs, ports: probe.ports, hosts: probe.hosts, role: probe.role ?? 'host',
       servername: probe.servername, dnsServer: probe.dnsServer, loopbackOnly: probe.loopbackOnly, proxies: probe.proxies, systemProxy: probe.systemProxy,

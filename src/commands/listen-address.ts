@@ -1,6 +1,7 @@
 // HOST:PORT for serve's --listen and for health, with one default both read: G2PROBE_LISTEN, else 0.0.0.0:9815.
 import net from 'node:net';
 import { UsageError, quote } from '../core/errors.js';
+import { joinHostPort } from '../core/host-port.js';
 
 /** 9815: in the exporters' 9100–9999 block, which is fully allocated; set --listen or G2PROBE_LISTEN when it clashes. */
 export const DEFAULT_LISTEN = '0.0.0.0:9815';
@@ -28,5 +29,5 @@ export function listenFrom(flag: string | undefined, env: NodeJS.ProcessEnv): Li
 }
 
 export function formatListen({ host, port }: ListenAddress): string {
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+  return joinHostPort(host, port);
 }

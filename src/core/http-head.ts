@@ -1,4 +1,5 @@
 // Parsing the head of an HTTP response (from a server, a proxy, or something pretending): pure, bounded, lenient.
+import { escapeText } from './escape.js';
 
 export interface ResponseHead {
   status: number;
@@ -39,12 +40,6 @@ export function parseResponseHead(data: Buffer): ResponseHead | null {
     headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
   }
   return { status: Number(match[3]), statusText: escapeText(match[4] ?? ''), headers: sanitize(headers), headLength: end };
-}
-
-/** Untrusted bytes as printable text: control characters (terminal escapes included) become \xNN. */
-export function escapeText(text: string, max = 200): string {
-  const cut = text.length > max ? `${text.slice(0, max)}…` : text;
-  return cut.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 function sanitize(headers: Record<string, string>): Record<string, string> {

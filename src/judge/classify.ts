@@ -1,5 +1,6 @@
 // Classification: a pure function from what an attempt saw to what it means. No sockets here. An answer after
 // the handshake is GoTo's unless it carries a sign that a middlebox made it; what is unknown is never an alarm.
+import { joinHostPort } from '../core/host-port.js';
 import { offeredSchemes } from '../core/http-head.js';
 import { inspectionProduct } from '../data/inspection-cas.js';
 import { readHttpAnswer } from '../data/http-signs.js';
@@ -191,7 +192,7 @@ function classifyConnect(obs: TcpObservation, path: Trace['path']): Classificati
       const done = viaProxy ? 'the TCP handshake with the proxy completed' : 'the TCP handshake completed';
       const reset = obs.resetAfterHandshake ? '; the far end reset the connection right after it, which leaves the port answering' : '';
       return result('ok', 'connected', 'connect', obs.elapsedMs, `${done}${reset}${retried(obs)}`, obs.resetAfterHandshake ? {} : {
-        local: endpoint(obs.localAddress ?? '', obs.localPort ?? 0),
+        local: joinHostPort(obs.localAddress ?? '', obs.localPort ?? 0),
       });
     }
     case 'timeout': {
@@ -400,9 +401,4 @@ function nameValues(name: string): string[] {
 /** Milliseconds to 0.1 ms: finer than that is scheduler noise. */
 export function round(ms: number): number {
   return Math.round(ms * 10) / 10;
-}
-
-/** `address:port`, with IPv6 addresses in brackets so the port cannot be read as part of the address. */
-export function endpoint(address: string, port: number): string {
-  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
 }

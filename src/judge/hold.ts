@@ -3,6 +3,7 @@
 // is the path's doing; a close (FIN) may be the server's own, so it is reported and never called a cut.
 import type { AdviceStep, DnsReport, HoldCutKind, HoldEvent, HoldLine, HoldLineState, HoldOptions, HoldSession, HoldTarget, HoldVerdict, PathKind } from '../core/types.js';
 import { formatDuration, listing, portWord } from '../core/words.js';
+import { joinHostPort } from '../core/host-port.js';
 
 export interface LineInput {
   target: HoldTarget;
@@ -21,7 +22,7 @@ export function seconds(ms: number): string {
 }
 
 export function where(target: HoldTarget): string {
-  const address = target.ip.includes(':') ? `[${target.ip}]:${target.port}` : `${target.ip}:${target.port}`;
+  const address = joinHostPort(target.ip, target.port);
   return target.host ? `${target.host} (${address})` : address;
 }
 

@@ -1,6 +1,6 @@
 // Aggregates attempts as they stream in: memory grows with ranges × ports, never with attempts.
 import { CanaryTracker } from './canary.js';
-import { endpoint } from './classify.js';
+import { joinHostPort } from '../core/host-port.js';
 import { portsOf } from '../targets/ranges.js';
 import { offeredSchemes } from '../core/http-head.js';
 import type {
@@ -312,7 +312,7 @@ function cellKey(cidr: string, port: number): string {
  */
 function keepExample(examples: string[], attempt: Attempt): void {
   if (examples.length >= MAX_EXAMPLES) return;
-  const what = endpoint(attempt.ip, attempt.port);
+  const what = joinHostPort(attempt.ip, attempt.port);
   if (!examples.includes(what)) examples.push(what);
 }
 

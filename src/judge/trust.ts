@@ -1,6 +1,6 @@
 // Whose chain answered on 443: one leading to a public root, to a root added on this machine, or to none.
 import type { X509Certificate } from 'node:crypto';
-import { escapeText } from '../core/http-head.js';
+import { escapeText } from '../core/escape.js';
 import type { CertificateSummary, ChainTrust, Root, RootSource } from '../core/types.js';
 
 /**

@@ -6,6 +6,7 @@ import net from 'node:net';
 import type { Dispatcher, buildConnector } from 'undici';
 import { guardFromEnv, isLoopbackAddress, isLoopbackHost } from './loopback.js';
 import type { ConnectRequest, TcpHandle } from './tcp-handle.js';
+import { joinHostPort, splitHostPort } from '../core/host-port.js';
 
 export interface Endpoint {
   host: string;
@@ -43,13 +44,9 @@ function breach(what: string, why = 'which lies outside 127.0.0.0/8 and ::1'): G
   return new GuardBreach(`the loopback-only guard stopped ${what}, ${why}, at the dialer: a check at start-up missed it`);
 }
 
-function where(to: Endpoint): string {
-  return to.host.includes(':') ? `[${to.host}]:${to.port}` : `${to.host}:${to.port}`;
-}
-
 /** A name is looked up only when it is localhost, and only a loopback answer is used: any other would need DNS. */
 function admit(to: Endpoint, what: string): void {
-  if (locked && !isLoopbackHost(to.host)) throw breach(`${what} ${where(to)}`);
+  if (locked && !isLoopbackHost(to.host)) throw breach(`${what} ${joinHostPort(to.host, to.port)}`);
 }
 
 /**
@@ -83,8 +80,7 @@ export function connectHandle(handle: TcpHandle, request: ConnectRequest, to: En
 export function openResolver(server: string | null, options: ResolverOptions): Resolver {
   if (locked) {
     if (server === null) throw breach("a query to this PC's resolver", 'which may forward it anywhere');
-    const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(server);
-    const address = bracketed ? bracketed[1]! : net.isIPv6(server) ? server : server.replace(/:\d+$/, '');
+    const address = splitHostPort(server)?.host ?? server;
     if (!isLoopbackAddress(address)) throw breach(`a query to the resolver ${server}`);
   }
   const resolver = new Resolver(options);
@@ -123,10 +119,9 @@ export async function httpDispatcher(url: URL, route: HttpRoute): Promise<Dispat
   }
   admit(proxy, 'a connection to the proxy');
   admit(origin, 'a tunnel to');
-  const host = proxy.host.includes(':') ? `[${proxy.host}]` : proxy.host;
   return new ProxyAgent({
     ...step,
-    uri: `http://${host}:${proxy.port}`,
+    uri: `http://${joinHostPort(proxy.host, proxy.port)}`,
     token: proxy.authorization ?? undefined,
     clientFactory: (proxyUrl, options) => new Pool(proxyUrl, { ...options, connect: guarded(connector({ timeout: route.timeoutMs, lookup: guardedLookup })) }),
     requestTls: { timeout: route.timeoutMs },

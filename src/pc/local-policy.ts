@@ -3,7 +3,7 @@
 // cmdlets (any language), netsh (English only; the firewall's fallback, and the WinHTTP proxy) and the file system.
 import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { escapeText } from '../core/http-head.js';
+import { escapeText } from '../core/escape.js';
 import type { ExecutablePolicy, FirewallProfileState, FirewallRule, FirewallSource, FirewallSources, LocalPolicy, Reading, Role, RuleRef } from '../core/types.js';
 import { listing } from '../core/words.js';
 import { EXECUTABLES } from '../data/executables.js';

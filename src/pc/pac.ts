@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import { networkInterfaces } from 'node:os';
-import { escapeText } from '../core/http-head.js';
+import { escapeText } from '../core/escape.js';
 import { packageBytes } from '../core/package-files.js';
 import type { Reading } from '../core/types.js';
 

@@ -2,13 +2,14 @@
 // viewer follows the user's settings (WinINet on Windows, the system's on macOS, GNOME's on a Linux desktop),
 // the host runs as a service (g2svc.exe) that sees the machine's WinHTTP settings.
 import path from 'node:path';
-import { escapeText } from '../core/http-head.js';
+import { escapeText } from '../core/escape.js';
 import type { ProxyPath, Reading, SystemProxySettings, WinHttpProxy } from '../core/types.js';
 import type { CommandRunner } from './local-policy.js';
 import { parseGnomeProxy } from './linux/gnome-proxy.js';
 import { parseScutilProxy } from './macos/scutil.js';
 import { CONNECTION_SETTINGS_ARGS, INTERNET_SETTINGS_ARGS, WINHTTP_RULES, WININET_RULES, parseConnectionSettings, parseInternetSettings, winHttpSettings, winInetSettings, type RouteRules } from './windows/wininet.js';
 import { parseWinHttpProxy } from './windows/winhttp.js';
+import { joinHostPort } from '../core/host-port.js';
 
 /** One program's settings as read, with what a run needs to follow them. */
 export interface DiscoveredPath {
@@ -44,7 +45,7 @@ export function describeSettings(settings: SystemProxySettings): string {
   if (settings.pacUrl) parts.push(`the PAC file ${settings.pacUrl}`);
   if (settings.autoDetect) parts.push('automatic detection (WPAD)');
   if (settings.proxyEnabled && settings.proxies.length > 0) {
-    const servers = settings.proxies.map((p) => `${p.scheme === null ? '' : `${p.scheme}=`}${p.host}:${p.port}`).join(', ');
+    const servers = settings.proxies.map((p) => `${p.scheme === null ? '' : `${p.scheme}=`}${joinHostPort(p.host, p.port)}`).join(', ');
     const except = [...(settings.bypassLocal ? ['names without a dot'] : []), ...settings.bypass];
     parts.push(`the proxy ${servers}${except.length > 0 ? ` except ${except.join(', ')}` : ''}`);
   }

@@ -2,6 +2,7 @@
 import net from 'node:net';
 import { UsageError, quote } from '../core/errors.js';
 import { Proxy, ProxyCredentials, type ProxyRoutes } from '../core/proxy.js';
+import { joinHostPort } from '../core/host-port.js';
 
 export interface ProxyFlags {
   proxy: string | null;
@@ -149,8 +150,7 @@ export function proxyRoutes(flags: ProxyFlags, env: NodeJS.ProcessEnv): ProxyRou
     settings: { http: http?.info ?? null, https: https?.info ?? null, noProxy, pac: pac === 'auto' ? 'auto' : pac && `${pac.protocol}//${pac.host}${pac.pathname}` },
     pac,
     proxyAt: (host, port, source) => {
-      const where = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-      return new Proxy({ url: `http://${shared ? `${encodeURIComponent(shared.account)}:***@` : ''}${where}`, source }, host, port, shared);
+      return new Proxy({ url: `http://${shared ? `${encodeURIComponent(shared.account)}:***@` : ''}${joinHostPort(host, port)}`, source }, host, port, shared);
     },
     credentials: shared,
     proxies: [...new Set([http, https].filter((p): p is Proxy => p !== null))],

@@ -15,6 +15,7 @@ import { NEUTRAL_REQUEST, checkService, jediPing } from './checks/service.js';
 import { connectTcp, type Connection, type Dial } from './checks/tcp.js';
 import type { HandshakeTimer } from './rtt.js';
 import { checkTls } from './checks/tls.js';
+import { bracketHost, joinHostPort } from '../core/host-port.js';
 
 /**
  * A target and how to reach it: a proxy, or whatever the router answers for it. `comparison` marks the direct
@@ -156,7 +157,7 @@ function runCheck(check: PortCheck, voice: Voice, socket: Socket, job: Job, time
   const name = host ?? settings.servername;
   const neutral = voice === 'neutral';
   switch (check) {
-    case 'http': return checkHttp(socket, { host: neutral ? (ip.includes(':') ? `[${ip}]` : ip) : name, timeoutMs }, signal);
+    case 'http': return checkHttp(socket, { host: neutral ? bracketHost(ip) : name, timeoutMs }, signal);
     case 'tls': return checkTls(socket, { servername: neutral ? null : name, timeoutMs, trust: settings.trust }, signal);
     case 'service': return checkService(socket, { request: neutral ? NEUTRAL_REQUEST : jediPing(name), listenFirst: !neutral, timeoutMs }, signal);
   }
@@ -244,7 +245,7 @@ export function attempt(job: Job, settings: ProbeSettings, signal: AbortSignal):
 
 export function entryText(entry: PacEntry): string {
   if (entry.kind === 'direct') return 'DIRECT';
-  return `${entry.kind.toUpperCase()} ${entry.host.includes(':') ? `[${entry.host}]` : entry.host}:${entry.port}`;
+  return `${entry.kind.toUpperCase()} ${joinHostPort(entry.host, entry.port)}`;
 }
 
 /** A proxy that took no connection: a browser hands the request to the PAC's next entry. */

@@ -12,11 +12,12 @@ import { winInetRoute } from '../pc/windows/wininet.js';
 import { dnsSuffixes, wpadNames } from '../pc/wpad.js';
 import { entryText, type Router } from './attempt.js';
 import { resolveName } from './checks/dns.js';
+import { bracketHost, splitHostPort } from '../core/host-port.js';
 
 /** The URL FindProxyForURL is asked for: what GoToMyPC fetches on 80 and 443; on another port, that port over http. */
 export function pacUrl(target: Target): { url: string; host: string } {
   const host = target.host ?? target.ip;
-  const authority = host.includes(':') ? `[${host}]` : host;
+  const authority = bracketHost(host);
   if (target.port === 80) return { url: `http://${authority}/`, host };
   if (target.port === 443) return { url: `https://${authority}/`, host };
   return { url: `http://${authority}:${target.port}/`, host };
@@ -53,7 +54,7 @@ class PacLoader {
 
   constructor(private readonly probe: ProbeOptions, private readonly env: NodeJS.ProcessEnv, private readonly signal: AbortSignal) {
     const { dnsServer, timeoutMs, loopbackOnly } = probe;
-    const address = dnsServer?.replace(/^\[([^\]]+)\](?::\d+)?$/, '$1').replace(/^([^:]+):\d+$/, '$1') ?? null;
+    const address = dnsServer === null ? null : splitHostPort(dnsServer)?.host ?? null;
     // The PAC's dnsResolve asks the run's resolver; under the guard only one on loopback, else no name resolves.
     const mayAsk = !loopbackOnly || (address !== null && isLoopbackAddress(address));
     this.resolve = async (host) => {

@@ -1,4 +1,5 @@
 // g2probe hold's report in plain words: the verdict, each connection held and how it ended, then the steps.
+import { escapeLines } from '../core/escape.js';
 import type { HoldReport, HoldSession } from '../core/types.js';
 import { formatDuration, wrap } from '../core/words.js';
 import { seconds, where } from '../judge/hold.js';
@@ -51,5 +52,5 @@ export function renderHoldText(report: HoldReport): string {
       if (step.evidence.length > 0) out.push(wrap(`     Seen: ${step.evidence.join('; ')}`, WIDTH, '       '));
     });
   }
-  return `${out.join('\n')}\n`;
+  return `${escapeLines(out.join('\n'))}\n`;
 }

@@ -2,6 +2,7 @@
 // offline, from a mail attachment and on paper. The verdict first, coloured by status; then the ports, GoToMyPC's
 // servers, the ranges and this PC; the numbered steps with their evidence; every attempt in a table that a row
 // of radio buttons filters with CSS alone. Everything from the report is escaped: it may hold hostile names.
+import { escapeText } from '../core/escape.js';
 import type { Attempt, DnsReport, LocalPolicy, ProxyPath, Report, Status, VerdictStatus } from '../core/types.js';
 import { STATUSES } from '../core/types.js';
 import { plural } from '../core/words.js';
@@ -12,9 +13,9 @@ export const MAX_ROWS = 5000;
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
-/** Text for an element or a quoted attribute; control characters, which a page cannot show, become U+FFFD. */
+/** Text for an element or a quoted attribute: controls and format characters shown as the terminal shows them, then markup escaped. */
 export function escapeHtml(value: unknown): string {
-  return String(value).replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '\ufffd');
+  return escapeText(String(value).replace(/[\t\n\r]/g, ' '), Number.POSITIVE_INFINITY).replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
 }
 
 const HEADLINE: Record<VerdictStatus, string> = {

@@ -1,4 +1,5 @@
 // The plain-language report: the verdict first, then the evidence as tables, then what to do.
+import { escapeLines } from '../core/escape.js';
 import { inline } from '../core/errors.js';
 import { STATUSES } from '../core/types.js';
 import type { DnsAddress, DnsReport, FirewallSource, FirewallSources, LocalPolicy, PacStatus, ProxyPath, PortSummary, ProxySettings, RangePortSummary, RangesInfo, Status, Summary, Verdict } from '../core/types.js';
@@ -127,7 +128,7 @@ export function renderText(input: TextReportInput): string {
     if (step.evidence.length > 0) out.push(wrap(`     Seen: ${step.evidence.join('; ')}`, WIDTH, '       '));
   });
   out.push('', 'For a ticket, save the full evidence: g2probe --out g2probe-report.json');
-  return `${out.join('\n')}\n`;
+  return `${escapeLines(out.join('\n'))}\n`;
 }
 
 /** Two addresses and a count; a sinkhole or an address the guard kept out is marked. */

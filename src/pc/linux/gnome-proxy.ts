@@ -12,7 +12,7 @@
 // 'auto' hands every address to the PAC script at autoconfig-url; ignore-hosts applies in both. use-same-proxy
 // is not read: gsettings-desktop-schemas marks it "Unused; ignore", and glib-networking only lends the HTTP
 // proxy to other schemes (ftp, …) with it. Unverified: 'auto' with no URL meaning WPAD (libproxy's reading).
-import { escapeText } from '../../core/http-head.js';
+import { escapeText } from '../../core/escape.js';
 import type { Reading, SystemProxyServer, SystemProxySettings } from '../../core/types.js';
 
 const MAX_OUTPUT = 1024 * 1024;

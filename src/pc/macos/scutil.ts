@@ -8,7 +8,7 @@
 // CFArray of CFString). The layout is taken from captures published in other projects' tests and issues
 // (per-interface copies under `__SCOPED__`, which this reads past: the top level is the one in force). A port
 // left out is read as 80, or 1080 for SOCKS: unverified, System Settings always writes one.
-import { escapeText } from '../../core/http-head.js';
+import { escapeText } from '../../core/escape.js';
 import type { Reading, SystemProxyScheme, SystemProxyServer, SystemProxySettings } from '../../core/types.js';
 
 type Node = string | Dictionary;

@@ -1,6 +1,6 @@
 // Windows Defender Firewall as netsh prints it, in English. netsh translates its labels and values, so
 // output in another language is reported as unreadable rather than guessed at. Pure: text in, data out.
-import { escapeText } from '../../core/http-head.js';
+import { escapeText } from '../../core/escape.js';
 import type { FirewallAction, FirewallProfile, FirewallProfileState, FirewallRule, Reading } from '../../core/types.js';
 
 const LOCALIZED = 'could not read (localized output?)';

@@ -2,7 +2,7 @@
 // parser. The script prints the rules, their filters and the profiles as one JSON document whose enums are
 // numbers and whose paths, ports and addresses are the stored strings, so Windows's language does not matter
 // (only the display names are translated, and they are only shown). Pure: text in, data out.
-import { escapeText } from '../../core/http-head.js';
+import { escapeText } from '../../core/escape.js';
 import type { FirewallAction, FirewallProfile, FirewallProfileState, FirewallRule, Reading } from '../../core/types.js';
 import { MAX_ADDRESS_TEXT, MAX_PATH_TEXT } from './advfirewall.js';
 

@@ -1,6 +1,6 @@
 // The machine-wide WinHTTP proxy as `netsh winhttp show proxy` prints it, in English. Services and
 // background programs use it rather than the browser's settings. Pure: text in, data out.
-import { escapeText } from '../../core/http-head.js';
+import { escapeText } from '../../core/escape.js';
 import type { Reading, WinHttpProxy } from '../../core/types.js';
 import { notRead } from './advfirewall.js';
 

@@ -29,8 +29,9 @@
 //   Options lists them in. That the fixed settings serve only when no script loads is the usual account of
 //   WinINet, not a source read here.
 import { BlockList, isIP } from 'node:net';
-import { escapeText } from '../../core/http-head.js';
+import { escapeText } from '../../core/escape.js';
 import type { Reading, StaticProxyRoute, SystemProxyRoute, SystemProxyScheme, SystemProxyServer, SystemProxySettings, WinHttpProxy } from '../../core/types.js';
+import { joinHostPort } from '../../core/host-port.js';
 
 const INTERNET_SETTINGS = 'Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings';
 const CONNECTIONS = `${INTERNET_SETTINGS}\\Connections`;
@@ -150,7 +151,7 @@ function staticRoute(settings: SystemProxySettings, host: string, scheme: 'http'
   if (settings.bypassLocal && !host.includes('.') && isIP(host) === 0) return { via: 'direct', why: `${shown} has no dot, and <local> sends such names direct` };
   const implicit = rules.implicitLoopback && !settings.bypass.some((e) => e.toLowerCase() === '<-loopback>');
   if (implicit && IMPLICIT.test(host)) return { via: 'direct', why: `${rules.program} sends ${shown} direct whatever the proxy (no <-loopback> in the exceptions)` };
-  return { via: 'proxy', proxy, why: `${rules.program} sends ${scheme} to ${shown} through ${proxy.host}:${proxy.port}` };
+  return { via: 'proxy', proxy, why: `${rules.program} sends ${scheme} to ${shown} through ${joinHostPort(proxy.host, proxy.port)}` };
 }
 
 /** An `address/prefix` entry (GNOME's and macOS's lists hold them) covering an address. */

@@ -12,6 +12,7 @@ import { onInterrupt } from './interrupt.js';
 import { openTunnel } from './proxy.js';
 import { jediPing } from './service.js';
 import { connectTcp } from './tcp.js';
+import { joinHostPort } from '../../core/host-port.js';
 
 /** An answer is one HTTP response at most this long; anything past it is read and dropped. */
 const MAX_ANSWER = 16 * 1024;
@@ -156,10 +157,10 @@ export async function openHeld(target: HoldTarget, proxy: Proxy | null, settings
   const { observation, socket: tcp } = await connectTcp(dial, settings.timeoutMs, signal, true);
   if (!tcp) {
     const why = observation.outcome === 'timeout' ? 'no answer to the handshake' : observation.outcome === 'failed' ? `the handshake failed (${observation.code ?? 'failed'})` : 'interrupted';
-    return { ok: false, stage: 'connect', why: proxy ? `to the proxy ${proxy.host}:${proxy.port}: ${why}` : why };
+    return { ok: false, stage: 'connect', why: proxy ? `to the proxy ${joinHostPort(proxy.host, proxy.port)}: ${why}` : why };
   }
   let socket: Socket = tcp;
-  const local = tcp.localAddress ? `${tcp.localAddress}:${tcp.localPort ?? 0}` : null;
+  const local = tcp.localAddress ? joinHostPort(tcp.localAddress, tcp.localPort ?? 0) : null;
   if (proxy) {
     const tunnel = await openTunnel(tcp, target, proxy, settings.timeoutMs, signal);
     socket = tunnel.socket;

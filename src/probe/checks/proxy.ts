@@ -9,15 +9,11 @@ import { VERSION } from '../../core/version.js';
 import { exchange, type ExchangeResult } from './exchange.js';
 import { authenticateMessage, challengeIn, negotiateMessage, parseChallenge } from './ntlm.js';
 import { connectTcp } from './tcp.js';
+import { joinHostPort } from '../../core/host-port.js';
 
 const MAX_HEAD = 16 * 1024;
 /** A 407 read whole (head and body) before the next message on the same connection: a proxy's error page fits. */
 const MAX_ANSWER = 64 * 1024;
-
-/** `host:port` as CONNECT wants it, IPv6 in brackets. */
-function authority(ip: string, port: number): string {
-  return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
-}
 
 export interface Tunnel {
   observation: ProxyObservation;
@@ -68,7 +64,7 @@ async function send(socket: Socket, where: string, authorization: string | null,
  * socket replaced on the way is closed here. The credentials go on the wire and nowhere else.
  */
 export async function openTunnel(socket: Socket, target: { ip: string; port: number }, proxy: Proxy, timeoutMs: number, signal: AbortSignal): Promise<Tunnel> {
-  const where = authority(target.ip, target.port);
+  const where = joinHostPort(target.ip, target.port);
   const identity = proxy.identity();
   let elapsedMs = 0;
   let scheme: ProxyAuthScheme | null = null;

@@ -2,7 +2,7 @@
 import { X509Certificate } from 'node:crypto';
 import type { Socket } from 'node:net';
 import tls from 'node:tls';
-import { escapeText } from '../../core/http-head.js';
+import { escapeText } from '../../core/escape.js';
 import type { TlsObservation } from '../../core/types.js';
 import { judgeChain, summarize } from '../../judge/trust.js';
 import type { TrustStore } from '../../pc/trust-store.js';

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import fc from 'fast-check';
 import t from 'tap';
-import { classify, endpoint } from '../../../src/judge/classify.js';
+import { classify } from '../../../src/judge/classify.js';
+import { joinHostPort } from '../../../src/core/host-port.js';
 import { classifyDns } from '../../../src/judge/classify-dns.js';
 import { formatAddress } from '../../../src/core/address.js';
 import { parseRange } from '../../../src/targets/ranges.js';
@@ -156,7 +157,7 @@ t.test('classify: every trace gets a status, a reason of that status, and eviden
     if (decides.stage === 'connect' && decides.outcome === 'timeout') assert.deepEqual([c.status, c.reason], ['timeout', 'no-answer']);
     if (decides.stage === 'connect' && decides.outcome === 'connected') {
       assert.deepEqual([c.status, c.reason], ['ok', 'connected'], 'connected and nothing after: ok');
-      assert.equal(c.evidence.local, endpoint(tr.connect.localAddress ?? '', tr.connect.localPort ?? 0));
+      assert.equal(c.evidence.local, joinHostPort(tr.connect.localAddress ?? '', tr.connect.localPort ?? 0));
     }
     if (decides.stage === 'connect' && decides.outcome === 'failed' && decides.code === 'ECONNREFUSED') {
       assert.deepEqual([c.status, c.reason], ['blocked', 'refused'], 'ECONNREFUSED: refused');

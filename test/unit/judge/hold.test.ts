@@ -131,7 +131,7 @@ t.test('the text, metrics and page of a report escape what came from the network
   t.match(renderHoldText(report), /CUT: Connections to GoToMyPC are cut when idle/);
   const page = renderHoldHtml(report);
   t.notMatch(page, /<script>/);
-  t.match(page, /evil\ufffd\[2J&lt;script&gt;\.example/);
+  t.match(page, /evil\\x1b\[2J&lt;script&gt;\.example/);
   t.match(page, /class="verdict s-blocked"/);
   const metrics = renderHoldMetrics(report, 't');
   t.match(metrics, /g2probe_hold_held\{port="443",path="direct"\} 0/);

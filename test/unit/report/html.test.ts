@@ -8,7 +8,8 @@ const REPORT = JSON.parse(readFileSync(new URL('../../../fixtures/reports/v2-bef
 
 t.test('escapeHtml: markup, quotes and control characters', async (t) => {
   t.equal(escapeHtml('<a href="x" title=\'y\'>&amp;</a>'), '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;amp;&lt;/a&gt;');
-  t.equal(escapeHtml('bell\u0007 esc\u001b[31m'), 'bell\ufffd esc\ufffd[31m');
+  t.equal(escapeHtml('bell\u0007 esc\u001b[31m'), 'bell\\x07 esc\\x1b[31m');
+  t.equal(escapeHtml('evil\u202Etxt.exe\u200B'), 'evil\\u{202E}txt.exe\\u{200B}', 'a bidi override and a zero-width space are shown, not obeyed');
   t.equal(escapeHtml(12.5), '12.5');
 });
 
