@@ -116,6 +116,29 @@ export interface ProxyObservation {
 /** How g2probe signed in at a proxy: Basic, or the NTLM handshake on the CONNECT's connection. */
 export type ProxyAuthScheme = 'basic' | 'ntlm';
 
+/**
+ * What framed an HTTP answer (RFC 9112 §6.3): its Content-Length, chunked coding, the connection's close, none (a 204,
+ * a 304, a CONNECT's 200), or nothing at all: bytes without a status line (HTTP/0.9, a banner, another protocol).
+ */
+export type HttpFraming = 'content-length' | 'chunked' | 'until-close' | 'no-body' | 'not-http';
+
+/** How an HTTP answer was read: what framed it, how much came, and whether g2probe's cap or a close cut it short. */
+export interface HttpReadInfo {
+  framing: HttpFraming;
+  /** `HTTP/1.1` as sent; null without a status line. */
+  version: string | null;
+  /** `lf` when any line of the head ended in a bare LF; null without a head. */
+  lineEnds: 'crlf' | 'lf' | null;
+  /** Bytes of the answer read from the connection. */
+  bytes: number;
+  /** The whole answer arrived, by its own framing (until the close, for `until-close` and `not-http`). */
+  complete: boolean;
+  /** Cut at g2probe's cap: what was read is judged, the rest was not read. */
+  truncated: boolean;
+  /** 1xx interim answers (100 Continue, 102, 103) skipped before the final one. */
+  interim?: number[];
+}
+
 /** What one small HTTP request (port 80) got back. */
 export interface HttpObservation {
   kind: 'http';

@@ -8,8 +8,8 @@ export interface ExchangeOptions {
   send?: string;
   /** How many bytes of the answer decide the check; how much is read is capped here. */
   maxBytes: number;
-  /** True once `data` holds everything the check needs (a full HTTP head, say). */
-  enough?: (data: Buffer) => boolean;
+  /** True once `data` holds everything the check needs (a full HTTP head, say); `chunk` is what just arrived. */
+  enough?: (data: Buffer, chunk: Buffer) => boolean;
   timeoutMs: number;
   signal: AbortSignal;
 }
@@ -33,6 +33,7 @@ export function exchange(socket: Socket, options: ExchangeOptions): Promise<Exch
     let done = false;
     const deadline = startDeadline(options.timeoutMs, () => finish('quiet'));
     let stopWaiting = (): void => {};
+    let overflow: Buffer | null = null;
     const data = (): Buffer => (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
 
     function finish(outcome: ExchangeResult['outcome'], code?: string): void {
@@ -42,18 +43,20 @@ export function exchange(socket: Socket, options: ExchangeOptions): Promise<Exch
       stopWaiting();
       socket.off('data', onData).off('end', onEnd).off('close', onEnd).off('error', onError);
       socket.pause();
+      // Put back only once paused and unheard: inside a flowing 'data' handler, unshift() is emitted again at once.
+      if (overflow !== null) socket.unshift(overflow);
       resolve({ outcome, data: data(), ...(code ? { code } : {}), elapsedMs: deadline.elapsed() });
     }
     function onData(chunk: Buffer): void {
       const room = options.maxBytes - size;
       if (chunk.length > room) {
         // Whatever is past the cap stays in the socket for the next reader.
-        socket.unshift(chunk.subarray(room));
+        overflow = chunk.subarray(room);
         chunk = chunk.subarray(0, room);
       }
       chunks.push(chunk);
       size += chunk.length;
-      if (size >= options.maxBytes || options.enough?.(data())) finish('enough');
+      if (size >= options.maxBytes || options.enough?.(data(), chunk)) finish('enough');
     }
     function onEnd(): void {
       finish('closed');
