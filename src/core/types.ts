@@ -73,7 +73,7 @@ export type OkReason = 'connected' | 'resolved';
 /** `app-filter`: cut once it carried GoToMyPC's bytes, SNI or Host, while a neutral exchange with the same server passed. */
 export type BlockedReason =
   | 'refused' | 'unreachable' | 'local-firewall' | 'reset' | 'proxy-denied' | 'proxy-auth-required' | 'tls-failed' | 'app-filter'
-  | 'dns-nxdomain' | 'dns-refused' | 'dns-sinkhole' | 'dns-failed';
+  | 'dns-nxdomain' | 'dns-refused' | 'dns-sinkhole' | 'dns-failed' | 'dns-no-address';
 export type TimeoutReason = 'no-answer';
 export type InterceptedReason = 'http-proxy' | 'tls-inspection';
 export type ErrorReason = 'resource-exhausted' | 'no-local-address' | 'unsupported' | 'unexpected';
@@ -238,6 +238,15 @@ export interface DnsQueryObservation {
   elapsedMs: number;
 }
 
+/** The CNAMEs followed from a name whose answer held no address: each hop's target, in order. */
+export interface CnameChain {
+  names: string[];
+  /** The chain came back to a name already in it. */
+  loop: boolean;
+  /** How following it ended when it did not loop: no CNAME further (`end`), too many hops, or a query that failed. */
+  end: 'end' | 'too-long' | 'failed';
+}
+
 export interface DnsObservation {
   kind: 'dns';
   host: string;
@@ -245,6 +254,8 @@ export interface DnsObservation {
   server: string;
   /** Never empty: a name is judged by at least one answer (or silence). */
   queries: [DnsQueryObservation, ...DnsQueryObservation[]];
+  /** Followed when the answers were NOERROR with no address (a CNAME alone, a loop): where the name leads. */
+  chain?: CnameChain;
 }
 
 /** One resolved address, and what it means for this run. */
@@ -343,7 +354,13 @@ export interface Evidence {
   /** Bytes seen on 8200, escaped: before the probe and after it. */
   service?: { unsolicited?: string; reply?: string };
   /** The DNS answers, per record type: addresses or the resolver's code. */
-  dns?: { server: string; answers: Partial<Record<DnsRecordType, string[] | string>> };
+  dns?: {
+    server: string;
+    answers: Partial<Record<DnsRecordType, string[] | string>>;
+    /** The CNAMEs an answer without an address led through, from the name asked on; `loop` when they came back round. */
+    chain?: string[];
+    loop?: boolean;
+  };
   /** On an answer after the handshake that is not a middlebox's: whether it has a shape GoTo's servers are known to answer with. */
   recognised?: boolean;
   /** The signs that a middlebox made the answer (a proxy's Via, a block page, …), each enough on its own. */

@@ -34,9 +34,16 @@ function cite(summary: Summary, ports: readonly number[], reasons: readonly Reas
 }
 
 function citeName(result: DnsResult): string {
-  const answers = Object.entries(result.evidence.dns?.answers ?? {})
+  const dns = result.evidence.dns;
+  const answers = Object.entries(dns?.answers ?? {})
     .map(([type, answer]) => `${type} ${Array.isArray(answer) ? answer.join(' ') || '(none)' : answer}`);
-  return `DNS ${result.host}: ${result.status}/${result.reason} (${answers.join('; ')})`;
+  const chain = dns?.chain ? [`chain ${dns.chain.join(' → ')}${dns.loop ? ' (a loop)' : ''}`] : [];
+  return `DNS ${result.host}: ${result.status}/${result.reason} (${[...answers, ...chain].join('; ')})`;
+}
+
+/** A CNAME with no address behind it: what a DNS filter answers, where NODATA alone is a name without addresses. */
+function filteredByCname(result: DnsResult): boolean {
+  return result.reason === 'dns-no-address' && (result.evidence.dns?.chain?.length ?? 0) > 1;
 }
 
 function resolverName(dns: DnsReport): string {
@@ -46,17 +53,18 @@ function resolverName(dns: DnsReport): string {
 function dnsSteps(dns: DnsReport | null): AdviceStep[] {
   if (!dns) return [];
   const steps: AdviceStep[] = [];
-  const filtered = dns.results.filter((r) => r.reason === 'dns-sinkhole' || r.reason === 'dns-refused');
+  const filtered = dns.results.filter((r) => r.reason === 'dns-sinkhole' || r.reason === 'dns-refused' || filteredByCname(r));
   if (filtered.length > 0) {
     const sinkholed = filtered.some((r) => r.reason === 'dns-sinkhole');
     const refused = filtered.some((r) => r.reason === 'dns-refused');
-    const how = [sinkholed ? "answers with a filter's address instead of GoTo's" : '', refused ? 'refuses to answer' : ''].filter(Boolean).join(' or ');
+    const cname = filtered.some(filteredByCname);
+    const how = [sinkholed ? "answers with a filter's address instead of GoTo's" : '', cname ? 'answers with a CNAME and no address' : '', refused ? 'refuses to answer' : ''].filter(Boolean).join(' or ');
     steps.push({
       text: `A DNS filter blocks ${listing(filtered.map((r) => r.host))}: ${resolverName(dns)} ${how}. Ask whoever runs DNS filtering here (the network administrator, a filtering service such as Cisco Umbrella, or a security suite on this PC) to allow gotomypc.com, getgo.com and logmeininc.com and their subdomains.`,
       evidence: filtered.map(citeName),
     });
   }
-  const missing = dns.results.filter((r) => r.essential && (r.reason === 'dns-nxdomain' || r.reason === 'dns-failed'));
+  const missing = dns.results.filter((r) => r.essential && (r.reason === 'dns-nxdomain' || r.reason === 'dns-failed' || (r.reason === 'dns-no-address' && !filteredByCname(r))));
   if (missing.length > 0) {
     steps.push({
       text: `${resolverName(dns)} gives no address for ${listing(missing.map((r) => r.host))}, which GoToMyPC needs. Check this PC's DNS servers (ipconfig /all on Windows) and try another resolver: g2probe --dns-server ADDRESS shows whether only this one fails.`,

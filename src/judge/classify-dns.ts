@@ -18,7 +18,7 @@ export interface DnsContext {
 /** c-ares codes for a name that got no address. Anything not listed is a local fault, never a network block. */
 const BY_CODE: Record<string, Rule> = {
   ENOTFOUND: { status: 'blocked', reason: 'dns-nxdomain', why: 'the resolver says the name does not exist (NXDOMAIN)' },
-  ENODATA: { status: 'blocked', reason: 'dns-nxdomain', why: 'the resolver has no address for the name (no A or AAAA records)' },
+  ENODATA: { status: 'blocked', reason: 'dns-no-address', why: 'the resolver says the name exists but has no address (NOERROR without A or AAAA records)' },
   EREFUSED: { status: 'blocked', reason: 'dns-refused', why: 'the resolver refused to answer for the name (REFUSED): a DNS filter or a resolver that does not serve this PC' },
   ESERVFAIL: { status: 'blocked', reason: 'dns-failed', why: 'the resolver failed to get an answer (SERVFAIL)' },
   EBADRESP: { status: 'blocked', reason: 'dns-failed', why: 'the resolver sent a malformed answer' },
@@ -72,7 +72,27 @@ function addressesOf(queries: readonly DnsQueryObservation[], ctx: DnsContext): 
 function answers(obs: DnsObservation): NonNullable<Evidence['dns']> {
   const out: NonNullable<Evidence['dns']>['answers'] = {};
   for (const q of obs.queries) out[q.type] = q.outcome === 'answered' ? q.addresses : (q.code ?? q.outcome);
-  return { server: obs.server, answers: out };
+  const chain = obs.chain && obs.chain.names.length > 0 ? { chain: [obs.host, ...obs.chain.names], ...(obs.chain.loop ? { loop: true } : {}) } : {};
+  return { server: obs.server, answers: out, ...chain };
+}
+
+/** An A or AAAA query that came back NOERROR without an address: an empty answer (CNAMEs alone), or NODATA. */
+function noAddress(q: DnsQueryObservation): boolean {
+  return (q.outcome === 'answered' && q.addresses.length === 0) || (q.outcome === 'failed' && q.code === 'ENODATA');
+}
+
+/** The resolver answered, and no answer held an address: a CNAME that leads nowhere, a loop, or NODATA. */
+function noAddressRule(obs: DnsObservation, from: string): Rule {
+  const chain = obs.chain;
+  const path = chain ? [obs.host, ...chain.names].join(' → ') : obs.host;
+  if (chain?.loop) {
+    return { status: 'blocked', reason: 'dns-no-address', why: `${from} answered with CNAMEs that loop (${path}) and no address: a DNS filter's answer, or a broken zone` };
+  }
+  if (chain && chain.names.length > 0) {
+    const cut = chain.end === 'too-long' ? ', followed no further' : chain.end === 'failed' ? ', where following it failed' : '';
+    return { status: 'blocked', reason: 'dns-no-address', why: `${from} answered with only a CNAME (${path}${cut}) and no address: a DNS filter's common answer, or a broken zone` };
+  }
+  return { ...BY_CODE.ENODATA!, why: `${from}: ${BY_CODE.ENODATA!.why}` };
 }
 
 /** Null when the run was interrupted before the name was answered. */
@@ -100,6 +120,12 @@ export function classifyDns(obs: DnsObservation, host: ServiceHost, ctx: DnsCont
     }
     const first = addresses[0]!;
     return decide({ status: 'blocked', reason: 'dns-sinkhole', why: `${from} answered ${first.ip}, ${first.sinkhole}: a DNS filter blocks the name` }, null);
+  }
+  const a = obs.queries.find((q) => q.type === 'A');
+  // The A query decides when it was answered without an address: GoTo's servers are IPv4, and AAAA is often NODATA.
+  if (a ? noAddress(a) : obs.queries.every(noAddress)) {
+    const empty = obs.queries.some((q) => q.outcome === 'answered');
+    return decide(noAddressRule(obs, from), empty ? null : 'ENODATA');
   }
   const decisive = [...obs.queries].sort((a, b) => weight(b) - weight(a))[0]!;
   if (decisive.outcome === 'timeout' && !decisive.code) {

@@ -75,6 +75,7 @@ const DNS_CAUSE: Partial<Record<Reason, string>> = {
   'dns-refused': 'refuses to answer for it',
   'dns-sinkhole': "answers with a filter's address",
   'dns-failed': 'fails to resolve it',
+  'dns-no-address': 'answers it with no address',
   'no-answer': 'does not answer',
 };
 

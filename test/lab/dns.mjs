@@ -3,6 +3,9 @@
 //   NAME=a:IP[,IP]  A/AAAA records (an address goes to the record type of its family; the other type is NODATA)
 //   NAME=nxdomain   NXDOMAIN          NAME=refused   REFUSED        NAME=servfail  SERVFAIL
 //   NAME=silent     no answer at all (the client times out)
+//   NAME=nodata     NOERROR with no record (NODATA) for either type
+//   NAME=cname:T    a CNAME to T, followed as a recursive resolver does: T's records join the answer, and so on; a
+//                   chain that comes back to a name already in it ends there (a loop), NOERROR either way
 //   NAME=file:PATH  read the rule from PATH at every query, so a scenario can move the name while it runs
 // A name not listed gets NXDOMAIN, as from a real resolver.
 import dgram from 'node:dgram';
@@ -18,6 +21,7 @@ const zone = new Map(rules.map((rule) => {
 const RCODE = { nxdomain: 3, refused: 5, servfail: 2 };
 const A = 1;
 const AAAA = 28;
+const CNAME = 5;
 
 /** The question: name, type and where it ends (labels only; queries carry no compression pointers). */
 function question(msg) {
@@ -41,30 +45,52 @@ function addressBytes(ip) {
   return out;
 }
 
+function ruleOf(name) {
+  const listed = zone.get(name) ?? 'nxdomain';
+  return listed.startsWith('file:') ? readFileSync(listed.slice(5), 'utf8').trim() : listed;
+}
+
+/** A name in wire form, uncompressed. */
+function nameBytes(name) {
+  return Buffer.concat([...name.split('.').filter(Boolean).map((l) => Buffer.concat([Buffer.from([l.length]), Buffer.from(l, 'latin1')])), Buffer.from([0])]);
+}
+
+function record(owner, type, data) {
+  const rr = Buffer.alloc(10);
+  rr.writeUInt16BE(type, 0);
+  rr.writeUInt16BE(1, 2);
+  rr.writeUInt32BE(60, 4);
+  rr.writeUInt16BE(data.length, 8);
+  return Buffer.concat([owner, rr, data]);
+}
+
 function reply(msg) {
   const { name, type, end } = question(msg);
-  const listed = zone.get(name) ?? 'nxdomain';
-  const rule = listed.startsWith('file:') ? readFileSync(listed.slice(5), 'utf8').trim() : listed;
+  let rule = ruleOf(name);
   if (rule === 'silent') return null;
-  const records = rule.startsWith('a:')
+  const answers = [];
+  // The question's own name: a pointer to it; names later in a chain are written out.
+  let owner = Buffer.from([0xc0, 0x0c]);
+  const seen = new Set([name]);
+  while (rule.startsWith('cname:')) {
+    const next = rule.slice(6).toLowerCase();
+    answers.push(record(owner, CNAME, nameBytes(next)));
+    if (seen.has(next)) break;
+    seen.add(next);
+    owner = nameBytes(next);
+    rule = ruleOf(next);
+  }
+  const addresses = rule.startsWith('a:')
     ? rule.slice(2).split(',').filter((ip) => (type === A ? net.isIPv4(ip) : type === AAAA && net.isIPv6(ip)))
     : [];
+  for (const ip of addresses) answers.push(record(owner, type, addressBytes(ip)));
   const head = Buffer.alloc(12);
   head.writeUInt16BE(msg.readUInt16BE(0), 0);
-  // QR, opcode 0, AA, RD copied; RA; the rcode.
-  head.writeUInt16BE(0x8400 | (msg[2] & 0x01) << 8 | 0x80 | (RCODE[rule] ?? 0), 2);
+  // QR, opcode 0, AA, RD copied; RA; the rcode (a chain's end decides only when the question's own name has no CNAME).
+  const rcode = answers.length > 0 ? 0 : RCODE[rule] ?? 0;
+  head.writeUInt16BE(0x8400 | (msg[2] & 0x01) << 8 | 0x80 | rcode, 2);
   head.writeUInt16BE(1, 4);
-  head.writeUInt16BE(records.length, 6);
-  const answers = records.map((ip) => {
-    const data = addressBytes(ip);
-    const rr = Buffer.alloc(12);
-    rr.writeUInt16BE(0xc00c, 0); // the name: a pointer to the question's
-    rr.writeUInt16BE(type, 2);
-    rr.writeUInt16BE(1, 4);
-    rr.writeUInt32BE(60, 6);
-    rr.writeUInt16BE(data.length, 10);
-    return Buffer.concat([rr, data]);
-  });
+  head.writeUInt16BE(answers.length, 6);
   return Buffer.concat([head, msg.subarray(12, end), ...answers]);
 }
 

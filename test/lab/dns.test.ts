@@ -16,6 +16,11 @@ lab(t, 'every DNS condition gets its status, reason and evidence', async (t) => 
     'loop.lab.test': ['a:127.0.0.1', 'blocked', 'dns-sinkhole', null],
     'silent.lab.test': ['silent', 'timeout', 'no-answer', null],
     'servfail.lab.test': ['servfail', 'blocked', 'dns-failed', 'ESERVFAIL'],
+    // NOERROR without an address: a filter's CNAME alone, a loop, NODATA (today's code: error/unexpected).
+    'cname.lab.test': ['cname:block.filter.test', 'blocked', 'dns-no-address', null],
+    'loopa.lab.test': ['cname:loopb.lab.test', 'blocked', 'dns-no-address', null],
+    'loopb.lab.test': ['cname:loopa.lab.test', 'blocked', 'dns-no-address', null],
+    'nodata.lab.test': ['nodata', 'blocked', 'dns-no-address', 'ENODATA'],
   };
   const zone = Object.entries(names).map(([name, [answer]]) => `${name}=${answer}`).join(' ');
   const run = await inNamespace(`
@@ -38,10 +43,29 @@ g2probe --ranges ${RANGES} --hosts ${Object.keys(names).join(',')} --dns-server 
   t.ok(silent.evidence.elapsedMs >= 500 && silent.evidence.elapsedMs < 1500, `silence is cut at the deadline (${silent.evidence.elapsedMs} ms)`);
   t.same(report.attempts.filter((a) => a.host).map((a) => `${a.ip}:${a.port} ${a.host}`).sort(),
     ['127.0.1.1:443 ok.lab.test', '127.0.1.1:80 ok.lab.test', '127.0.1.1:8200 ok.lab.test'], 'only real answers are probed, on every port');
+  const cname = report.dns!.results.find((r) => r.host === 'cname.lab.test')!;
+  t.same(cname.evidence.dns?.chain, ['cname.lab.test', 'block.filter.test'], 'the chain a CNAME alone led through');
+  t.match(cname.evidence.why, /only a CNAME \(cname\.lab\.test → block\.filter\.test\) and no address/);
+  const cnameLoop = report.dns!.results.find((r) => r.host === 'loopa.lab.test')!;
+  t.same([cnameLoop.evidence.dns?.chain, cnameLoop.evidence.dns?.loop], [['loopa.lab.test', 'loopb.lab.test', 'loopa.lab.test'], true], 'a loop, followed once round');
   t.equal(report.verdict.status, 'blocked', 'essential names (given with --hosts) that fail make the verdict blocked');
   t.match(report.verdict.text, /cannot find its servers: no usable address for .*nx\.lab\.test \(DNS says it does not exist\)/);
-  t.match(report.verdict.advice[0]?.text, /DNS filter blocks refused\.lab\.test, zero\.lab\.test and loop\.lab\.test/);
+  t.match(report.verdict.advice[0]?.text, /DNS filter blocks refused\.lab\.test, zero\.lab\.test, loop\.lab\.test, cname\.lab\.test, loopa\.lab\.test and loopb\.lab\.test/);
   t.match(report.verdict.advice[0]?.evidence.join('\n'), /DNS zero\.lab\.test: blocked\/dns-sinkhole \(A 0\.0\.0\.0; AAAA ENODATA\)/, 'the step cites the answers');
+});
+
+lab(t, "a DNS filter's CNAME alone for GoToMyPC's poll server: blocked, never \"nothing to change\"", async (t) => {
+  const run = await inNamespace(`
+resolver 127.0.0.53 5353 poll.gotomypc.com=cname:blocked.dnsfilter.test
+listen 127.0.1.1 80 443 8200
+g2probe --ranges ${RANGES} --hosts poll.gotomypc.com --dns-server ${RESOLVER} --timeout 500 --connect-only --json`);
+  const report = parseReport(t, run);
+  t.match(report.dns?.results[0], { host: 'poll.gotomypc.com', status: 'blocked', reason: 'dns-no-address', evidence: { dns: { chain: ['poll.gotomypc.com', 'blocked.dnsfilter.test'] } } });
+  t.equal(report.verdict.status, 'blocked');
+  t.match(report.verdict.text, /no usable address for poll\.gotomypc\.com \(DNS answers it with no address\)/);
+  t.notMatch(report.verdict.text, /nothing to change/i);
+  t.match(report.verdict.advice[0]?.text, /A DNS filter blocks poll\.gotomypc\.com: the resolver 127\.0\.0\.53:5353 answers with a CNAME and no address/);
+  t.equal(run.code, 2);
 });
 
 lab(t, 'a resolver that is not there: dns-failed with ECONNREFUSED, never a crash', async (t) => {

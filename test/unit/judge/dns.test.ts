@@ -22,7 +22,9 @@ t.test('classifyDns: each answer gets its status and reason', async (t) => {
   const cases: [DnsObservation, string, string, string | null][] = [
     [obs({ addresses: ['198.51.100.7'] }), 'ok', 'resolved', null],
     [obs({ outcome: 'failed', code: 'ENOTFOUND' }, { outcome: 'failed', code: 'ENOTFOUND' }), 'blocked', 'dns-nxdomain', 'ENOTFOUND'],
-    [obs({ outcome: 'failed', code: 'ENODATA' }), 'blocked', 'dns-nxdomain', 'ENODATA'],
+    [obs({ outcome: 'failed', code: 'ENODATA' }), 'blocked', 'dns-no-address', 'ENODATA'],
+    [obs({ addresses: [] }), 'blocked', 'dns-no-address', null],
+    [obs({ addresses: [] }, { outcome: 'timeout' }), 'blocked', 'dns-no-address', null],
     [obs({ outcome: 'failed', code: 'EREFUSED' }), 'blocked', 'dns-refused', 'EREFUSED'],
     [obs({ outcome: 'failed', code: 'ESERVFAIL' }), 'blocked', 'dns-failed', 'ESERVFAIL'],
     [obs({ outcome: 'failed', code: 'ECONNREFUSED' }, { outcome: 'failed', code: 'ECONNREFUSED' }), 'blocked', 'dns-failed', 'ECONNREFUSED'],
@@ -44,6 +46,24 @@ t.test('classifyDns: each answer gets its status and reason', async (t) => {
   const umbrella = classifyDns(obs({ addresses: ['146.112.61.106'] }), POLL, CTX)!;
   t.match(umbrella.evidence.why, /Cisco Umbrella/, 'a known block page is named');
   t.same(umbrella.evidence.dns, { server: '127.0.0.53:53', answers: { A: ['146.112.61.106'], AAAA: 'ENODATA' } });
+});
+
+t.test('classifyDns: NOERROR without an address (a CNAME alone, a loop, NODATA) is a block with its chain', async (t) => {
+  const cname = classifyDns({ ...obs({ addresses: [] }, { addresses: [] }), chain: { names: ['block.filter.example'], loop: false, end: 'end' } }, POLL, CTX)!;
+  t.same([cname.status, cname.reason], ['blocked', 'dns-no-address']);
+  t.match(cname.evidence.why, /only a CNAME \(poll\.gotomypc\.com → block\.filter\.example\) and no address: a DNS filter's common answer/);
+  t.same(cname.evidence.dns, { server: '127.0.0.53:53', answers: { A: [], AAAA: [] }, chain: ['poll.gotomypc.com', 'block.filter.example'] });
+  const loop = classifyDns({ ...obs({ addresses: [] }, { addresses: [] }), chain: { names: ['a.example', 'poll.gotomypc.com'], loop: true, end: 'end' } }, POLL, CTX)!;
+  t.match(loop.evidence.why, /CNAMEs that loop \(poll\.gotomypc\.com → a\.example → poll\.gotomypc\.com\)/);
+  t.equal(loop.evidence.dns?.loop, true);
+  const nodata = classifyDns(obs({ outcome: 'failed', code: 'ENODATA' }), POLL, CTX)!;
+  t.match(nodata.evidence.why, /exists but has no address/);
+  const report = { server: '127.0.0.53:53', results: [cname] };
+  const verdict = decideVerdict(new SummaryBuilder([RANGE], [443], null).summary(), null, report);
+  t.equal(verdict.status, 'blocked', 'an essential name without an address: blocked, never "nothing to change"');
+  t.match(verdict.text, /no usable address for poll\.gotomypc\.com \(DNS answers it with no address\)/);
+  t.match(verdict.advice[0]?.text, /A DNS filter blocks poll\.gotomypc\.com: the resolver 127\.0\.0\.53:53 answers with a CNAME and no address/);
+  t.match(verdict.advice[0]?.evidence[0], /chain poll\.gotomypc\.com → block\.filter\.example/);
 });
 
 t.test('classifyDns: addresses, their ranges, and which are probed', async (t) => {

@@ -19,7 +19,7 @@ import { HOSTILE, property } from '../../helpers/fuzz.js';
 const REASONS: Record<Status, readonly Reason[]> = {
   ok: ['connected', 'resolved'],
   blocked: ['refused', 'unreachable', 'local-firewall', 'reset', 'proxy-denied', 'proxy-auth-required', 'tls-failed', 'app-filter',
-    'dns-nxdomain', 'dns-refused', 'dns-sinkhole', 'dns-failed'],
+    'dns-nxdomain', 'dns-refused', 'dns-sinkhole', 'dns-failed', 'dns-no-address'],
   timeout: ['no-answer'],
   intercepted: ['http-proxy', 'tls-inspection'],
   error: ['resource-exhausted', 'no-local-address', 'unsupported', 'unexpected'],
@@ -241,6 +241,13 @@ const context = fc.record({
 const host = fc.record({ name: fc.string(), use: fc.string(), essential: fc.boolean(), ports: fc.array(fc.constantFrom(80, 443, 8200), { maxLength: 3 }), source: fc.string() });
 const BLOCKING_DNS = ['ENOTFOUND', 'ENODATA', 'EREFUSED', 'ESERVFAIL', 'EBADRESP', 'EFORMERR', 'ENOTIMP', 'ECONNREFUSED'];
 
+/** The A query (or every query, without one) came back NOERROR with no address: empty, or NODATA. */
+function noAddress(obs: DnsObservation): boolean {
+  const empty = (q: DnsQueryObservation): boolean => q.addresses.length === 0 && ((q.outcome === 'answered') || (q.outcome === 'failed' && q.code === 'ENODATA'));
+  const a = obs.queries.find((q) => q.type === 'A');
+  return a ? empty(a) : obs.queries.every(empty);
+}
+
 /** Loopback by Node's own reckoning: what the guard allows a packet to. */
 const LOOPBACK = new net.BlockList();
 LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
@@ -262,6 +269,7 @@ t.test('classifyDns: every answer gets a status, a reason of that status, and DN
     const real = r.addresses.filter((a) => a.sinkhole === null);
     if (real.length > 0) assert.deepEqual([r.status, r.reason], ['ok', 'resolved'], 'a real address: resolved');
     else if (r.addresses.length > 0) assert.deepEqual([r.status, r.reason], ['blocked', 'dns-sinkhole'], 'only a filter\'s answers: sinkhole');
+    else if (noAddress(obs)) assert.deepEqual([r.status, r.reason], ['blocked', 'dns-no-address'], 'NOERROR without an address for A: never "nothing to change"');
     else if (obs.queries.some((q) => q.outcome !== 'timeout' && q.code !== undefined && BLOCKING_DNS.includes(q.code))) assert.equal(r.status, 'blocked', 'a resolver\'s answer beats silence and faults');
     else if (!obs.queries.some((q) => q.outcome === 'timeout')) assert.equal(r.status, 'error', 'no answer and no silence: a fault of this PC, never a block');
     for (const a of r.addresses) {
