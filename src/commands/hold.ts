@@ -223,7 +223,8 @@ async function hold(cli: HoldCli, env: NodeJS.ProcessEnv, log: Logger, files: { 
     } finally {
       progress?.stop();
     }
-    const lines = engine.lines.map((l) => judgeLine({ target: l.plan.target, path: l.plan.path, proxy: l.plan.proxy ? joinHostPort(l.plan.proxy.host, l.plan.proxy.port) : null, route: l.plan.route, sessions: l.sessions }));
+    const heldMs = engine.elapsed();
+    const lines = engine.lines.map((l) => judgeLine({ target: l.plan.target, path: l.plan.path, proxy: l.plan.proxy ? joinHostPort(l.plan.proxy.host, l.plan.proxy.port) : null, route: l.plan.route, sessions: l.sessions, heldMs }));
     const holdOptions: HoldOptions = {
       forMs: cli.forMs, everyMs: cli.everyMs, timeoutMs: probe.timeoutMs, ports: probe.ports, hosts: probe.hosts, role: probe.role ?? 'host',
       servername: probe.servername, dnsServer: probe.dnsServer, loopbackOnly: probe.loopbackOnly, proxies: probe.proxies, systemProxy: probe.systemProxy,

@@ -1,6 +1,6 @@
 // g2probe show FILE: a saved report (--out, --json) as the text report the run printed, so a ticket's
 // attachment reads like the original run. Sends no packet.
-import { UsageError, terminalSafe } from '../core/errors.js';
+import { UsageError } from '../core/errors.js';
 import { readSaved } from '../report/saved.js';
 import { renderHoldHtml } from '../report/hold-html.js';
 import { renderHoldText } from '../report/hold-text.js';
@@ -54,7 +54,7 @@ export function showCommand(argv: readonly string[]): number {
   const saved = readSaved(file);
   if (saved.kind === 'hold') {
     if (values.html !== undefined) return writeWhole('--html', values.html, renderHoldHtml(saved.report));
-    writeStdout(terminalSafe(renderHoldText(saved.report)));
+    writeStdout(renderHoldText(saved.report));
     return 0;
   }
   const report = saved.report;
@@ -72,6 +72,6 @@ export function showCommand(argv: readonly string[]): number {
     pac: report.pac,
     proxyPaths: report.proxyPaths,
   });
-  writeStdout(terminalSafe(text));
+  writeStdout(text);
   return 0;
 }

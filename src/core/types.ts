@@ -877,10 +877,25 @@ export interface HoldSession {
  * held: open to the end, every exchange answered (servers that close after answering included); idle-cut: cut
  * after more idle time than ever came back; lifetime-cut: cut after less idle than had come back, so by age;
  * cut-once: one reset or silence that the same wait did not bring again (a passing fault, a slow answer); closed:
- * closed (FIN) unasked, by the server or a proxy; unanswered: GoTo's ping got no answer even just after opening,
- * so silence proves nothing; not-opened: no connection could be opened. A cut is a limit only when seen twice.
+ * closed (FIN) unasked, by the server or a proxy; down: it ended and could not be opened again, so the path (or the
+ * server) went down; unanswered: GoTo's ping got no answer even just after opening, so silence proves nothing;
+ * not-opened: no connection could be opened. A cut is a limit only when seen twice; a path that went down is a cut.
  */
-export type HoldLineState = 'held' | 'idle-cut' | 'lifetime-cut' | 'cut-once' | 'closed' | 'unanswered' | 'not-opened' | 'interrupted';
+export type HoldLineState = 'held' | 'idle-cut' | 'lifetime-cut' | 'cut-once' | 'closed' | 'down' | 'unanswered' | 'not-opened' | 'interrupted';
+
+/** When a held connection ended and opening it again failed: the path went down, and whether it came back. */
+export interface HoldOutage {
+  /** When the last connection that was open ended, in ms from the hold's start. */
+  downAtMs: number;
+  /** How it ended, in words: a reset, silence, a close. */
+  ended: string;
+  /** Why the first reopen failed (the handshake refused, no answer, the proxy's answer, TLS). */
+  reopen: string;
+  /** Reopens that failed before it came back (or until the end). */
+  failures: number;
+  /** When a connection opened again, or null when none did before the hold ended. */
+  backAtMs: number | null;
+}
 
 export interface HoldLine {
   target: HoldTarget;
@@ -896,6 +911,8 @@ export interface HoldLine {
   idle: { answeredMs: number | null; cutMs: number | null };
   /** The ages (ms from opening) at which sessions were cut. */
   cutAgesMs: number[];
+  /** Set when a connection ended and could not be opened again. */
+  outage?: HoldOutage;
   sessions: HoldSession[];
 }
 

@@ -1,7 +1,7 @@
 // What held connections' sessions mean: held, cut when idle (and between which idle times), cut by age, closed,
 // or nothing known; then the verdict and the steps. Pure. A reset or a silence where the same server had answered
 // is the path's doing; a close (FIN) may be the server's own, so it is reported and never called a cut.
-import type { AdviceStep, DnsReport, HoldCutKind, HoldEvent, HoldLine, HoldLineState, HoldOptions, HoldSession, HoldTarget, HoldVerdict, PathKind } from '../core/types.js';
+import type { AdviceStep, DnsReport, HoldCutKind, HoldEvent, HoldLine, HoldLineState, HoldOptions, HoldOutage, HoldSession, HoldTarget, HoldVerdict, PathKind } from '../core/types.js';
 import { formatDuration, listing, portWord } from '../core/words.js';
 import { joinHostPort } from '../core/host-port.js';
 
@@ -11,6 +11,8 @@ export interface LineInput {
   proxy: string | null;
   route: string;
   sessions: HoldSession[];
+  /** How long the hold ran, in ms: an outage that lasts to the end lasts until then. */
+  heldMs?: number;
 }
 
 /** Seconds as people read them: 2.0 s, 45 s, 3m12s. */
@@ -40,6 +42,43 @@ function unansweredAtOnce(sessions: HoldSession[]): Cut | null {
   return first && isCut(first) && first.answeredMs.length === 0 && first.idleMs === 0 && first.end.during === 'exchange' ? first : null;
 }
 
+/** How a session that had opened came to an end, in words. */
+function endWords(session: HoldSession): string {
+  const end = session.end;
+  if (end.how === 'cut') return `${KIND_WORDS[end.kind]} ${end.during === 'idle' ? 'while idle' : 'in place of an answer'}`;
+  if (end.how === 'ended') return `ended by the server (${end.why})`;
+  return end.how;
+}
+
+/**
+ * A connection that had been open ended, and opening it again failed: the path (or GoTo's server) went down. Null
+ * when every reopen succeeded. The outage runs from the end of the last open connection to the next one that opened.
+ */
+function outageOf(sessions: readonly HoldSession[]): HoldOutage | null {
+  const firstFail = sessions.findIndex((s, i) => s.end.how === 'not-opened' && sessions.slice(0, i).some((o) => o.openMs !== null));
+  if (firstFail < 0) return null;
+  const last = sessions.slice(0, firstFail).filter((s) => s.openMs !== null).at(-1)!;
+  const backAt = sessions.findIndex((s, i) => i > firstFail && s.openMs !== null);
+  const failed = sessions.slice(firstFail, backAt < 0 ? undefined : backAt).filter((s) => s.end.how === 'not-opened');
+  const first = failed[0]!.end;
+  return {
+    downAtMs: last.endedAtMs,
+    ended: endWords(last),
+    reopen: first.how === 'not-opened' ? `${first.stage}: ${first.why}` : first.how,
+    failures: failed.length,
+    backAtMs: backAt < 0 ? null : sessions[backAt]!.openedAtMs,
+  };
+}
+
+/** The outage in one sentence, with its times. */
+function outageText(outage: HoldOutage, through: string, endMs: number): string {
+  const tries = outage.failures === 1 ? 'the reopen failed' : `${outage.failures} reopens failed`;
+  const back = outage.backAtMs === null
+    ? `it did not come back in the ${seconds(Math.max(0, endMs - outage.downAtMs))} that followed`
+    : `it came back at ${seconds(outage.backAtMs)}, ${seconds(outage.backAtMs - outage.downAtMs)} later`;
+  return `went down at ${seconds(outage.downAtMs)}${through}: the connection met ${outage.ended}, and ${tries} (${outage.reopen}); ${back}`;
+}
+
 export function judgeLine(input: LineInput): HoldLine {
   const { sessions } = input;
   const base = { target: input.target, path: input.path, proxy: input.proxy, route: input.route, sessions };
@@ -58,6 +97,8 @@ export function judgeLine(input: LineInput): HoldLine {
   const cuts = sessions.filter(isCut);
   const ages = cuts.map((c) => c.endedAtMs - c.openedAtMs);
   const through = input.proxy ? ` through the proxy ${input.proxy}` : '';
+  const outage = outageOf(sessions);
+  if (outage) return { ...line('down', outageText(outage, through, Math.max(input.heldMs ?? 0, sessions.at(-1)!.endedAtMs)), null, ages), outage };
   const came = answeredMs === null ? 'no exchange came back' : `an exchange came back after ${seconds(answeredMs)} idle`;
   // A cut after no more idle than came back elsewhere on the line is the connection's age at work, not its idleness.
   const byAge = cuts.filter((c) => c.end.kind !== 'closed' && answeredMs !== null && c.idleMs <= answeredMs);
@@ -116,6 +157,7 @@ export function holdVerdict(lines: HoldLine[], events: HoldEvent[], options: Hol
   const unusable = dns?.results.filter((r) => !r.addresses.some((a) => a.probed)) ?? [];
   if (unusable.length > 0) step(`Run g2probe to see why ${listing(unusable.map((r) => r.host))} gave no address to hold.`, unusable.map((r) => `${r.host}: ${r.evidence.why}`));
   const held = lines.filter((l) => l.state === 'held');
+  const down = lines.filter((l) => l.state === 'down');
   const cutLines = lines.filter((l) => l.state === 'idle-cut' || l.state === 'lifetime-cut');
   // A cut after the PC's own address went away, or after GoTo moved the name, is not the path's limit.
   const afterLocal = cutLines.filter((l) => eventBefore(events, 'local-address', firstCutAt(l), null));
@@ -126,8 +168,15 @@ export function holdVerdict(lines: HoldLine[], events: HoldEvent[], options: Hol
   const closed = lines.filter((l) => l.state === 'closed');
   const ports = (ls: HoldLine[]): string => portWord([...new Set(ls.map((l) => l.target.port))].sort((a, b) => a - b));
 
-  if (afterLocal.length > 0) {
-    const event = eventBefore(events, 'local-address', firstCutAt(afterLocal[0]!), null)!;
+  const downAfterLocal = down.filter((l) => eventBefore(events, 'local-address', l.outage!.downAtMs, null));
+  const pathDown = down.filter((l) => !downAfterLocal.includes(l));
+  if (pathDown.length > 0) {
+    const stayed = pathDown.filter((l) => l.outage!.backAtMs === null);
+    const how = stayed.length > 0 ? 'and could not be opened again' : 'and could be opened again only later';
+    step(`Find what went down at ${seconds(Math.min(...pathDown.map((l) => l.outage!.downAtMs)))} into the hold: the connection on ${ports(pathDown)} ended ${how}. Check the network link, a VPN that dropped or reconnected, and the firewall or proxy between this PC and GoTo at that time; run g2probe now to see whether ${ports(pathDown)} is blocked.`, evidence(pathDown));
+  }
+  if (afterLocal.length > 0 || downAfterLocal.length > 0) {
+    const event = eventBefore(events, 'local-address', Math.min(...[...afterLocal.map(firstCutAt), ...downAfterLocal.map((l) => l.outage!.downAtMs)]), null)!;
     step(`This PC's own address changed while connections were held (${event.text}). Every connection ends when the PC changes network: Wi-Fi roaming, a VPN that reconnects, a DHCP lease lost, an adapter's power saving. Keep the host PC on one wired network and turn off power saving on its adapter.`, evidence(afterLocal));
   }
   if (idleCuts.length > 0) {
@@ -165,7 +214,14 @@ export function holdVerdict(lines: HoldLine[], events: HoldEvent[], options: Hol
   if (unanswered.length > 0) step(`Nothing is known about ${ports(unanswered)}: the server there does not answer GoToMyPC's ping, so a cut cannot be told from its silence. Run g2probe to see whether a filter cuts it.`, evidence(unanswered));
 
   const lasting = pattern(options);
-  if (afterLocal.length > 0 && pathCuts.length === 0) {
+  if (pathDown.length > 0) {
+    const first = pathDown[0]!;
+    const outage = first.outage!;
+    const back = outage.backAtMs === null ? 'did not come back' : `came back ${seconds(outage.backAtMs - outage.downAtMs)} later`;
+    const also = pathCuts.length > 0 ? ' Connections were also cut on their own (see the steps).' : '';
+    return { status: 'cut', exitCode: 2, text: `The path to GoToMyPC went down on ${ports(pathDown)} at ${seconds(outage.downAtMs)} (${outage.ended}) and ${back}: ${outage.failures === 1 ? 'the reopen' : `${outage.failures} reopens`} failed (${outage.reopen}); the host would be offline meanwhile.${also}`, advice };
+  }
+  if ((afterLocal.length > 0 || downAfterLocal.length > 0) && pathCuts.length === 0) {
     return { status: 'cut', exitCode: 2, text: `Connections to GoToMyPC ended when this PC's own address changed: the host drops offline each time the PC changes network.`, advice };
   }
   if (pathCuts.length > 0) {

@@ -7,7 +7,7 @@ import { seconds, where } from '../judge/hold.js';
 const WIDTH = 78;
 
 const STATE_WORDS: Record<string, string> = {
-  held: 'held', 'idle-cut': 'CUT WHEN IDLE', 'lifetime-cut': 'CUT BY AGE', 'cut-once': 'cut once', closed: 'closed', unanswered: 'no answer', 'not-opened': 'not opened', interrupted: 'stopped',
+  held: 'held', 'idle-cut': 'CUT WHEN IDLE', 'lifetime-cut': 'CUT BY AGE', 'cut-once': 'cut once', closed: 'closed', down: 'WENT DOWN', unanswered: 'no answer', 'not-opened': 'not opened', interrupted: 'stopped',
 };
 
 export function sessionText(session: HoldSession, n: number): string {

@@ -46,7 +46,7 @@ td.n { text-align: right; font-variant-numeric: tabular-nums; }
 .tag { display: inline-block; padding: 0 .4rem; border-radius: .6rem; color: #fff; font-size: .8rem; }
 .t-reachable, .t-ok { background: var(--ok); } .t-blocked, .t-timeout { background: var(--blocked); }
 .t-intercepted { background: var(--intercepted); } .t-unconfirmed, .t-unknown, .t-error, .t-not-served { background: var(--unknown); }
-.t-held { background: var(--ok); } .t-idle-cut, .t-lifetime-cut { background: var(--blocked); } .t-cut-once, .t-closed, .t-unanswered, .t-not-opened, .t-interrupted { background: var(--unknown); }
+.t-held { background: var(--ok); } .t-idle-cut, .t-lifetime-cut, .t-down { background: var(--blocked); } .t-cut-once, .t-closed, .t-unanswered, .t-not-opened, .t-interrupted { background: var(--unknown); }
 ol.steps li { margin: .5rem 0; }
 .seen { color: #57606a; font-size: .85rem; }
 .why { color: #57606a; }

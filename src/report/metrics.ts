@@ -24,6 +24,8 @@ export type MetricName = keyof typeof METRICS;
 export const HOLD_METRICS = {
   g2probe_hold_held: { type: 'gauge', help: 'Whether the connection on the port stayed open for the whole hold (1) or was cut or closed (0). Absent for one that could not be opened or whose server does not answer.' },
   g2probe_hold_cuts: { type: 'gauge', help: 'Connections of the last hold cut or closed unasked, by port and how: reset, silence, closed.' },
+  g2probe_hold_down: { type: 'gauge', help: 'Whether the path on the port went down in the last hold: a connection ended and opening it again failed (1), and for how long, in g2probe_hold_down_seconds (to the end when it did not come back).' },
+  g2probe_hold_down_seconds: { type: 'gauge', help: 'How long the path on the port was down in the last hold: from the end of the connection to the next one that opened, or to the end of the hold.' },
   g2probe_hold_idle_answered_seconds: { type: 'gauge', help: 'The longest idle time after which an exchange on the port still came back.' },
   g2probe_hold_idle_cut_seconds: { type: 'gauge', help: 'The shortest idle time after which the connection on the port was found cut: the idle limit lies between this and g2probe_hold_idle_answered_seconds.' },
   g2probe_hold_verdict: { type: 'gauge', help: "The last hold's verdict: 1 for its status (held, cut, unknown), 0 for the others." },
@@ -161,6 +163,8 @@ export function renderHoldMetrics(report: HoldReport, version: string): string {
     family('g2probe_build_info', [series('g2probe_build_info', { version }, 1)]),
     family('g2probe_hold_held', judged.map((l) => series('g2probe_hold_held', { port: l.target.port, path: l.path }, l.state === 'held' ? 1 : 0))),
     family('g2probe_hold_cuts', cuts),
+    family('g2probe_hold_down', judged.map((l) => series('g2probe_hold_down', { port: l.target.port }, l.outage ? 1 : 0))),
+    family('g2probe_hold_down_seconds', report.lines.flatMap((l) => (l.outage ? [series('g2probe_hold_down_seconds', { port: l.target.port }, seconds((l.outage.backAtMs ?? l.sessions.at(-1)!.endedAtMs) - l.outage.downAtMs))] : []))),
     family('g2probe_hold_idle_answered_seconds', report.lines.flatMap((l) => (l.idle.answeredMs === null ? [] : [series('g2probe_hold_idle_answered_seconds', { port: l.target.port }, seconds(l.idle.answeredMs))]))),
     family('g2probe_hold_idle_cut_seconds', report.lines.flatMap((l) => (l.idle.cutMs === null ? [] : [series('g2probe_hold_idle_cut_seconds', { port: l.target.port }, seconds(l.idle.cutMs))]))),
     family('g2probe_hold_verdict', HOLD_STATUSES.map((status) => series('g2probe_hold_verdict', { status }, report.verdict.status === status ? 1 : 0))),

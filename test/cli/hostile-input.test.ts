@@ -186,15 +186,15 @@ t.test('10,000 overlapping ranges: deduplicated correctly, and fast', async (t) 
 
 /** Terminal escapes and bidi controls, and how a message must show them. */
 const HOSTILE: [name: string, raw: string, shown: string][] = [
-  ['NUL', '\u0000', '\\u0000'],
-  ['SGR colour', '\u001b[31m', '\\u001b[31m'],
-  ['OSC window title', '\u001b]0;title\u0007', '\\u001b]0;title\\u0007'],
-  ['CR alone', '\r', '\\r'],
-  ['C1 CSI', '\u009b31m', '\\u009b31m'],
-  ['bidi override', '\u202e', '\\u202e'],
-  ['bidi isolate', '\u2066', '\\u2066'],
-  ['line separator', '\u2028', '\\u2028'],
-  ['zero-width space', '\u200b', '\\u200b'],
+  ['NUL', '\u0000', '\\x00'],
+  ['SGR colour', '\u001b[31m', '\\x1b[31m'],
+  ['OSC window title', '\u001b]0;title\u0007', '\\x1b]0;title\\x07'],
+  ['CR alone', '\r', '\\x0d'],
+  ['C1 CSI', '\u009b31m', '\\x9b31m'],
+  ['bidi override', '\u202e', '\\u{202E}'],
+  ['bidi isolate', '\u2066', '\\u{2066}'],
+  ['line separator', '\u2028', '\\u{2028}'],
+  ['zero-width space', '\u200b', '\\u{200B}'],
 ];
 
 t.test('escapes and bidi controls in a line are shown escaped, never raw', async (t) => {
@@ -214,13 +214,13 @@ t.test('a ranges file whose name holds escapes: every message and the plan show 
   t.equal(plan.code, 0, plan.stderr);
   t.notOk(UNSHOWABLE.test(plan.stdout.replace(/\n/g, '')), `no raw escape in the plan: ${JSON.stringify(plan.stdout.split('\n')[0])}`);
   t.notMatch(plan.stdout, /^# injected/m, 'the name cannot add a line to the plan');
-  t.match(plan.stdout, /\(from ".*list\\u001b\[31m\\u202e\\u2028\\n# injected\\r\.txt", version/);
+  t.match(plan.stdout, /\(from ".*list\\x1b\[31m\\u\{202E\}\\u\{2028\}\\x0a# injected\\x0d\.txt", version/);
 
   writeFileSync(file, '127.0.0.1\nbad\n');
-  t.match(refusedInOneLine(t, await g2probe(['--ranges', file, '--plan'])), /^g2probe: ".*list\\u001b\[31m\\u202e\\u2028\\n# injected\\r\.txt":2: "bad" is not/);
+  t.match(refusedInOneLine(t, await g2probe(['--ranges', file, '--plan'])), /^g2probe: ".*list\\x1b\[31m\\u\{202E\}\\u\{2028\}\\x0a# injected\\x0d\.txt":2: "bad" is not/);
   writeFileSync(file, '# nothing\n');
   t.match(refusedInOneLine(t, await g2probe(['--ranges', file, '--plan'])), /^g2probe: ".*\.txt": no ranges in the file/);
-  t.match(refusedInOneLine(t, await g2probe(['--ranges', `${file}.missing`, '--plan'])), /^g2probe: cannot read --ranges ".*\\u001b\[31m.*": no such file$/);
+  t.match(refusedInOneLine(t, await g2probe(['--ranges', `${file}.missing`, '--plan'])), /^g2probe: cannot read --ranges ".*\\x1b\[31m.*": no such file$/);
 
   // A --ranges-url that fails falls back to the file, and the warning names it: a listener that hangs up at once.
   writeFileSync(file, '127.0.0.1\n');
@@ -232,7 +232,7 @@ t.test('a ranges file whose name holds escapes: every message and the plan show 
   t.equal(fallback.code, 0, fallback.stderr);
   const warning = fallback.stdout.split('\n').find((l) => l.startsWith('# Warning: '));
   t.ok(warning, 'the plan warns');
-  t.match(warning, /Probing the --ranges file ".*list\\u001b\[31m\\u202e\\u2028\\n# injected\\r\.txt" instead\.$/);
+  t.match(warning, /Probing the --ranges file ".*list\\x1b\[31m\\u\{202E\}\\u\{2028\}\\x0a# injected\\x0d\.txt" instead\.$/);
   t.notOk(UNSHOWABLE.test(fallback.stdout.replace(/\n/g, '')), 'no raw escape in the plan');
 });
 

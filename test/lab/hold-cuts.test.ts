@@ -76,3 +76,45 @@ ${HOLD} --proxy http://127.0.0.1:${squid.ports.open} --for 12s --every 5s --json
   t.equal(report.verdict.status, 'unknown', 'a close may be the server\'s own: reported, not called a cut');
   t.match(report.verdict.advice.map((a) => a.text).join('\n'), /read_timeout[\s\S]*hold --every/);
 });
+
+lab(t, 'a poll server that answers in chunks keeps the rhythm and --for (before: 4 exchanges in 7.1 s, each answer waiting out --timeout)', async (t) => {
+  const started = Date.now();
+  const run = await inNamespace(`
+serve poll-chunked 127.0.0.1 443 8200
+${POLL}
+${HOLD} --for 6s --every 1s --json`);
+  const took = Date.now() - started;
+  t.equal(run.code, 0, run.stderr);
+  const report = parseHold(t, run.stdout, run.stderr);
+  for (const line of report.lines) {
+    t.equal(line.state, 'held', `${line.target.port}: ${line.why}`);
+    const answered = line.sessions.flatMap((s) => s.answeredMs);
+    t.ok(answered.length >= 6, `${line.target.port}: ${answered.length} exchanges in 6 s at 1 s`);
+    t.ok(line.idle.answeredMs !== null && line.idle.answeredMs <= 1500, `${line.target.port}: the longest idle ${line.idle.answeredMs} ms, about --every`);
+  }
+  t.ok(Date.parse(report.finishedAt) - Date.parse(report.startedAt) < 7000, `held for ${Date.parse(report.finishedAt) - Date.parse(report.startedAt)} ms, --for 6s (the whole run took ${took} ms)`);
+});
+
+lab(t, 'the path goes down: 443 stays down, 8200 comes back; each is a cut, said with when and how', async (t) => {
+  const run = await inNamespace(`
+serve poll 127.0.0.1 443 8200
+${POLL}
+( sleep 2.5; iptables -A OUTPUT -p tcp --dport 443 -j REJECT --reject-with tcp-reset; iptables -A OUTPUT -p tcp --dport 8200 -j REJECT --reject-with tcp-reset
+  sleep 2.5; iptables -D OUTPUT -p tcp --dport 8200 -j REJECT --reject-with tcp-reset ) &
+${HOLD} --for 12s --every 1s --json`, { timeoutMs: 60_000 });
+  t.equal(run.code, 2, run.stderr);
+  const report = parseHold(t, run.stdout, run.stderr);
+  const [tls, plain] = report.lines;
+  t.equal(tls!.state, 'down', tls!.why);
+  t.match(tls!.outage, { ended: /^reset \(RST\)/, reopen: /ECONNREFUSED/, backAtMs: null });
+  // The rule comes 2.5 s after the namespace starts; the hold starts a little later (Node's start-up, DNS).
+  t.ok(tls!.outage!.downAtMs >= 1000 && tls!.outage!.downAtMs <= 4000, `443 went down at ${tls!.outage!.downAtMs} ms, after the rule at 2.5 s`);
+  t.match(tls!.why, /it did not come back in the (9|10|11)\.\d s that followed/, 'it stayed down to the end of --for');
+  t.ok(tls!.outage!.failures >= 2, `${tls!.outage!.failures} reopens failed`);
+  t.equal(plain!.state, 'down', plain!.why);
+  t.ok(plain!.outage!.backAtMs !== null && plain!.outage!.backAtMs >= 4000, `8200 came back at ${plain!.outage!.backAtMs} ms, once the rule was gone at 5 s`);
+  t.equal(plain!.sessions.at(-1)!.end.how, 'held', 'and then held to the end');
+  t.equal(report.verdict.status, 'cut');
+  t.match(report.verdict.text, /^The path to GoToMyPC went down on ports 443 and 8200 at \d\.\d s \(reset \(RST\)/);
+  t.match(report.verdict.advice[0]?.text, /^Find what went down at \d\.\d s into the hold/);
+});

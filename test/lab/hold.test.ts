@@ -83,8 +83,11 @@ lab(t, 'a name that moves, then Ctrl-C: the change reported, a whole report of w
 serve poll 127.0.0.1 443 8200
 echo a:127.0.0.1 > ${dir}/answer
 resolver 127.0.0.53 53 poll.gotomypc.com=file:${dir}/answer
-( sleep 1.5; echo a:127.0.0.2 > ${dir}/answer ) &
-node ${INTERRUPT} 3500 1 ${HOLD} --for 30s --every 1s --json`);
+# The name moves 1 s after the hold holds, Ctrl-C comes 2.5 s after (fixed delays from here raced g2probe's
+# start-up on a loaded machine).
+( for _ in $(seq 400); do ss -Htn state established '( dport = :8200 )' | grep -q . && break; sleep 0.05; done
+  touch ${dir}/holding; sleep 1; echo a:127.0.0.2 > ${dir}/answer ) &
+INTERRUPT_WHEN=${dir}/holding node ${INTERRUPT} 2500 1 ${HOLD} --for 30s --every 1s --json`);
   t.equal(run.code, 0, run.stderr);
   const ended = JSON.parse(run.stdout) as { code: number; stdout: string; stderr: string };
   t.equal(ended.code, 130, 'Ctrl-C: 130');

@@ -20,6 +20,7 @@
 // For g2probe hold:
 //   poll        a poll server that keeps its connections: every request gets a small keep-alive 200, TLS (goto
 //               chain) on 443, plain on any other port
+//   poll-chunked  the same, its answers chunked and written in two parts (no Content-Length)
 import { readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import tls from 'node:tls';
@@ -51,6 +52,11 @@ const reset = (socket) => quiet(socket).once('data', () => socket.resetAndDestro
 const rst = (socket) => quiet(socket).resetAndDestroy();
 const PONG = 'HTTP/1.1 200 OK\r\nServer: lab-poll\r\nContent-Length: 4\r\nConnection: keep-alive\r\n\r\npong';
 const poll = (socket) => quiet(socket).on('data', () => socket.write(PONG));
+const PONG_HEAD = 'HTTP/1.1 200 OK\r\nServer: lab-poll\r\nTransfer-Encoding: chunked\r\nConnection: keep-alive\r\n\r\n';
+const pollChunked = (socket) => quiet(socket).on('data', () => {
+  socket.write(`${PONG_HEAD}2\r\npo\r\n`);
+  setTimeout(() => socket.writable && socket.write('2\r\nng\r\n0\r\n\r\n'), 20);
+});
 
 /** The Host header of a request, lower-cased, or ''. */
 function hostOf(data) {
@@ -93,6 +99,7 @@ function server(port) {
     return net.createServer(answer(GOTO_400));
   }
   if (mode === 'poll') return port === 443 ? tlsServer('goto', poll) : net.createServer(poll);
+  if (mode === 'poll-chunked') return port === 443 ? tlsServer('goto', pollChunked) : net.createServer(pollChunked);
   if (mode.startsWith('tls:')) return tlsServer(mode.slice(4), answer(OK));
   const handlers = { blockpage: answer(BLOCK_PAGE), close, http: answer(OK), silent, reset, rst, negotiate: answer(NEGOTIATE_407) };
   if (!(mode in handlers)) throw new Error(`listen.mjs: unknown mode ${mode}`);

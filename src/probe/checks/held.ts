@@ -2,20 +2,20 @@
 // (TCP, the proxy's tunnel, TLS on 443), then kept, with GoToMyPC's ping as the small exchange of an idle host.
 import type { Socket } from 'node:net';
 import tls from 'node:tls';
-import { headEnd, parseResponseHead } from '../../core/http-head.js';
+import { readResponse, type HttpResponse } from '../../core/http-response.js';
 import type { Proxy } from '../../core/proxy.js';
 import type { HoldCutKind, HoldTarget } from '../../core/types.js';
 import type { TrustStore } from '../../pc/trust-store.js';
 import { startDeadline } from './deadline.js';
-import { headAndBody } from './http.js';
 import { onInterrupt } from './interrupt.js';
 import { openTunnel } from './proxy.js';
 import { jediPing } from './service.js';
 import { connectTcp } from './tcp.js';
 import { joinHostPort } from '../../core/host-port.js';
 
-/** An answer is one HTTP response at most this long; anything past it is read and dropped. */
-const MAX_ANSWER = 16 * 1024;
+/** An answer is one HTTP response, read at most this far: what follows is read and dropped. */
+const LIMITS = { headBytes: 8 * 1024, bodyBytes: 8 * 1024 };
+const MAX_ANSWER = LIMITS.headBytes + LIMITS.bodyBytes * 2;
 
 export interface HoldSettings {
   timeoutMs: number;
@@ -41,20 +41,12 @@ export type ExchangeOutcome =
   | { answered: false; kind: HoldCutKind; code?: string; ms: number }
   | { answered: false; kind: 'interrupted'; ms: number };
 
-/** A response is whole once its head and its Content-Length of body are in; one without a length, at its head. */
-function wholeAnswer(data: Buffer): boolean {
-  const end = headEnd(data);
-  if (end < 0) return data.length >= MAX_ANSWER;
-  const length = /\r\ncontent-length:\s*(\d+)/i.exec(data.subarray(0, end).toString('latin1'))?.[1];
-  return length === undefined ? headAndBody(data) : data.length - end >= Number(length);
-}
-
-function closes(data: Buffer): boolean {
-  const head = parseResponseHead(data);
-  if (!head) return false;
-  const connection = head.headers.connection ?? '';
-  const http10 = /^HTTP\/1\.0/.test(data.subarray(0, 8).toString('latin1'));
-  return /close/i.test(connection) || (http10 && !/keep-alive/i.test(connection));
+/** The server ends the connection after this answer: it says so, speaks HTTP/1.0 without keep-alive, or its body runs to the close. */
+function closes(response: HttpResponse | null): boolean {
+  if (response === null || response.status === null) return false;
+  const connection = response.headers.connection ?? '';
+  const http10 = response.version === 'HTTP/1.0' && !/keep-alive/i.test(connection);
+  return /close/i.test(connection) || http10 || response.read.framing === 'until-close';
 }
 
 /**
@@ -124,15 +116,15 @@ export class HeldConnection {
         stopWaiting();
         resolve(outcome);
       };
-      const answer = (): ExchangeOutcome & { answered: true } => {
-        const data = Buffer.concat(this.buffer, this.size);
-        return { answered: true, ms: ms(), status: parseResponseHead(data)?.status ?? null, closing: closes(data) };
-      };
+      const read = (ended: boolean): HttpResponse | null => readResponse(Buffer.concat(this.buffer, this.size), LIMITS, { ended });
+      const answer = (response = read(false)): ExchangeOutcome & { answered: true } => ({ answered: true, ms: ms(), status: response?.status ?? null, closing: closes(response) });
       const deadline = startDeadline(timeoutMs, () => finish(this.size > 0 ? answer() : { answered: false, kind: 'silence', ms: ms() }));
       const stopWaiting = onInterrupt(signal, () => finish({ answered: false, kind: 'interrupted', ms: ms() }));
       this.waiter = (event) => {
         if (event === 'data') {
-          if (wholeAnswer(Buffer.concat(this.buffer, this.size))) finish(answer());
+          // Whole by its own framing (a length, the last chunk), or as much as is read: the rhythm holds either way.
+          const response = read(false);
+          if (response?.settled || this.size >= MAX_ANSWER) finish(answer(response));
           return;
         }
         // A close that follows an answer ends the connection as the server chose; in place of one, it is a cut.

@@ -55,6 +55,27 @@ t.test('idle cut: silence after more idle than came back, the span between', asy
   t.match(proxied.advice[0]!.text, /CONNECT tunnels to GoTo on the proxy 127\.0\.0\.1:3128[\s\S]*read_timeout/);
 });
 
+t.test('down: a connection ends and cannot be opened again; whether and when it came back', async (t) => {
+  const refused = (at: number): HoldSession => ({ openedAtMs: at, endedAtMs: at + 1, openMs: null, local: null, answeredMs: [], idleMs: 0, end: { how: 'not-opened', stage: 'connect', why: 'the handshake failed (ECONNREFUSED)' } });
+  const stayed = line([session(0, 4_200, [0, 1_000, 1_000], cut('reset', 'exchange'), 1_000), refused(4_200), refused(9_200), refused(14_200)], 8200);
+  t.equal(stayed.state, 'down', 'the one fact that matters: it went down and did not come back (today: cut-once, "a passing fault")');
+  t.same(stayed.outage, { downAtMs: 4_200, ended: 'reset (RST) in place of an answer', reopen: 'connect: the handshake failed (ECONNREFUSED)', failures: 3, backAtMs: null });
+  t.match(stayed.why, /went down at 4\.2 s: the connection met reset \(RST\) in place of an answer, and 3 reopens failed \(connect: the handshake failed \(ECONNREFUSED\)\); it did not come back/);
+  const v = holdVerdict([stayed], [], OPTIONS, false);
+  t.same([v.status, v.exitCode], ['cut', 2]);
+  t.match(v.text, /^The path to GoToMyPC went down on port 8200 at 4\.2 s \(reset \(RST\) in place of an answer\) and did not come back: 3 reopens failed/);
+  t.match(v.advice[0]!.text, /^Find what went down at 4\.2 s into the hold: the connection on port 8200 ended and could not be opened again/);
+  const back = line([session(0, 4_000, [0, 1_000], cut('silence'), 1_000), refused(4_000), session(9_000, 20_000, [0, 1_000], { how: 'held' })]);
+  t.equal(back.state, 'down');
+  t.same([back.outage?.failures, back.outage?.backAtMs], [1, 9_000]);
+  t.match(back.why, /it came back at 9\.0 s, 5\.0 s later/);
+  t.match(holdVerdict([back], [], OPTIONS, false).text, /and came back 5\.0 s later: the reopen failed/);
+  t.match(renderHoldMetrics({ schemaVersion: 1, kind: 'hold', tool: { name: 'g2probe', version: '0' }, startedAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:00:20Z', interrupted: false, options: OPTIONS, dns: null, proxyPaths: [], lines: [back], events: [], verdict: holdVerdict([back], [], OPTIONS, false) }, '0'),
+    /g2probe_hold_down\{port="443"\} 1[\s\S]*g2probe_hold_down_seconds\{port="443"\} 5/);
+  const neverOpened = line([refused(0)]);
+  t.equal(neverOpened.state, 'not-opened', 'a line that never opened did not go down: it never came up');
+});
+
 t.test('cut by age: less idle than came back elsewhere', async (t) => {
   const l = line([session(0, 300_000, [0, 60_000, 60_000, 60_000, 60_000], cut('reset', 'idle'), 59_000), session(300_000, 600_000, [60_000], cut('reset', 'idle'), 30_000)]);
   t.equal(l.state, 'lifetime-cut');
@@ -112,15 +133,17 @@ t.test("a cut after this PC's address went away, or after GoTo moved the name, i
   t.match(v2.advice.map((a) => a.text).join(' '), /GoTo moved poll\.gotomypc\.com/);
 });
 
-t.test('whatever the sessions, only a reset or a silence after an answered line can make a cut', async () => {
-  const end = fc.constantFrom<HoldEnd>({ how: 'held' }, { how: 'ended', why: 'x' }, { how: 'interrupted' }, cut('closed', 'idle'), cut('closed'), cut('reset'), cut('silence'), cut('reset', 'idle'));
+t.test('whatever the sessions, only a reset, a silence, or a reopen that failed after an open connection can make a cut', async () => {
+  const notOpened: HoldEnd = { how: 'not-opened', stage: 'connect', why: 'refused' };
+  const end = fc.constantFrom<HoldEnd>({ how: 'held' }, { how: 'ended', why: 'x' }, { how: 'interrupted' }, cut('closed', 'idle'), cut('closed'), cut('reset'), cut('silence'), cut('reset', 'idle'), notOpened);
   const s = fc.record({ answered: fc.array(fc.integer({ min: 0, max: 900_000 }), { maxLength: 4 }), end, idle: fc.integer({ min: 0, max: 900_000 }) });
   fc.assert(fc.property(fc.array(s, { minLength: 1, maxLength: 6 }), (specs) => {
-    const l = line(specs.map((x, i) => session(i * 1000, i * 1000 + 500, x.answered, x.end, x.idle)));
-    const v = holdVerdict([l], [], OPTIONS, false);
+    const sessions = specs.map((x, i) => ({ ...session(i * 1000, i * 1000 + 500, x.end.how === 'not-opened' ? [] : x.answered, x.end, x.idle), ...(x.end.how === 'not-opened' ? { openMs: null } : {}) }));
+    const v = holdVerdict([line(sessions)], [], OPTIONS, false);
     const alarming = specs.some((x) => x.end.how === 'cut' && x.end.kind !== 'closed');
-    return v.status !== 'cut' || alarming;
-  }), { numRuns: 1000 });
+    const wentDown = specs.some((x, i) => x.end.how === 'not-opened' && specs.slice(0, i).some((o) => o.end.how !== 'not-opened'));
+    return v.status !== 'cut' || alarming || wentDown;
+  }), { numRuns: 2000 });
 });
 
 t.test('the text, metrics and page of a report escape what came from the network', async (t) => {
