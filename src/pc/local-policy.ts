@@ -63,11 +63,15 @@ export async function inspectLocalPolicy(opts: LocalPolicyOptions): Promise<Loca
   const general = outbound.filter(({ rule }) => rule.action === 'block' && rule.program === null && rule.service === null && rule.package === null);
   const generalBlocks = general.filter(({ scope }) => scope.reach === 'goto' && scope.ports.length > 0).map(ref);
   const generalMaybe = general.filter(({ scope }) => scope.reach === 'may' && scope.ports.length > 0);
+  // An allow rule for every program lets every program out on the ports it covers, GoToMyPC's too.
+  const generalAllows = outbound
+    .filter(({ rule, scope }) => rule.action === 'allow' && rule.program === null && rule.service === null && rule.package === null && scope.reach === 'goto' && scope.ports.length > 0)
+    .map(ref);
   for (const role of roles) {
     for (const name of [...EXECUTABLES[role].primary, ...EXECUTABLES[role].additional]) {
       const found = searched.map((folder) => path.win32.join(folder, name)).filter((file) => opts.exists(file));
       if (found.length === 0) missing.push(name);
-      for (const file of found) executables.push({ name, path: file, role, ...judge(file, rules, outbound, profiles, generalBlocks, generalMaybe, opts.env) });
+      for (const file of found) executables.push({ name, path: file, role, ...judge(file, rules, outbound, profiles, { blocks: generalBlocks, maybe: generalMaybe, allows: generalAllows }, opts.env) });
     }
   }
   return {
@@ -279,10 +283,10 @@ function judge(
   rules: Reading<FirewallRule[]>,
   outbound: Scoped[],
   profiles: Reading<FirewallProfileState[]>,
-  generalBlocks: RuleRef[],
-  generalMaybe: Scoped[],
+  general: { blocks: RuleRef[]; maybe: Scoped[]; allows: RuleRef[] },
   env: NodeJS.ProcessEnv,
 ): Pick<ExecutablePolicy, 'verdict' | 'rules' | 'why'> {
+  const { blocks: generalBlocks, maybe: generalMaybe } = general;
   if (!rules.readable) return { verdict: 'unknown', rules: [], why: `The firewall rules could not be read: ${rules.why}. ${withoutRules(profiles)}` };
   const target = normalize(file, env);
   // Bypass rules only admit IPsec-authenticated traffic, which GoTo's servers do not offer.
@@ -303,9 +307,22 @@ function judge(
   const notes = `${generalBlocks.length === 0 ? '' : ` ${everyProgram(generalBlocks)}`}${[...uncertain, ...everyMaybe].join('')}`;
   const allows = specific.filter(({ rule, scope }) => rule.action === 'allow' && scope.reach !== 'none' && scope.ports.length > 0).map(ref);
   if (allows.length > 0) {
-    return { verdict: 'allowed', rules: allows, why: `Allowed going out on TCP ${listing(portsOf(allows))} by the firewall ${ruleWord(allows)} ${names(allows)}.${notes}` };
+    return { verdict: 'allowed', rules: allows, why: `Allowed going out on TCP ${listing(portsOf(allows))} by the firewall ${ruleWord(allows)} ${names(allows)}.${uncovered(portsOf(allows), profiles)}${notes}` };
+  }
+  if (general.allows.length > 0) {
+    const every = general.allows;
+    return { verdict: 'allowed', rules: every, why: `Allowed going out on TCP ${listing(portsOf(every))} by the firewall ${ruleWord(every)} ${names(every)} for every program.${uncovered(portsOf(every), profiles)}${notes}` };
   }
   return { verdict: 'no-rule', rules: [], why: `${noRule(profiles, specific.length > 0)}${notes}` };
+}
+
+/** GoToMyPC's ports no allow rule covers, where the profiles block outbound connections by default. */
+function uncovered(allowed: readonly number[], profiles: Reading<FirewallProfileState[]>): string {
+  const rest = GOTOMYPC_PORTS.filter((port) => !allowed.includes(port));
+  if (rest.length === 0 || !profiles.readable) return '';
+  const blocking = profiles.value.filter((p) => p.state !== 'off' && p.outbound === 'block').map((p) => p.profile);
+  if (blocking.length === 0) return '';
+  return ` No rule allows TCP ${listing(rest)}, and outbound connections are blocked by default in ${profileWords(blocking)}: there it cannot connect on ${rest.length === 1 ? 'that port' : 'those ports'}.`;
 }
 
 /** Block rules for every program stop GoToMyPC's ports whatever rule names it. */

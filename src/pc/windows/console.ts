@@ -22,6 +22,6 @@ export function consoleTools(run: CommandRunner, systemRoot: string): ConsoleToo
   return async (tool, args) => {
     const result = await runSafely(run, file(tool), args);
     if (result.ok) return { ok: true, text: await text(result.stdout) };
-    return { ok: false, why: `${tool}.exe ${args.join(' ')} failed: ${escapeText(await text(result.why))}` };
+    return { ok: false, why: `${[`${tool}.exe`, ...args].join(' ')} failed: ${escapeText(await text(result.why))}` };
   };
 }
