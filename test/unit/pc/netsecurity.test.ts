@@ -345,6 +345,23 @@ t.test('block rules for every program, scoped by address', async (t) => {
   t.same((await policy({ Service: '*' })).firewall.generalBlocks, [], 'a rule for services only is not for every program');
 });
 
+t.test('an allow rule for every program lets GoToMyPC out on its ports, and says which stay blocked by default', async (t) => {
+  const BLOCKING = [{ Name: 'Domain', Enabled: 1, DefaultOutboundAction: 4 }, { Name: 'Private', Enabled: 1, DefaultOutboundAction: 4 }, { Name: 'Public', Enabled: 1, DefaultOutboundAction: 4 }];
+  const web = rule({ DisplayName: 'http_out', Program: 'Any', Action: 2, RemotePort: ['80', '443'] });
+  const policy = await inspect(fakeRunner({ powershell: ok(doc([web], BLOCKING)) }).run, ENV, 'host');
+  const svc = byName(policy, 'g2svc.exe');
+  t.equal(svc.verdict, 'allowed');
+  t.same(svc.rules.map((r) => [r.name, r.ports]), [['http_out', [80, 443]]]);
+  t.equal(svc.why, 'Allowed going out on TCP 80 and 443 by the firewall rule "http_out" for every program. No rule allows TCP 8200, and outbound connections are blocked by default in the domain, private and public profiles: there it cannot connect on that port.');
+  const ALLOWING = BLOCKING.map((p) => ({ ...p, DefaultOutboundAction: 2 }));
+  const allowing = await inspect(fakeRunner({ powershell: ok(doc([web], ALLOWING)) }).run, ENV, 'host');
+  t.notMatch(byName(allowing, 'g2svc.exe').why, /No rule allows/, 'where outbound is allowed by default, nothing is said of the other ports');
+  const disabled = await inspect(fakeRunner({ powershell: ok(doc([{ ...web, Enabled: 2 }], BLOCKING)) }).run, ENV, 'host');
+  t.equal(byName(disabled, 'g2svc.exe').verdict, 'no-rule', 'a disabled allow counts for nothing');
+  const store = await inspect(fakeRunner({ powershell: ok(doc([{ ...web, Package: 'S-1-15-2-1' }], BLOCKING)) }).run, ENV, 'host');
+  t.equal(byName(store, 'g2svc.exe').verdict, 'no-rule', "a Store app's allow is that app's only");
+});
+
 t.test('the text report says which tool read the firewall', async (t) => {
   const range = parseRange('192.0.2.0/24', { lists: ['lab.txt'] });
   if (!range) throw new Error('lab range');
