@@ -171,6 +171,18 @@ t.test('parseNamedConnections: each dial-up and VPN connection\'s own settings',
   t.equal(parseNamedConnections(`\r\nHKEY_CURRENT_USER\\Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\\Connections\r\n${many}\r\n`).length, 100, 'at most 100 read');
 });
 
+t.test('named connections from any listing: readings or reasons, never a throw, nothing raw', async (t) => {
+  const named = fixture('reg-connections-named.txt');
+  property(t, 'parseNamedConnections on the listing, cut and spliced', fc.tuple(fc.nat(named.length), fc.nat(named.length), fc.string({ unit: 'binary', maxLength: 20 })), ([a, b, insert]) => {
+    for (const connection of parseNamedConnections(named.slice(0, Math.min(a, b)) + insert + named.slice(Math.max(a, b)))) {
+      if (!connection.settings.readable && (connection.settings.why === '' || CONTROL.test(connection.settings.why))) throw new Error(`bad reason: ${JSON.stringify(connection.settings.why)}`);
+    }
+  }, 300);
+  property(t, 'parseConnected on any text', fc.string({ unit: 'binary', maxLength: 200 }), (text) => {
+    if (parseConnected(text, ['Corp VPN']).some((name) => name !== 'Corp VPN')) throw new Error('a name it was not given');
+  }, 300);
+});
+
 t.test('parseConnected: which connection rasdial lists, whatever its language', async (t) => {
   const names = ['Corp VPN', 'Home DSL'];
   t.same(parseConnected(windowsFixture('rasdial-connected.txt'), names), ['Corp VPN']);

@@ -2,12 +2,14 @@
 // for direct access, and the layout proxyconf and Microsoft's Health Checker read), netsh's listing read by its layout
 // in the languages of real captures, and what the console's code page does to the bytes. Pure code only: nothing
 // here runs reg or netsh.
+import fc from 'fast-check';
 import t from 'tap';
 import type { CommandResult, CommandRunner } from '../../../src/pc/command.js';
 import { readWinHttp } from '../../../src/pc/proxy-discovery.js';
 import { consoleTools } from '../../../src/pc/windows/console.js';
 import { CODE_PAGE_ARGS, consoleText, knownCodePage, needsCodePage, parseCodePage } from '../../../src/pc/windows/console-text.js';
 import { NETSH_WINHTTP_ARGS, WINHTTP_SETTINGS_ARGS, parseWinHttpProxy, parseWinHttpSettings } from '../../../src/pc/windows/winhttp.js';
+import { UNSHOWABLE, property } from '../../helpers/fuzz.js';
 import { consoleBytes, windowsFixture } from '../../helpers/windows.js';
 
 const fixture = windowsFixture;
@@ -175,4 +177,22 @@ t.test('readWinHttp: WinHttpSettings first, netsh when the registry cannot be re
 
   const neither = await readWinHttp(runner({}).run, 'C:\\Windows');
   t.match(neither, { winhttp: { readable: false, why: /^netsh\.exe winhttp show proxy failed: .*; and WinHttpSettings, read first: reg\.exe query HKLM.* failed: / }, source: 'netsh winhttp show proxy' });
+});
+
+t.test('any bytes: a reading or a reason, never a throw, nothing raw', async (t) => {
+  const check = (reading: { readable: true; value: unknown } | { readable: false; why: string }) => {
+    if (!reading.readable && (reading.why === '' || UNSHOWABLE.test(reading.why))) throw new Error(`bad reason: ${JSON.stringify(reading.why)}`);
+    if (reading.readable && UNSHOWABLE.test(JSON.stringify(reading.value).replace(/\\u00[0-9a-f]{2}|\\[bfnrt"\\]/g, ''))) throw new Error('raw control in a value');
+  };
+  const text = fc.string({ unit: 'binary', maxLength: 400 });
+  property(t, 'parseWinHttpProxy on any text', text, (s) => check(parseWinHttpProxy(s)), 300);
+  property(t, 'parseWinHttpSettings on any text', text, (s) => check(parseWinHttpSettings(s)), 300);
+  property(t, 'parseWinHttpSettings on any blob', fc.uint8Array({ maxLength: 200 }), (bytes) => check(parseWinHttpSettings(listing(`    WinHttpSettings    REG_BINARY    ${Buffer.from(bytes).toString('hex').toUpperCase()}`))), 300);
+  property(t, 'parseWinHttpProxy on netsh\'s listing, cut and spliced', fc.tuple(fc.nat(200), fc.nat(200), fc.string({ maxLength: 20 })), ([a, b, insert]) => {
+    const whole = fixture('netsh-winhttp-proxy.txt');
+    check(parseWinHttpProxy(whole.slice(0, Math.min(a, b)) + insert + whole.slice(Math.max(a, b))));
+  }, 300);
+  property(t, 'consoleText on any bytes and code page', fc.tuple(fc.uint8Array({ maxLength: 100 }), fc.constantFrom(null, 437, 850, 852, 866, 932, 936, 949, 950, 65001, 1361)), ([bytes, page]) => {
+    if (typeof consoleText(Buffer.from(bytes).toString('latin1'), page) !== 'string') throw new Error('not text');
+  }, 300);
 });
