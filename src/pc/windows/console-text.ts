@@ -45,12 +45,10 @@ export function needsCodePage(raw: string): boolean {
   return !ASCII.test(raw) && utf8(raw) === null;
 }
 
-/** Whether g2probe can decode the code page: else its bytes above 0x7F stay as they are (and are shown escaped). */
-export function knownCodePage(codePage: number): boolean {
-  return Object.hasOwn(DECODERS, codePage) || Object.hasOwn(OEM_CODE_PAGES, codePage);
-}
-
-/** `raw` (one character a byte) as text: ASCII as it is, UTF-8 when its bytes are UTF-8, else in `codePage`. */
+/**
+ * `raw` (one character a byte) as text: ASCII as it is, UTF-8 when its bytes are UTF-8, else in `codePage`; in a code
+ * page g2probe does not decode (or none), its bytes above 0x7F stay as they are, and are shown escaped.
+ */
 export function consoleText(raw: string, codePage: number | null): string {
   if (ASCII.test(raw)) return raw;
   const asUtf8 = utf8(raw);
