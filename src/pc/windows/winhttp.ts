@@ -19,8 +19,9 @@
 // - stephannn/WinHttpProxySettings (after Xavier Plantefève's gist): the same, and 0x01 as the bit always set.
 // netsh's listing: a header naming WinHTTP and ending in a colon, then one sentence (direct access) or `label :
 // value` lines, the proxy first and the bypass list second; a bypass list in parentheses is the word for none.
-// netsh translates the words, not the layout, so the layout is what is read: Microsoft's English (KB 4494447) and
-// captures in Japanese, Chinese, German, French, Spanish, Portuguese and Russian all have it.
+// netsh translates the words, not the layout, so the layout is what is read, never a table of words that the next
+// language would miss: Microsoft's English (KB 4494447) and published captures in Japanese, Chinese, German and
+// French have it (winhttp.test.ts holds them).
 import { escapeText } from '../../core/escape.js';
 import type { Reading, WinHttpProxy } from '../../core/types.js';
 import { proxyBlob, regValues } from './registry.js';
