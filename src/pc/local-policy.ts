@@ -1,7 +1,6 @@
 // This PC's own policy on Windows: which GoToMyPC programs are installed, what Windows Defender Firewall's
 // rules say about each going out, and the machine-wide WinHTTP proxy. It only reads: PowerShell's NetSecurity
-// cmdlets (any language), netsh (English only; the firewall's fallback, and the WinHTTP proxy) and the file system.
-import { execFile } from 'node:child_process';
+// cmdlets (any language), netsh (English only, the firewall's fallback), the registry and the file system.
 import path from 'node:path';
 import { escapeText } from '../core/escape.js';
 import type { ExecutablePolicy, FirewallProfileState, FirewallRule, FirewallSource, FirewallSources, LocalPolicy, Reading, Role, RuleRef } from '../core/types.js';
@@ -10,16 +9,10 @@ import { EXECUTABLES } from '../data/executables.js';
 import { BUILTIN_RANGES } from '../data/ranges.js';
 import { parseFirewallProfiles, parseFirewallRules } from './windows/advfirewall.js';
 import { NETSECURITY_ARGS, parseNetSecurity, unreadableBoth } from './windows/netsecurity.js';
-import { parseWinHttpProxy } from './windows/winhttp.js';
+import { runSafely, type CommandRunner } from './command.js';
+import { readWinHttp } from './proxy-discovery.js';
 
-/** `ok: false` when the command could not run or finish; a non-zero exit with output is still output. */
-export type CommandResult = { ok: true; stdout: string } | { ok: false; why: string };
-/** `encoding`: latin1 (the default) keeps every byte of netsh's console code page; PowerShell is made to write UTF-8. */
-export interface RunOptions {
-  encoding?: 'latin1' | 'utf8';
-  timeoutMs?: number;
-}
-export type CommandRunner = (file: string, args: readonly string[], options?: RunOptions) => Promise<CommandResult>;
+export { systemRunner, type CommandResult, type CommandRunner, type RunOptions } from './command.js';
 
 const GOTOMYPC_PORTS = [80, 443, 8200] as const;
 
@@ -33,10 +26,8 @@ const PROGRAM_FILES = ['ProgramFiles(x86)', 'ProgramFiles'];
 // %LOCALAPPDATA%\Citrix\GoToMyPC\*.exe.
 const USER_FOLDER = ['LOCALAPPDATA', 'Citrix\\GoToMyPC'] as const;
 
-const TIMEOUT_MS = 10_000;
 // PowerShell's start and the NetSecurity module's first load take seconds of their own on a cold PC.
 const POWERSHELL_TIMEOUT_MS = 20_000;
-const MAX_OUTPUT = 16 * 1024 * 1024;
 
 // By absolute path: a powershell.exe or netsh.exe earlier in PATH, or in the working folder, is not Windows's.
 const POWERSHELL = ['System32', 'WindowsPowerShell', 'v1.0', 'powershell.exe'];
@@ -58,9 +49,9 @@ export async function inspectLocalPolicy(opts: LocalPolicyOptions): Promise<Loca
   }
   const root = systemRoot(opts.env);
   const netsh = path.win32.join(root, ...NETSH);
-  const [{ rules, profiles, source }, winhttp] = await Promise.all([
+  const [{ rules, profiles, source }, { winhttp }] = await Promise.all([
     readFirewall(opts.run, path.win32.join(root, ...POWERSHELL), netsh),
-    readTool(opts.run, netsh, ['winhttp', 'show', 'proxy'], parseWinHttpProxy),
+    readWinHttp(opts.run, root),
   ]);
   const searched = installFolders(opts.env);
   const roles: Role[] = opts.role === null ? ['host', 'client'] : [opts.role];
@@ -72,11 +63,15 @@ export async function inspectLocalPolicy(opts: LocalPolicyOptions): Promise<Loca
   const general = outbound.filter(({ rule }) => rule.action === 'block' && rule.program === null && rule.service === null && rule.package === null);
   const generalBlocks = general.filter(({ scope }) => scope.reach === 'goto' && scope.ports.length > 0).map(ref);
   const generalMaybe = general.filter(({ scope }) => scope.reach === 'may' && scope.ports.length > 0);
+  // An allow rule for every program lets every program out on the ports it covers, GoToMyPC's too.
+  const generalAllows = outbound
+    .filter(({ rule, scope }) => rule.action === 'allow' && rule.program === null && rule.service === null && rule.package === null && scope.reach === 'goto' && scope.ports.length > 0)
+    .map(ref);
   for (const role of roles) {
     for (const name of [...EXECUTABLES[role].primary, ...EXECUTABLES[role].additional]) {
       const found = searched.map((folder) => path.win32.join(folder, name)).filter((file) => opts.exists(file));
       if (found.length === 0) missing.push(name);
-      for (const file of found) executables.push({ name, path: file, role, ...judge(file, rules, outbound, profiles, generalBlocks, generalMaybe, opts.env) });
+      for (const file of found) executables.push({ name, path: file, role, ...judge(file, rules, outbound, profiles, { blocks: generalBlocks, maybe: generalMaybe, allows: generalAllows }, opts.env) });
     }
   }
   return {
@@ -109,34 +104,6 @@ async function readFirewall(run: CommandRunner, powershell: string, netsh: strin
     fallback(read.profiles, PROFILES_ARGS, parseFirewallProfiles),
   ]);
   return { rules, profiles, source: { rules: rulesFrom, profiles: profilesFrom } };
-}
-
-/** Runs commands for real: bounded in time and output, no console window, every failure returned as data. */
-export const systemRunner: CommandRunner = (file, args, options = {}) =>
-  new Promise((resolve) => {
-    const timeout = options.timeoutMs ?? TIMEOUT_MS;
-    // latin1 keeps every byte of the console code page: names in other scripts come out escaped, never lost.
-    execFile(file, args, { timeout, windowsHide: true, maxBuffer: MAX_OUTPUT, encoding: options.encoding ?? 'latin1' }, (error, stdout, stderr) => {
-      if (!error) return resolve({ ok: true, stdout });
-      // netsh exits 1 when no rule matches, and says so on stdout.
-      if (typeof error.code === 'number' && !error.killed && stdout.trim() !== '') return resolve({ ok: true, stdout });
-      const why = error.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER'
-        ? `printed more than ${MAX_OUTPUT / 1024 / 1024} MB`
-        : error.killed
-          ? `did not finish within ${timeout / 1000} s`
-          : typeof error.code === 'number'
-            ? `exited with code ${error.code}${stderr.trim() ? `: ${stderr.trim().split(/\r?\n/)[0]}` : ''}`
-            : error.message;
-      resolve({ ok: false, why });
-    });
-  });
-
-async function runSafely(run: CommandRunner, file: string, args: readonly string[], options?: RunOptions): Promise<CommandResult> {
-  try {
-    return await run(file, args, options);
-  } catch (error) {
-    return { ok: false, why: error instanceof Error ? error.message : String(error) };
-  }
 }
 
 async function readTool<T>(run: CommandRunner, netsh: string, args: string[], parse: (output: string) => Reading<T>): Promise<Reading<T>> {
@@ -316,10 +283,10 @@ function judge(
   rules: Reading<FirewallRule[]>,
   outbound: Scoped[],
   profiles: Reading<FirewallProfileState[]>,
-  generalBlocks: RuleRef[],
-  generalMaybe: Scoped[],
+  general: { blocks: RuleRef[]; maybe: Scoped[]; allows: RuleRef[] },
   env: NodeJS.ProcessEnv,
 ): Pick<ExecutablePolicy, 'verdict' | 'rules' | 'why'> {
+  const { blocks: generalBlocks, maybe: generalMaybe } = general;
   if (!rules.readable) return { verdict: 'unknown', rules: [], why: `The firewall rules could not be read: ${rules.why}. ${withoutRules(profiles)}` };
   const target = normalize(file, env);
   // Bypass rules only admit IPsec-authenticated traffic, which GoTo's servers do not offer.
@@ -340,9 +307,22 @@ function judge(
   const notes = `${generalBlocks.length === 0 ? '' : ` ${everyProgram(generalBlocks)}`}${[...uncertain, ...everyMaybe].join('')}`;
   const allows = specific.filter(({ rule, scope }) => rule.action === 'allow' && scope.reach !== 'none' && scope.ports.length > 0).map(ref);
   if (allows.length > 0) {
-    return { verdict: 'allowed', rules: allows, why: `Allowed going out on TCP ${listing(portsOf(allows))} by the firewall ${ruleWord(allows)} ${names(allows)}.${notes}` };
+    return { verdict: 'allowed', rules: allows, why: `Allowed going out on TCP ${listing(portsOf(allows))} by the firewall ${ruleWord(allows)} ${names(allows)}.${uncovered(portsOf(allows), profiles)}${notes}` };
+  }
+  if (general.allows.length > 0) {
+    const every = general.allows;
+    return { verdict: 'allowed', rules: every, why: `Allowed going out on TCP ${listing(portsOf(every))} by the firewall ${ruleWord(every)} ${names(every)} for every program.${uncovered(portsOf(every), profiles)}${notes}` };
   }
   return { verdict: 'no-rule', rules: [], why: `${noRule(profiles, specific.length > 0)}${notes}` };
+}
+
+/** GoToMyPC's ports no allow rule covers, where the profiles block outbound connections by default. */
+function uncovered(allowed: readonly number[], profiles: Reading<FirewallProfileState[]>): string {
+  const rest = GOTOMYPC_PORTS.filter((port) => !allowed.includes(port));
+  if (rest.length === 0 || !profiles.readable) return '';
+  const blocking = profiles.value.filter((p) => p.state !== 'off' && p.outbound === 'block').map((p) => p.profile);
+  if (blocking.length === 0) return '';
+  return ` No rule allows TCP ${listing(rest)}, and outbound connections are blocked by default in ${profileWords(blocking)}: there it cannot connect on ${rest.length === 1 ? 'that port' : 'those ports'}.`;
 }
 
 /** Block rules for every program stop GoToMyPC's ports whatever rule names it. */

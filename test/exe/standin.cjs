@@ -17,7 +17,9 @@ const RECORDED = {
   },
   'reg.exe': {
     'query HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings': `../proxy/reg-internet-settings-${wininet}.txt`,
-    'query HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\\Connections /v DefaultConnectionSettings': `../proxy/reg-connections-${wininet}.txt`,
+    'query HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\\Connections': `../proxy/reg-connections-${wininet}.txt`,
+    // The machine's WinHTTP proxy, where WinHTTP keeps it: direct (Microsoft's own value for it).
+    'query HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\\Connections': 'reg-winhttp-direct.txt',
   },
 };
 const file = tool === 'powershell.exe' ? process.env.G2PROBE_STANDIN_POWERSHELL : RECORDED[tool]?.[args];

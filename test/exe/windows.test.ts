@@ -115,11 +115,11 @@ true`, { timeoutMs: 180_000 });
     t.match(g2svc?.path, /Citrix\\GoToMyPC\\g2svc\.exe$/i, 'the GoToMyPC service found in Program Files (x86)');
     t.equal(g2svc?.verdict, 'allowed', `and judged by the recorded rules: ${g2svc?.why}`);
     t.match(g2svc?.why, /"Ausgehend TCP 8200 blockieren" for every program covers TCP 8200/, 'with the general block rule named');
-    t.same(policy.winhttp, { readable: true, value: { kind: 'direct' } }, 'WinHTTP read from the stand-in netsh');
+    t.same(policy.winhttp, { readable: true, value: { kind: 'direct' } }, 'WinHTTP read from WinHttpSettings, through the stand-in reg');
     t.match(report.proxyPaths, [
       { role: 'client', source: /^reg query HKCU/, said: /^the PAC file / },
-      { role: 'host', source: 'netsh winhttp show proxy', said: 'direct' },
-    ], "each role's settings, read with reg and netsh: the viewer's PAC, the host service's direct path");
+      { role: 'host', source: 'reg query HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\\Connections (WinHttpSettings)', said: 'direct' },
+    ], "each role's settings, read with reg: the viewer's PAC, the host service's direct path");
 
     const paths = JSON.parse(read('paths', 'out')) as Report;
     assertValidReport(t, paths);

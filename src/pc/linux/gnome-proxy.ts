@@ -54,7 +54,8 @@ function settings(values: Map<string, string>): SystemProxySettings {
   }
   const url = mode === 'auto' ? gString(values.get(`${SCHEMA} autoconfig-url`) ?? "''", 'autoconfig-url') : '';
   return {
-    proxyEnabled: proxies.length > 0,
+    // Mode 'manual' switches the fixed proxies on, whether or not a host is set.
+    proxyEnabled: mode === 'manual',
     proxies,
     bypass: gStrings(values.get(`${SCHEMA} ignore-hosts`) ?? '@as []', 'ignore-hosts').filter((e) => e !== '').slice(0, MAX_ENTRIES).map((e) => escapeText(e, MAX_NAME)),
     bypassLocal: false,

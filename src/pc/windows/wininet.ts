@@ -1,5 +1,6 @@
 // The user's WinINet proxy settings, the ones Internet Options sets and the GoToMyPC viewer follows, as `reg query`
-// prints them; and where WinINet sends one connection under them. Pure: text in, data out.
+// prints them (the LAN's and each named connection's), which connection is up as rasdial lists it, and where WinINet
+// sends one connection under them. Pure: text in, data out.
 //
 // Where each rule comes from (none was checked on a Windows here):
 // - DefaultConnectionSettings, little-endian: the structure's size (0x3C, 0x46 since IE7), a change counter, the
@@ -25,6 +26,16 @@
 //   IsHostInProxyBypassList taking the scheme suggests WinINet has it too, and proxy-watch refuses such entries.
 //   Where `<-loopback>` sits in the list (which Chromium honours) is not modelled. A `/` in an entry, which
 //   proxy-watch measured to send everything direct, is read as an entry that matches nothing (no host holds one).
+// - Named connections: Internet Options keeps settings per dial-up and VPN connection (RAS phonebook entry) besides
+//   the LAN's, each a value of the Connections key named as the connection, in DefaultConnectionSettings' layout
+//   (a reg export published with its reading, soapffz's "修改注册表参数"; INTERNET_PER_CONN_OPTION_LIST's
+//   pszConnection names the connection, NULL the LAN). "Different settings can apply to different connections on
+//   the same computer" since Internet Explorer 4.01 (Microsoft, "Using automatic proxy configuration", Windows
+//   Server 2003 Connection Manager docs), and the settings of the dial-up/VPN connection that is up come before the
+//   LAN's (Ricky Gao, "Windows Proxy Settings and Processing Order"). SavedLegacySettings is a copy kept for older
+//   programs, not a connection. Which connection is up: `rasdial` alone "displays the status of current
+//   connections" (Microsoft's rasdial reference), each entry's name on a line of its own between localized lines
+//   (scripts test a connection with `rasdial | findstr "<name>"`); it needs no administrator rights.
 // - With WPAD or a PAC URL on, a script decides: WPAD's first, then the one at the URL, the order Internet
 //   Options lists them in. That the fixed settings serve only when no script loads is the usual account of
 //   WinINet, not a source read here.
@@ -32,33 +43,41 @@ import { BlockList, isIP } from 'node:net';
 import { escapeText } from '../../core/escape.js';
 import type { Reading, StaticProxyRoute, SystemProxyRoute, SystemProxyScheme, SystemProxyServer, SystemProxySettings, WinHttpProxy } from '../../core/types.js';
 import { joinHostPort } from '../../core/host-port.js';
+import { proxyBlob, regValues, type RegValue } from './registry.js';
 
 const INTERNET_SETTINGS = 'Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings';
 const CONNECTIONS = `${INTERNET_SETTINGS}\\Connections`;
-/** reg.exe's arguments for the two readings. */
+/** reg.exe's arguments for the two readings: the key's values, and every connection's settings. */
 export const INTERNET_SETTINGS_ARGS = ['query', `HKCU\\${INTERNET_SETTINGS}`] as const;
-export const CONNECTION_SETTINGS_ARGS = ['query', `HKCU\\${CONNECTIONS}`, '/v', 'DefaultConnectionSettings'] as const;
+export const CONNECTION_SETTINGS_ARGS = ['query', `HKCU\\${CONNECTIONS}`] as const;
+/** rasdial.exe with no argument lists the connections up: one entry name a line, between localized lines. */
+export const RASDIAL_ARGS: readonly string[] = [];
 
-// The key lists a few dozen values; anything far larger is not reg's answer, and is not read.
-const MAX_OUTPUT = 1024 * 1024;
 const MAX_ENTRIES = 1000;
 /** A DNS name is at most 253 characters: a longer entry is kept cut, and matches nothing. */
 const MAX_NAME = 255;
+/** Connections shown by name: RAS caps entry names at 256 characters. */
+const MAX_CONNECTIONS = 100;
 const FLAG_PROXY = 0x02;
 const FLAG_PAC = 0x04;
 const FLAG_AUTO_DETECT = 0x08;
-/** `    Name    REG_TYPE    data`: four spaces around the type; a name may hold spaces, and data may be absent. */
-const VALUE_LINE = /^ {4}(.+?) {4}(REG_[A-Z0-9_]+)(?: {4}(.*))?$/;
+/** Values of the Connections key that are not a connection's: the LAN's, and the copy kept for older programs. */
+const NOT_NAMED = new Set(['defaultconnectionsettings', 'savedlegacysettings']);
 const SCHEMES: readonly SystemProxyScheme[] = ['http', 'https', 'ftp', 'socks'];
 const DEFAULT_PORT = { http: 80, https: 443 } as const;
 // Chromium MatchesImplicitRules, Windows's list (link-local: 169.254/16 and fe80::/10).
 const IMPLICIT = /^(?:localhost|loopback|127\.0\.0\.1|::1|169\.254\..*|fe[89ab][0-9a-f]:.*)$/i;
 
-type Values = Map<string, { type: string; data: string }>;
+/** A named dial-up or VPN connection's own settings, which WinINet follows while that connection is the one up. */
+export interface NamedConnection {
+  /** Its name as the registry holds it (the RAS phonebook entry's), unescaped: compared with rasdial's lines. */
+  name: string;
+  settings: Reading<SystemProxySettings>;
+}
 
 /** `reg query "HKCU\…\Internet Settings"`: the copy of the settings in the key's values. It cannot say whether WPAD is on. */
 export function parseInternetSettings(output: string): Reading<SystemProxySettings> {
-  const values = regValues(output, INTERNET_SETTINGS);
+  const values = regValues(output, `HKEY_CURRENT_USER\\${INTERNET_SETTINGS}`);
   if (typeof values === 'string') return { readable: false, why: values };
   const enable = values.get('proxyenable');
   if (enable && (enable.type !== 'REG_DWORD' || !/^0x[0-9a-f]{1,8}$/i.test(enable.data))) {
@@ -69,32 +88,43 @@ export function parseInternetSettings(output: string): Reading<SystemProxySettin
   return settings(proxyEnabled, values.get('proxyserver')?.data ?? '', values.get('proxyoverride')?.data ?? '', pac === '' ? null : pac, null);
 }
 
-/** `reg query "HKCU\…\Internet Settings\Connections" /v DefaultConnectionSettings`: the settings WinINet reads. */
+/** `reg query "HKCU\…\Internet Settings\Connections"`: DefaultConnectionSettings, the settings of the LAN WinINet reads. */
 export function parseConnectionSettings(output: string): Reading<SystemProxySettings> {
-  const values = regValues(output, CONNECTIONS);
+  const values = regValues(output, `HKEY_CURRENT_USER\\${CONNECTIONS}`);
   if (typeof values === 'string') return { readable: false, why: values };
   const value = values.get('defaultconnectionsettings');
-  if (!value) return { readable: false, why: 'reg listed no DefaultConnectionSettings value' };
-  const hex = value.data.trim();
-  if (value.type !== 'REG_BINARY' || !/^(?:[0-9a-f]{2})+$/i.test(hex)) {
-    return { readable: false, why: `DefaultConnectionSettings is ${value.type} "${escapeText(hex, 80)}", not the REG_BINARY WinINet writes` };
-  }
-  const bytes = Buffer.from(hex, 'hex');
-  if (bytes.length < 12) return { readable: false, why: `DefaultConnectionSettings holds ${bytes.length} bytes: too few for its flags, the ninth to twelfth` };
-  const flags = bytes.readUInt32LE(8);
-  let offset = 12;
-  const strings: string[] = [];
-  for (let i = 0; i < 3; i++) {
-    // A structure too old for a string leaves it out; .NET's reader takes a missing length as none too.
-    if (offset + 4 > bytes.length) break;
-    const length = bytes.readUInt32LE(offset);
-    offset += 4;
-    if (length > bytes.length - offset) return { readable: false, why: `DefaultConnectionSettings is cut short: a string of ${length} bytes, and ${bytes.length - offset} left` };
-    // WinINet writes these in the ANSI code page; latin1 keeps every byte, and escaping makes any of them safe.
-    strings.push(bytes.toString('latin1', offset, offset + length));
-    offset += length;
-  }
-  const [proxy = '', bypass = '', pac = ''] = strings;
+  return value ? connectionSettings(value) : { readable: false, why: 'reg listed no DefaultConnectionSettings value' };
+}
+
+/**
+ * The same listing's named connections: a value for each dial-up or VPN connection (RAS phonebook entry) whose
+ * settings were ever set, named as the connection, in DefaultConnectionSettings' layout. Empty when the key could
+ * not be read (parseConnectionSettings says why).
+ */
+export function parseNamedConnections(output: string): NamedConnection[] {
+  const values = regValues(output, `HKEY_CURRENT_USER\\${CONNECTIONS}`);
+  if (typeof values === 'string') return [];
+  return [...values.entries()]
+    .filter(([key, value]) => !NOT_NAMED.has(key) && value.type === 'REG_BINARY')
+    .slice(0, MAX_CONNECTIONS)
+    .map(([, value]) => ({ name: value.name, settings: connectionSettings(value) }));
+}
+
+/**
+ * Which of `names` rasdial lists as connected. Its other lines are localized ("Connected to", "已连接", "Command
+ * completed successfully."), the entry names are not: a line that is exactly a connection's name is that
+ * connection, whatever the language. RAS compares entry names without case.
+ */
+export function parseConnected(output: string, names: readonly string[]): string[] {
+  const lines = new Set(output.split(/\r?\n/).map((line) => line.trim().toLowerCase()).filter((line) => line !== ''));
+  return names.filter((name) => lines.has(name.trim().toLowerCase()));
+}
+
+function connectionSettings(value: RegValue): Reading<SystemProxySettings> {
+  const blob = proxyBlob(value, 3);
+  if (typeof blob === 'string') return { readable: false, why: blob };
+  const [proxy = '', bypass = '', pac = ''] = blob.strings;
+  const flags = blob.flags;
   return settings((flags & FLAG_PROXY) !== 0, proxy, bypass, (flags & FLAG_PAC) !== 0 && pac.trim() !== '' ? pac.trim() : null, (flags & FLAG_AUTO_DETECT) !== 0);
 }
 
@@ -243,26 +273,4 @@ function split(text: string): string[] {
 
 function withoutCredentials(text: string): string {
   return text.replace(/^((?:[a-z][a-z0-9+.-]*=)?(?:[a-z][a-z0-9+.-]*:\/\/)?)[^@/]*@/i, '$1***@');
-}
-
-/** The values listed right under `key`, by lower-case name; or why there are none to read. */
-function regValues(output: string, key: string): Values | string {
-  if (output.length > MAX_OUTPUT) return `reg printed ${output.length} characters, more than the ${MAX_OUTPUT} g2probe reads`;
-  const lines = output.split(/\r?\n/);
-  const header = `hkey_current_user\\${key}`.toLowerCase();
-  const start = lines.findIndex((line) => line.trim().toLowerCase() === header);
-  if (start < 0) {
-    const first = lines.map((line) => line.trim()).find((line) => line !== '');
-    return first === undefined ? 'reg printed nothing' : `reg did not list HKEY_CURRENT_USER\\${key}: its output began "${escapeText(first, 80)}"`;
-  }
-  const values: Values = new Map();
-  for (const line of lines.slice(start + 1)) {
-    const match = VALUE_LINE.exec(line);
-    if (!match) break;
-    const name = (match[1] ?? '').toLowerCase();
-    // Value names are unique in a key: a second one is a line break inside a value, forging it.
-    if (values.has(name)) return `${escapeText(match[1] ?? '', 80)} appears twice under HKEY_CURRENT_USER\\${key}`;
-    values.set(name, { type: match[2] ?? '', data: match[3] ?? '' });
-  }
-  return values;
 }

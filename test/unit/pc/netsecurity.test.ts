@@ -9,6 +9,7 @@ import { SummaryBuilder } from '../../../src/judge/summary.js';
 import { decideVerdict } from '../../../src/judge/verdict.js';
 import { inspectLocalPolicy, systemRunner, type CommandResult, type CommandRunner, type RunOptions } from '../../../src/pc/local-policy.js';
 import { NETSECURITY_ARGS, NETSECURITY_SCRIPT, parseNetSecurity } from '../../../src/pc/windows/netsecurity.js';
+import { WINHTTP_SETTINGS_ARGS } from '../../../src/pc/windows/winhttp.js';
 import { renderText } from '../../../src/report/text.js';
 import { parseRange } from '../../../src/targets/ranges.js';
 import { SCHEMA, compileSchema } from '../../helpers/schema.js';
@@ -27,12 +28,13 @@ const INSTALLED = new Set([
 ]);
 const POWERSHELL = 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe';
 const NETSH = 'C:\\Windows\\System32\\netsh.exe';
+const REG = 'C:\\Windows\\System32\\reg.exe';
 
 const ok = (stdout: string): CommandResult => ({ ok: true, stdout });
 const failed = (why: string): CommandResult => ({ ok: false, why });
-type Answers = { powershell?: CommandResult; rules?: CommandResult; profiles?: CommandResult; proxy?: CommandResult };
+type Answers = { powershell?: CommandResult; rules?: CommandResult; profiles?: CommandResult; proxy?: CommandResult; winhttp?: CommandResult };
 
-/** PowerShell answers with the English recording unless told otherwise, netsh with its own fixtures; every call is kept. */
+/** PowerShell answers with the English recording unless told otherwise, netsh and reg with their own fixtures; every call is kept. */
 function fakeRunner(answers: Answers = {}) {
   const calls: { file: string; args: readonly string[]; options: RunOptions | undefined }[] = [];
   const run: CommandRunner = async (file, args, options) => {
@@ -42,10 +44,11 @@ function fakeRunner(answers: Answers = {}) {
       'advfirewall firewall show rule name=all verbose': answers.rules ?? ok(fixture('netsh-advfirewall-rules.txt')),
       'advfirewall show allprofiles': answers.profiles ?? ok(fixture('netsh-advfirewall-allprofiles.txt')),
       'winhttp show proxy': answers.proxy ?? ok(fixture('netsh-winhttp-direct.txt')),
+      [WINHTTP_SETTINGS_ARGS.join(' ')]: answers.winhttp ?? ok(fixture('reg-winhttp-direct.txt')),
     };
     return netsh[args.join(' ')] ?? failed(`unexpected command ${file} ${args.join(' ')}`);
   };
-  const netshCalls = () => calls.filter((c) => c.file !== POWERSHELL).map((c) => c.args.join(' ')).sort();
+  const netshCalls = () => calls.filter((c) => c.file === NETSH).map((c) => c.args.join(' ')).sort();
   return { run, calls, netshCalls };
 }
 
@@ -170,8 +173,9 @@ t.test('inspectLocalPolicy reads PowerShell first', async (t) => {
   const ps = calls.find((c) => c.file === POWERSHELL);
   t.same(ps?.args, NETSECURITY_ARGS, 'by its absolute path, with the script');
   t.same(ps?.options, { encoding: 'utf8', timeoutMs: 20_000 });
-  t.same(netshCalls(), ['winhttp show proxy'], 'netsh only for the WinHTTP proxy');
-  t.same(calls.find((c) => c.file !== POWERSHELL), { file: NETSH, args: ['winhttp', 'show', 'proxy'], options: undefined }, 'netsh by its absolute path, as latin1');
+  t.same(netshCalls(), [], 'netsh not asked: the WinHTTP proxy comes from the registry');
+  t.same(calls.find((c) => c.file !== POWERSHELL), { file: REG, args: WINHTTP_SETTINGS_ARGS, options: undefined }, 'reg by its absolute path, as latin1');
+  t.same(policy.winhttp, { readable: true, value: { kind: 'direct' } });
   t.same(policy.firewall.source, { rules: 'powershell', profiles: 'powershell' });
   t.same(policy.firewall.rules, { readable: true, value: { total: 14 } });
 
@@ -198,7 +202,7 @@ t.test('inspectLocalPolicy reads PowerShell first', async (t) => {
   t.same(byName(policy, 'g2mainh.exe').rules, [], 'an inbound rule counts for nothing');
 });
 
-t.test('PowerShell and netsh are found under %SystemRoot%, its name in any case', async (t) => {
+t.test('PowerShell and reg are found under %SystemRoot%, its name in any case', async (t) => {
   const files = async (env: NodeJS.ProcessEnv) => {
     const { run, calls } = fakeRunner();
     await inspect(run, env);
@@ -206,10 +210,10 @@ t.test('PowerShell and netsh are found under %SystemRoot%, its name in any case'
   };
   const rest: NodeJS.ProcessEnv = { ...ENV };
   delete rest.SystemRoot;
-  t.same(await files({ ...rest, SYSTEMROOT: 'D:\\WINNT' }), ['D:\\WINNT\\System32\\WindowsPowerShell\\v1.0\\powershell.exe', 'D:\\WINNT\\System32\\netsh.exe']);
-  t.same(await files(rest), [NETSH, POWERSHELL].sort(), 'no SystemRoot: C:\\Windows');
+  t.same(await files({ ...rest, SYSTEMROOT: 'D:\\WINNT' }), ['D:\\WINNT\\System32\\WindowsPowerShell\\v1.0\\powershell.exe', 'D:\\WINNT\\System32\\reg.exe']);
+  t.same(await files(rest), [REG, POWERSHELL].sort(), 'no SystemRoot: C:\\Windows');
   for (const hostile of ['\\\\evil.example\\share', 'Windows', 'C:\\']) {
-    t.same(await files({ ...rest, SystemRoot: hostile }), [NETSH, POWERSHELL].sort(), `${hostile}: not trusted to hold Windows`);
+    t.same(await files({ ...rest, SystemRoot: hostile }), [REG, POWERSHELL].sort(), `${hostile}: not trusted to hold Windows`);
   }
 });
 
@@ -217,7 +221,7 @@ t.test('netsh answers for what PowerShell could not give', async (t) => {
   t.test('PowerShell failed: netsh reads both', async (t) => {
     const { run, netshCalls } = fakeRunner({ powershell: failed('exited with code 1: Get-NetFirewallRule : Access is denied.') });
     const policy = await inspect(run);
-    t.same(netshCalls(), ['advfirewall firewall show rule name=all verbose', 'advfirewall show allprofiles', 'winhttp show proxy']);
+    t.same(netshCalls(), ['advfirewall firewall show rule name=all verbose', 'advfirewall show allprofiles']);
     t.same(policy.firewall.source, { rules: 'netsh', profiles: 'netsh' });
     t.same(policy.firewall.rules, { readable: true, value: { total: 11 } }, "netsh's fixture");
     t.equal(byName(policy, 'g2comm.exe').verdict, 'blocked');
@@ -231,7 +235,7 @@ t.test('netsh answers for what PowerShell could not give', async (t) => {
   t.test('a rule PowerShell gave that g2probe cannot read: netsh reads the rules, PowerShell keeps the profiles', async (t) => {
     const { run, netshCalls } = fakeRunner({ powershell: ok(withRule('Block outbound TCP 8200', { Action: 7 })) });
     const policy = await inspect(run);
-    t.same(netshCalls(), ['advfirewall firewall show rule name=all verbose', 'winhttp show proxy']);
+    t.same(netshCalls(), ['advfirewall firewall show rule name=all verbose']);
     t.same(policy.firewall.source, { rules: 'netsh', profiles: 'powershell' });
     t.same(policy.firewall.profiles.readable && policy.firewall.profiles.value[0], { profile: 'domain', state: 'on', outbound: 'not-configured' }, "PowerShell's profiles, not netsh's");
   });
@@ -339,6 +343,23 @@ t.test('block rules for every program, scoped by address', async (t) => {
   t.notMatch(byName(await policy({ RemoteAddress: ['10.0.0.0/8'] }), 'g2comm.exe').why, /Test rule/, 'a block that cannot touch GoTo is not mentioned as one');
   t.same((await policy({ Package: 'S-1-15-2-1', Program: 'Any' })).firewall.generalBlocks, [], 'a Store app\'s rule is not for every program');
   t.same((await policy({ Service: '*' })).firewall.generalBlocks, [], 'a rule for services only is not for every program');
+});
+
+t.test('an allow rule for every program lets GoToMyPC out on its ports, and says which stay blocked by default', async (t) => {
+  const BLOCKING = [{ Name: 'Domain', Enabled: 1, DefaultOutboundAction: 4 }, { Name: 'Private', Enabled: 1, DefaultOutboundAction: 4 }, { Name: 'Public', Enabled: 1, DefaultOutboundAction: 4 }];
+  const web = rule({ DisplayName: 'http_out', Program: 'Any', Action: 2, RemotePort: ['80', '443'] });
+  const policy = await inspect(fakeRunner({ powershell: ok(doc([web], BLOCKING)) }).run, ENV, 'host');
+  const svc = byName(policy, 'g2svc.exe');
+  t.equal(svc.verdict, 'allowed');
+  t.same(svc.rules.map((r) => [r.name, r.ports]), [['http_out', [80, 443]]]);
+  t.equal(svc.why, 'Allowed going out on TCP 80 and 443 by the firewall rule "http_out" for every program. No rule allows TCP 8200, and outbound connections are blocked by default in the domain, private and public profiles: there it cannot connect on that port.');
+  const ALLOWING = BLOCKING.map((p) => ({ ...p, DefaultOutboundAction: 2 }));
+  const allowing = await inspect(fakeRunner({ powershell: ok(doc([web], ALLOWING)) }).run, ENV, 'host');
+  t.notMatch(byName(allowing, 'g2svc.exe').why, /No rule allows/, 'where outbound is allowed by default, nothing is said of the other ports');
+  const disabled = await inspect(fakeRunner({ powershell: ok(doc([{ ...web, Enabled: 2 }], BLOCKING)) }).run, ENV, 'host');
+  t.equal(byName(disabled, 'g2svc.exe').verdict, 'no-rule', 'a disabled allow counts for nothing');
+  const store = await inspect(fakeRunner({ powershell: ok(doc([{ ...web, Package: 'S-1-15-2-1' }], BLOCKING)) }).run, ENV, 'host');
+  t.equal(byName(store, 'g2svc.exe').verdict, 'no-rule', "a Store app's allow is that app's only");
 });
 
 t.test('the text report says which tool read the firewall', async (t) => {

@@ -10,12 +10,15 @@ import { parseScutilProxy } from '../../../src/pc/macos/scutil.js';
 import {
   CONNECTION_SETTINGS_ARGS,
   INTERNET_SETTINGS_ARGS,
+  parseConnected,
   parseConnectionSettings,
+  parseNamedConnections,
   parseInternetSettings,
   winInetRoute,
   winInetSettings,
 } from '../../../src/pc/windows/wininet.js';
 import { property } from '../../helpers/fuzz.js';
+import { windowsFixture } from '../../helpers/windows.js';
 
 const fixture = (name: string): string => readFileSync(new URL(`../../../fixtures/proxy/${name}`, import.meta.url), 'utf8');
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
@@ -50,7 +53,8 @@ t.test('the reg fixtures answer the commands the parsers are for', async (t) => 
   const header = (text: string) => text.split('\r\n')[1];
   t.equal(header(fixture('reg-internet-settings-proxy.txt')), INTERNET_SETTINGS_ARGS[1].replace('HKCU', 'HKEY_CURRENT_USER'));
   t.equal(header(fixture('reg-connections-proxy.txt')), CONNECTION_SETTINGS_ARGS[1].replace('HKCU', 'HKEY_CURRENT_USER'));
-  t.match(fixture('reg-connections-proxy.txt'), new RegExp(`^ {4}${CONNECTION_SETTINGS_ARGS[3]} {4}REG_BINARY {4}`, 'm'));
+  t.equal(CONNECTION_SETTINGS_ARGS.length, 2, 'the whole key: the LAN\'s settings and every named connection\'s');
+  t.match(fixture('reg-connections-proxy.txt'), /^ {4}DefaultConnectionSettings {4}REG_BINARY {4}/m);
 });
 
 t.test('parseInternetSettings: the key\'s copy of the settings', async (t) => {
@@ -142,13 +146,50 @@ t.test('parseConnectionSettings: DefaultConnectionSettings, flag by flag', async
       readable: false,
       why: 'DefaultConnectionSettings is cut short: a string of 255 bytes, and 3 left',
     });
-    t.match(parseConnectionSettings(line('46000000XYZ')), { readable: false, why: /not the REG_BINARY WinINet writes/ });
+    t.match(parseConnectionSettings(line('46000000XYZ')), { readable: false, why: /not the REG_BINARY Windows writes/ });
     t.match(parseConnectionSettings(line('proxy', 'REG_SZ')), { readable: false, why: /is REG_SZ "proxy"/ });
     t.same(parseConnectionSettings(fixture('reg-internet-settings-proxy.txt')), { readable: false, why: 'reg listed no DefaultConnectionSettings value' });
     t.match(parseConnectionSettings(fixture('reg-error-not-found.txt')), { readable: false, why: /began "ERROR: The system was unable/ });
     // An old structure that ends after the flags: no strings, and still the flags.
     t.same(read(parseConnectionSettings(line('3C0000000100000009000000'))), { ...DIRECT, autoDetect: true });
   });
+});
+
+t.test('parseNamedConnections: each dial-up and VPN connection\'s own settings', async (t) => {
+  const named = parseNamedConnections(fixture('reg-connections-named.txt'));
+  t.same(named, [
+    { name: 'Corp VPN', settings: { readable: true, value: { proxyEnabled: true, proxies: [{ scheme: null, host: 'vpnproxy.corp.example', port: 3128 }], bypass: [], bypassLocal: true, pacUrl: null, autoDetect: false } } },
+    { name: 'Home DSL', settings: { readable: true, value: { ...DIRECT, autoDetect: false } } },
+  ], 'the names as written; not DefaultConnectionSettings, nor SavedLegacySettings (a copy for older programs)');
+  t.same(read(parseConnectionSettings(fixture('reg-connections-named.txt'))), { ...DIRECT, autoDetect: false }, 'the LAN\'s settings from the same listing');
+  t.same(parseNamedConnections(fixture('reg-connections-proxy.txt')), [], 'no connection but the LAN');
+  t.same(parseNamedConnections(fixture('reg-error-not-found.txt')), [], 'no listing: none (parseConnectionSettings says why)');
+  const broken = parseNamedConnections(fixture('reg-connections-named.txt').replace(/(Corp VPN {4}REG_BINARY {4})[0-9A-F]+/, '$14600'));
+  t.match(broken[0], { name: 'Corp VPN', settings: { readable: false, why: /Corp VPN holds 2 bytes/ } }, 'one broken value is that connection\'s unknown, not the others\'');
+  t.equal(broken[1]?.settings.readable, true);
+  const many = Array.from({ length: 150 }, (_, i) => `    VPN ${i}    REG_BINARY    460000000100000001000000`).join('\r\n');
+  t.equal(parseNamedConnections(`\r\nHKEY_CURRENT_USER\\Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\\Connections\r\n${many}\r\n`).length, 100, 'at most 100 read');
+});
+
+t.test('named connections from any listing: readings or reasons, never a throw, nothing raw', async (t) => {
+  const named = fixture('reg-connections-named.txt');
+  property(t, 'parseNamedConnections on the listing, cut and spliced', fc.tuple(fc.nat(named.length), fc.nat(named.length), fc.string({ unit: 'binary', maxLength: 20 })), ([a, b, insert]) => {
+    for (const connection of parseNamedConnections(named.slice(0, Math.min(a, b)) + insert + named.slice(Math.max(a, b)))) {
+      if (!connection.settings.readable && (connection.settings.why === '' || CONTROL.test(connection.settings.why))) throw new Error(`bad reason: ${JSON.stringify(connection.settings.why)}`);
+    }
+  }, 300);
+  property(t, 'parseConnected on any text', fc.string({ unit: 'binary', maxLength: 200 }), (text) => {
+    if (parseConnected(text, ['Corp VPN']).some((name) => name !== 'Corp VPN')) throw new Error('a name it was not given');
+  }, 300);
+});
+
+t.test('parseConnected: which connection rasdial lists, whatever its language', async (t) => {
+  const names = ['Corp VPN', 'Home DSL'];
+  t.same(parseConnected(windowsFixture('rasdial-connected.txt'), names), ['Corp VPN']);
+  t.same(parseConnected(windowsFixture('rasdial-none.txt'), names), []);
+  // The label is the one Chinese scripts look for (`rasdial | findstr 已连接`); the name is the entry's own.
+  t.same(parseConnected('已连接\r\nhome dsl\r\n', names), ['Home DSL'], 'names compared without case, as RAS does');
+  t.same(parseConnected('Connected to\r\nCorp VPN 2\r\n', names), [], 'a whole line, not a part of one');
 });
 
 t.test('winInetSettings: what WinINet reads wins, the key\'s copy stands in', async (t) => {
@@ -242,6 +283,8 @@ t.test('parseGnomeProxy', async (t) => {
     t.same(https.proxies[1], { scheme: 'https', host: 'tls.corp.example', port: 3129 });
     t.same(read(parseGnomeProxy(manual.replace("mode 'manual'", "mode 'none'"))).proxies, [], "hosts stay stored under 'none'");
     t.same(read(parseGnomeProxy(manual.replace("mode 'manual'", "mode 'auto'"))).proxies, [], "and under 'auto', where the script decides");
+    const noHost = read(parseGnomeProxy(fixture('gsettings-proxy-none.txt').replace("mode 'none'", "mode 'manual'")));
+    t.same([noHost.proxyEnabled, noHost.proxies], [true, []], "'manual' with no host set is switched on, naming no proxy: not 'none'");
     const wpad = read(parseGnomeProxy(fixture('gsettings-proxy-auto.txt').replace(`'${PAC_URL}'`, "''")));
     t.same([wpad.pacUrl, wpad.autoDetect], [null, true]);
   });
