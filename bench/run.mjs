@@ -1,6 +1,6 @@
 // npm run bench: throughput against nmap and a bare net.connect loop, timeout precision, memory, start-up.
 // Everything runs on loopback inside a network and PID namespace this script creates; nothing leaves it.
-// Usage: node bench/run.mjs [--quick] [--only throughput,timeout,memory,startup,worstcase,sweep,hold] [--record]
+// Usage: node bench/run.mjs [--quick] [--only throughput,timeout,memory,startup,worstcase,sweep,hold,serve] [--record]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -419,6 +419,30 @@ if (wanted('hold')) {
   ].join('\n');
   say(text);
   sections.push({ title: 'hold: what a held connection costs', text });
+}
+
+if (wanted('serve')) {
+  // In a network namespace of its own too: serve's port and its listeners must not meet the other sections'.
+  const run = timed('unshare', ['-n', process.execPath, join(HERE, 'serve.mjs'), CLI, quick ? 'quick' : 'full'], { timeout: 300_000 });
+  if (run.status !== 0) die(`serve: ${run.stderr.trim().slice(0, 600)}`);
+  const { limit, maxConnections, emfile, phases } = JSON.parse(run.stdout);
+  const ms = (v) => (v === null ? '-' : fmt(v, 1));
+  const failures = (failed) => Object.entries(failed).map(([why, n]) => `${n} ${why}`).join(', ') || '0';
+  const rows = phases.map((p) => [
+    p.name, `${p.load.silent.peak} / ${p.load.slow.peak}`, fmt(p.load.silent.opened + p.load.slow.opened), String(p.fdsMax),
+    fmt(p.load.scrapes.total), failures(p.load.scrapes.failed), ms(p.load.scrapes.p50Ms), ms(p.load.scrapes.p99Ms), ms(p.load.scrapes.maxMs), `${p.runs} in ${p.seconds} s`,
+  ]);
+  const text = [
+    `\`g2probe serve --every 1s\` with \`ulimit -n ${limit}\` (so at most ${maxConnections} connections), a run of 6 connect-only attempts a second; each phase`,
+    'runs `test/lab/serve-load.mjs`: silent clients that send nothing, slowloris clients that send a header byte every 2 s (each reconnects 50 ms',
+    'after it is cut), and scrapers that GET /metrics on a new connection, 100 ms apart. Descriptors: the most serve held, sampled every 100 ms.',
+    '',
+    table(['phase', 'silent / slow at once', 'their connections', 'serve\'s descriptors', 'scrapes', 'failed', 'p50 ms', 'p99 ms', 'max ms', 'runs finished'], rows),
+    '',
+    emfile ? 'A run ran out of descriptors (EMFILE in the log).' : 'No run ran out of descriptors (no EMFILE in the log).',
+  ].join('\n');
+  say(text);
+  sections.push({ title: 'serve under load', text });
 }
 
 if (record) {

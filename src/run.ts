@@ -37,6 +37,8 @@ export interface RunInput {
   signal: AbortSignal;
   /** Where the JSON report goes as it is written, or null. */
   report: Write | null;
+  /** The open files this run may fill when it fits its concurrency: serve keeps the rest for its connections. Absent: the process's limit. */
+  openFiles?: number | null;
   /** Runs the commands that read this PC (netsh, PowerShell, reg, scutil, gsettings); the bundle records them. */
   run?: CommandRunner;
   /** Told of each attempt as it finishes (the HTML page keeps the first few thousand). */
@@ -117,7 +119,7 @@ export async function runProbe(input: RunInput): Promise<RunResult> {
   const services = dns ? serviceTargets(dns) : [];
   const ranges = input.rangeList.info;
   const planned = (services.length + plan.count) * (Math.max(1, paths.followed.length) + (probe.compareDirect ? 1 : 0));
-  const concurrency = options.concurrencyGiven === false ? fitConcurrency(planned, openFileLimit()) : probe.concurrency;
+  const concurrency = options.concurrencyGiven === false ? fitConcurrency(planned, input.openFiles === undefined ? openFileLimit() : input.openFiles) : probe.concurrency;
   report?.begin({ schemaVersion: SCHEMA_VERSION, tool: TOOL, startedAt: startedAt.toISOString(), options: { ...probe, concurrency }, ranges, dns, localPolicy, pac: pac?.status ?? null, proxyPaths });
   const summary = new SummaryBuilder(plan.ranges, plan.ports, dns ? serviceIndex(dns) : null, Math.max(1, paths.followed.length));
   // Two paths: each also gets a summary of its own, so the verdict can say which one fails.

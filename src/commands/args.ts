@@ -208,6 +208,8 @@ Output
   --json              the report as JSON on stdout, nothing else there
                       (the same as --format json; g2probe schema describes it)
   --out FILE          also write the JSON report to FILE, whole or not at all
+                      (with --plan, the plan as JSON); a device or a FIFO is
+                      written in place (--out /dev/stdout works)
   --html FILE         also write the report as one self-contained web page
                       (the verdict first; opens offline, prints; g2probe show
                       FILE --html OUT makes one from a saved report)
@@ -240,7 +242,8 @@ Exit codes
                server confirmed on any port: nothing is known
   64  usage error: a bad flag, value or file
   70  internal error in g2probe
-  73  the --out file could not be written
+  73  an --out, --html or --bundle file could not be written (checked
+      before anything is probed; two naming one file: 64)
   130 stopped by Ctrl-C (143: SIGTERM); the report covers what finished
 `;
 

@@ -20,7 +20,8 @@ import { resolveServices } from '../probe/resolve.js';
 import { renderHoldHtml } from '../report/hold-html.js';
 import { renderHoldMetrics } from '../report/metrics.js';
 import { renderHoldText } from '../report/hold-text.js';
-import { AtomicFile, EXIT_CANTCREAT, describeWriteError, writeStdout } from '../report/output.js';
+import { EXIT_CANTCREAT, writeStdout } from '../report/output.js';
+import { commitOutput, openOutputs, requested, type OutputFile } from '../report/output-file.js';
 import { Progress } from '../report/progress.js';
 import { TOOL } from '../run.js';
 import { buildPlan } from '../targets/plan.js';
@@ -173,25 +174,19 @@ export async function holdCommand(argv: readonly string[], env: NodeJS.ProcessEn
   const log = createLogger(options.logLevel, process.stderr.isTTY === true);
   if (options.probe.loopbackOnly) lockToLoopback();
   // Every output is known writable before a quarter of an hour is spent holding.
-  const files: { flag: string; file: AtomicFile }[] = [];
-  for (const [flag, path] of [['--out', cli.out], ['--html', cli.html]] as const) {
-    if (path === null) continue;
-    try {
-      files.push({ flag, file: new AtomicFile(path) });
-    } catch (err) {
-      for (const { file } of files) file.discard();
-      fail(`cannot write ${flag} ${quote(path)}: ${describeWriteError(err)}`);
-      return EXIT_CANTCREAT;
-    }
+  const opened = await openOutputs(requested([['--out', cli.out], ['--html', cli.html]]));
+  if ('failure' in opened) {
+    fail(opened.failure);
+    return EXIT_CANTCREAT;
   }
   try {
-    return await hold(cli, env, log, files);
+    return await hold(cli, env, log, opened.files);
   } finally {
-    for (const { file } of files) file.discard();
+    for (const file of opened.files) file.discard();
   }
 }
 
-async function hold(cli: HoldCli, env: NodeJS.ProcessEnv, log: Logger, files: { flag: string; file: AtomicFile }[]): Promise<number> {
+async function hold(cli: HoldCli, env: NodeJS.ProcessEnv, log: Logger, files: OutputFile[]): Promise<number> {
   const options = cli.probe;
   const probe = options.probe;
   if (!(await askProxyPassword(options.routes))) return exitForSignal('SIGINT');
@@ -237,13 +232,9 @@ async function hold(cli: HoldCli, env: NodeJS.ProcessEnv, log: Logger, files: { 
     log.info({ verdict: report.verdict.status, lines: lines.map((l) => ({ port: l.target.port, state: l.state })) }, 'hold finished');
     const json = `${JSON.stringify(report, null, 2)}\n`;
     writeStdout(cli.format === 'json' ? json : cli.format === 'prometheus' ? renderHoldMetrics(report, VERSION) : renderHoldText(report));
-    for (const { flag, file } of files) {
-      file.write(flag === '--out' ? json : renderHoldHtml(report));
-      const failure = file.commit();
-      if (failure) {
-        fail(`cannot write ${flag} ${quote(file.path)}: ${describeWriteError(failure)}`);
-        return EXIT_CANTCREAT;
-      }
+    for (const file of files) {
+      file.write(file.flag === '--out' ? json : renderHoldHtml(report));
+      if (!commitOutput(file)) return EXIT_CANTCREAT;
     }
     return stop.by ? exitForSignal(stop.by) : report.verdict.exitCode;
   } finally {

@@ -1,7 +1,8 @@
 // The probe command: ranges → plan → attempts → summary → verdict → reports.
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { EXIT_INTERNAL, UsageError, fail, quote } from '../core/errors.js';
+import type { Logger } from 'pino';
+import { EXIT_INTERNAL, UsageError, fail } from '../core/errors.js';
 import type { Attempt, Report } from '../core/types.js';
 import { VERSION } from '../core/version.js';
 import { lockToLoopback } from '../net/dialer.js';
@@ -12,7 +13,8 @@ import { MAX_ROWS, renderHtml } from '../report/html.js';
 import { SCHEMA_VERSION } from '../report/json.js';
 import { renderMetrics } from '../report/metrics.js';
 import { buildBundle, CappedText, recordingRunner, type RawReading } from '../report/bundle.js';
-import { AtomicFile, BufferedWriter, EXIT_CANTCREAT, describeWriteError, writeStdout, writeWhole } from '../report/output.js';
+import { BufferedWriter, EXIT_CANTCREAT, writeStdout } from '../report/output.js';
+import { commitOutput, openOutputs, requested, type OutputFile, type OutputRequest } from '../report/output-file.js';
 import { writePlanJson, writePlanText } from '../report/plan.js';
 import { Progress } from '../report/progress.js';
 import { renderText } from '../report/text.js';
@@ -45,40 +47,61 @@ export async function probeCommand(options: CliOptions, env: NodeJS.ProcessEnv):
 
 async function probe(options: CliOptions, env: NodeJS.ProcessEnv): Promise<number> {
   // The bundle keeps the log at debug level, the JSON report, and what each command that read this PC printed.
-  const bundleLog = options.bundle === null ? null : new CappedText();
+  const bundleLog = options.bundle === null || options.plan ? null : new CappedText();
   const log = createLogger(options.logLevel, process.stderr.isTTY === true, bundleLog?.write ?? null);
   // --plan sends nothing to the ranges, so it may show ranges the guard would refuse to probe; a download is still a packet.
   const guarded = options.probe.loopbackOnly;
   if (guarded) lockToLoopback();
   if (guarded && options.rangesUrl) assertLoopbackUrl(options.rangesUrl);
-  // Before anything is sent, and before the progress line takes the terminal.
-  if (!options.plan && !(await askProxyPassword(options.routes))) return exitForSignal('SIGINT');
+  // Every file asked for is checked and opened before anything is sent, a --ranges-url download included.
+  const opened = await openOutputs(outputsOf(options));
+  if ('failure' in opened) {
+    fail(opened.failure);
+    return EXIT_CANTCREAT;
+  }
+  const files = new Map(opened.files.map((file) => [file.flag, file]));
+  try {
+    // Before anything is sent, and before the progress line takes the terminal.
+    if (!options.plan && !(await askProxyPassword(options.routes))) return exitForSignal('SIGINT');
+    return await probeWith(options, env, log, bundleLog, files);
+  } finally {
+    for (const file of files.values()) file.discard();
+  }
+}
 
+/** The files this run writes; --plan writes its plan to --out and says that it ignores the rest. */
+function outputsOf(options: CliOptions): OutputRequest[] {
+  const asked = requested([['--out', options.out], ['--html', options.html], ['--bundle', options.bundle]]);
+  if (!options.plan) return asked;
+  const ignored = asked.filter((o) => o.flag !== '--out').map((o) => o.flag);
+  if (ignored.length > 0) fail(`--plan probes nothing, so there is no report for ${ignored.join(' or ')}: ignored`);
+  return asked.filter((o) => o.flag === '--out');
+}
+
+async function probeWith(options: CliOptions, env: NodeJS.ProcessEnv, log: Logger, bundleLog: CappedText | null, files: Map<string, OutputFile>): Promise<number> {
   // First Ctrl-C (or SIGTERM, or the window closing): stop launching, report what finished. A second one: leave at once.
   const stop = listenForStop(log, 'interrupted: finishing the report with the attempts done so far');
   try {
     const rangeList = await loadRangeList(options, log, stop.signal);
-    if (guarded && !options.plan) assertRunTargets(options, rangeList.ranges);
+    if (options.probe.loopbackOnly && !options.plan) assertRunTargets(options, rangeList.ranges);
     const plan = buildPlan(rangeList.ranges, options.probe);
     const stdout = new BufferedWriter(writeStdout);
+    const outFile = files.get('--out') ?? null;
+    const fileWriter = outFile ? new BufferedWriter(outFile.write) : null;
     if (options.plan) {
-      if (options.format === 'json') writePlanJson(plan, TOOL, options.probe, rangeList.info, stdout.write);
-      else writePlanText(plan, options.probe.hosts, rangeList.info, stdout.write);
+      // --out is always JSON: the plan as --plan --json prints it.
+      if (options.format === 'json') {
+        writePlanJson(plan, TOOL, options.probe, rangeList.info, (chunk) => { stdout.write(chunk); fileWriter?.write(chunk); });
+      } else {
+        writePlanText(plan, options.probe.hosts, rangeList.info, stdout.write);
+        if (fileWriter) writePlanJson(plan, TOOL, options.probe, rangeList.info, fileWriter.write);
+      }
       stdout.flush();
-      return 0;
+      fileWriter?.flush();
+      return outFile && !commitOutput(outFile) ? EXIT_CANTCREAT : 0;
     }
     const trust = TrustStore.fromOptions(env, options.probe.tlsRoots);
 
-    let outFile: AtomicFile | null = null;
-    if (options.out) {
-      try {
-        outFile = new AtomicFile(options.out);
-      } catch (err) {
-        fail(`cannot write --out ${quote(options.out)}: ${describeWriteError(err)}`);
-        return EXIT_CANTCREAT;
-      }
-    }
-    const fileWriter = outFile ? new BufferedWriter(outFile.write) : null;
     // The page lists the first MAX_ROWS attempts: a sweep's whole list stays in the JSON, not in memory.
     const kept: Attempt[] = [];
     let made = 0;
@@ -89,23 +112,17 @@ async function probe(options: CliOptions, env: NodeJS.ProcessEnv): Promise<numbe
     const bundleJson = options.bundle === null ? null : new CappedText();
     const readings: RawReading[] = [];
     const sinks = [...(options.format === 'json' ? [stdout] : []), ...(fileWriter ? [fileWriter] : []), ...(bundleJson ? [bundleJson] : [])];
-    let result: RunResult;
-    try {
-      result = await runProbe({
-        options, rangeList, plan, trust, env, log, signal: stop.signal,
-        report: sinks.length === 0 ? null : (chunk) => { for (const sink of sinks) sink.write(chunk); },
-        ...(keep ? { onAttempt: keep } : {}),
-        ...(options.bundle === null ? {} : { run: recordingRunner(systemRunner, readings) }),
-        onStart: (planned, counts, done) => {
-          if (!process.stderr.isTTY || options.quiet || stop.signal.aborted) return null;
-          const progress = Progress.ofAttempts(planned, counts, done);
-          return () => progress.stop();
-        },
-      });
-    } catch (err) {
-      outFile?.discard();
-      throw err;
-    }
+    const result = await runProbe({
+      options, rangeList, plan, trust, env, log, signal: stop.signal,
+      report: sinks.length === 0 ? null : (chunk) => { for (const sink of sinks) sink.write(chunk); },
+      ...(keep ? { onAttempt: keep } : {}),
+      ...(options.bundle === null ? {} : { run: recordingRunner(systemRunner, readings) }),
+      onStart: (planned, counts, done) => {
+        if (!process.stderr.isTTY || options.quiet || stop.signal.aborted) return null;
+        const progress = Progress.ofAttempts(planned, counts, done);
+        return () => progress.stop();
+      },
+    });
     const text = (): string => renderText({ version: VERSION, summary: result.summary, verdict: result.verdict, elapsedMs: reportedMs(result), ranges: result.ranges, planned: result.interrupted ? result.planned : null, proxies: options.probe.proxies, dns: result.dns, localPolicy: result.localPolicy, pac: result.pac, proxyPaths: result.proxyPaths });
     if (options.format === 'text') {
       stdout.write(text());
@@ -115,25 +132,22 @@ async function probe(options: CliOptions, env: NodeJS.ProcessEnv): Promise<numbe
     stdout.flush();
     if (outFile && fileWriter) {
       fileWriter.flush();
-      const failure = outFile.commit();
-      if (failure) {
-        fail(`cannot write --out ${quote(outFile.path)}: ${describeWriteError(failure)}`);
-        return EXIT_CANTCREAT;
-      }
+      if (!commitOutput(outFile)) return EXIT_CANTCREAT;
     }
     const page = options.html === null && options.bundle === null ? '' : renderHtml(reportOf(result, options, kept), made);
-    if (options.html !== null) {
-      const code = writeWhole('--html', options.html, page);
-      if (code !== 0) return code;
+    const htmlFile = files.get('--html');
+    if (htmlFile) {
+      htmlFile.write(page);
+      if (!commitOutput(htmlFile)) return EXIT_CANTCREAT;
     }
-    if (options.bundle !== null && bundleJson && bundleLog) {
+    const bundleFile = files.get('--bundle');
+    if (bundleFile && bundleJson && bundleLog) {
       const secrets = [...new Set([...(options.routes.credentials?.secrets() ?? []), ...options.routes.proxies.flatMap((p) => p.secrets())])];
-      const zip = buildBundle({
+      bundleFile.write(buildBundle({
         json: bundleJson.text('the JSON report'), html: page, text: text(), log: bundleLog.text('the log'), readings,
         files: resolverFiles(), version: VERSION, argv: process.argv.slice(2), secrets,
-      });
-      const code = writeWhole('--bundle', options.bundle, zip);
-      if (code !== 0) return code;
+      }));
+      if (!commitOutput(bundleFile)) return EXIT_CANTCREAT;
     }
     return stop.by ? exitForSignal(stop.by) : result.verdict.exitCode;
   } finally {

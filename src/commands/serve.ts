@@ -6,7 +6,9 @@ import { UsageError, fail } from '../core/errors.js';
 import { VERSION } from '../core/version.js';
 import { lockToLoopback } from '../net/dialer.js';
 import { assertRunTargets } from '../net/guard.js';
+import { openFileLimit } from '../pc/open-files.js';
 import { TrustStore } from '../pc/trust-store.js';
+import { fitsOpenFiles } from '../probe/concurrency.js';
 import { renderMetrics, type MetricsRun } from '../report/metrics.js';
 import { writeStdout } from '../report/output.js';
 import { runProbe } from '../run.js';
@@ -19,6 +21,7 @@ import { formatDuration, parseDuration } from './duration.js';
 import { parseFlags } from './flags.js';
 import { DEFAULT_LISTEN, formatListen, listenFrom, type ListenAddress } from './listen-address.js';
 import { createLogger } from './log.js';
+import { ConnectionCap, SERVE_TIMEOUTS, connectionCap, serverOptions } from './serve-connections.js';
 
 /** EX_UNAVAILABLE: the address to listen on is taken or not allowed. */
 const EXIT_UNAVAILABLE = 69;
@@ -58,6 +61,13 @@ Every option of g2probe that says what and how to probe applies to each run
 (--ranges, --ranges-url, --ranges-cache, --ports, --role, --proxy, --timeout,
 --concurrency, …: g2probe --help). With --ranges-url the list is fetched again
 before every run.
+
+Anyone who reaches the port may connect, so each connection is bounded: a
+request's head must arrive within 10s (a client that sends nothing, or a byte
+at a time, is cut), a kept connection idle 5s is closed, and so is one where
+nothing moves for 30s. At most a quarter of the open-file limit (8 to 1024)
+is kept as connections, the rest left to the runs: at the cap, a new
+connection closes the longest idle one of the address holding the most.
 
 Examples
   g2probe serve --every 5m --role host
@@ -119,11 +129,17 @@ class Service {
   private readonly startedAt = Date.now();
   private readonly stop = new AbortController();
   private readonly server: Server;
+  private readonly openFiles = openFileLimit();
+  private readonly cap = connectionCap(this.openFiles);
+  private acceptFailedAt = -Infinity;
 
   constructor(private readonly options: ServeOptions, private readonly env: NodeJS.ProcessEnv, private readonly log: Logger) {
-    this.server = createServer((req, res) => this.handle(req, res));
-    // Scrapers keep connections open; closing must not wait for them.
-    this.server.keepAliveTimeout = 5000;
+    this.server = createServer(serverOptions(), (req, res) => this.handle(req, res));
+    // No listener for 'timeout': Node closes the socket.
+    this.server.setTimeout(SERVE_TIMEOUTS.idleMs);
+    new ConnectionCap(this.server, this.cap, (pressure) => {
+      this.log.warn(pressure, `${this.cap} connections open, the most serve keeps: the longest idle ones are closed to let new ones in (a flood of clients that send nothing?)`);
+    });
   }
 
   async start(): Promise<number> {
@@ -137,9 +153,20 @@ class Service {
       fail(`cannot listen on ${formatListen(this.options.listen)}: ${why}`);
       return EXIT_UNAVAILABLE;
     }
+    // Past the start, an error is a connection that could not be accepted (EMFILE): said, and serving goes on.
+    this.server.on('error', (err: NodeJS.ErrnoException) => {
+      const now = Date.now();
+      if (now - this.acceptFailedAt < 60_000) return;
+      this.acceptFailedAt = now;
+      this.log.error({ code: err.code ?? err.message }, 'cannot accept a connection');
+    });
     const address = this.server.address();
     const bound = typeof address === 'object' && address ? { host: address.address, port: address.port } : this.options.listen;
-    this.log.info({ listen: formatListen(bound), every: formatDuration(this.options.everyMs), jitter: formatDuration(Math.round(this.options.jitterMs)) }, 'serving /metrics, /report.json and /healthz');
+    this.log.info({
+      listen: formatListen(bound), every: formatDuration(this.options.everyMs), jitter: formatDuration(Math.round(this.options.jitterMs)),
+      maxConnections: this.cap, openFiles: this.openFiles,
+    }, 'serving /metrics, /report.json and /healthz');
+    this.warnIfConcurrencyCrowds();
 
     const stopped = new Promise<void>((resolve) => {
       const onSignal = (signal: NodeJS.Signals): void => {
@@ -209,7 +236,10 @@ class Service {
       const plan = buildPlan(rangeList.ranges, probe.probe);
       const trust = TrustStore.fromOptions(this.env, probe.probe.tlsRoots);
       const chunks: string[] = [];
-      const result = await runProbe({ options: probe, rangeList, plan, trust, env: this.env, log: this.log, signal: this.stop.signal, report: (chunk) => { chunks.push(chunk); } });
+      const result = await runProbe({
+        options: probe, rangeList, plan, trust, env: this.env, log: this.log, signal: this.stop.signal, report: (chunk) => { chunks.push(chunk); },
+        openFiles: this.runsShare(),
+      });
       if (result.interrupted) {
         this.log.info({ attempts: result.summary.total, planned: result.planned }, 'run cut short by the stop: not published');
         return;
@@ -224,6 +254,20 @@ class Service {
     } finally {
       this.running = null;
     }
+  }
+
+  /** The open files a run may fill: the limit less the connections serve keeps. */
+  private runsShare(): number | null {
+    return this.openFiles === null ? null : this.openFiles - this.cap;
+  }
+
+  /** A --concurrency given by hand is kept; when its sockets may not fit beside the connections, that is said once. */
+  private warnIfConcurrencyCrowds(): void {
+    const share = this.runsShare();
+    const { concurrencyGiven, probe } = this.options.probe;
+    if (concurrencyGiven === false || fitsOpenFiles(probe.concurrency, share)) return;
+    this.log.warn({ concurrency: probe.concurrency, openFiles: this.openFiles, maxConnections: this.cap },
+      `--concurrency ${probe.concurrency} may need more open files than the limit leaves beside serve's connections: a run that runs out is slowed down to fit (raise ulimit -n, or give a lower --concurrency)`);
   }
 
   /** Healthy while the scheduler keeps time: the last run ended within two periods, or one is running and not stuck. */

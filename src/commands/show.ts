@@ -1,11 +1,12 @@
 // g2probe show FILE: a saved report (--out, --json) as the text report the run printed, so a ticket's
 // attachment reads like the original run. Sends no packet.
-import { UsageError } from '../core/errors.js';
+import { UsageError, quote } from '../core/errors.js';
 import { readSaved } from '../report/saved.js';
 import { renderHoldHtml } from '../report/hold-html.js';
 import { renderHoldText } from '../report/hold-text.js';
 import { renderHtml } from '../report/html.js';
-import { writeStdout, writeWhole } from '../report/output.js';
+import { writeStdout } from '../report/output.js';
+import { sameFile, writeWhole } from '../report/output-file.js';
 import { renderText } from '../report/text.js';
 import { parseFlags } from './flags.js';
 
@@ -42,7 +43,7 @@ Exit codes
       stderr says which)
 `;
 
-export function showCommand(argv: readonly string[]): number {
+export async function showCommand(argv: readonly string[]): Promise<number> {
   const file = argv[0] !== undefined && !argv[0].startsWith('-') ? argv[0] : null;
   const values = parseFlags(file === null ? argv : argv.slice(1), SPEC, { command: 'g2probe show' });
   if (values.help) {
@@ -51,6 +52,7 @@ export function showCommand(argv: readonly string[]): number {
   }
   if (file === null) throw new UsageError('show needs the report file: g2probe show FILE');
   if (values.html === '') throw new UsageError('option --html needs a value');
+  if (values.html !== undefined && sameFile(file, values.html)) throw new UsageError(`--html ${quote(values.html)} is the report being shown: the page would replace it; give another file`);
   const saved = readSaved(file);
   if (saved.kind === 'hold') {
     if (values.html !== undefined) return writeWhole('--html', values.html, renderHoldHtml(saved.report));

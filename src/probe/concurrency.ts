@@ -13,3 +13,8 @@ export function fitConcurrency(planned: number, openFiles: number | null): numbe
   const wanted = Math.min(MAX_DEFAULT_CONCURRENCY, Math.max(DEFAULT_CONCURRENCY, Math.ceil(planned / 8)));
   return Math.max(1, Math.min(wanted, room));
 }
+
+/** Whether `concurrency` attempts in flight fit in `openFiles` as fitConcurrency counts them (two descriptors each, and the spare ones). */
+export function fitsOpenFiles(concurrency: number, openFiles: number | null): boolean {
+  return openFiles === null || 2 * concurrency + RESERVED <= openFiles;
+}

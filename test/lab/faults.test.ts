@@ -125,8 +125,9 @@ t.test('an exit between creating --out and committing it (a second Ctrl-C) leave
   const target = join(dir, 'report.json');
   writeFileSync(target, 'previous\n');
   const child = spawnSync(process.execPath, ['--input-type=module', '-e', `
-import { AtomicFile } from ${JSON.stringify(`${ROOT}dist/report/output.js`)};
-new AtomicFile(process.argv[1]).write('{"half": ');
+import { openOutputs } from ${JSON.stringify(`${ROOT}dist/report/output-file.js`)};
+const opened = await openOutputs([{ flag: '--out', path: process.argv[1] }]);
+opened.files[0].write('{"half": ');
 process.exit(130);`, target], { encoding: 'utf8' });
   t.equal(child.status, 130, child.stderr);
   t.equal(readFileSync(target, 'utf8'), 'previous\n');

@@ -1,4 +1,5 @@
 // g2probe serve in the lab: scraped as Prometheus would, stopped as Kubernetes would, with the guard on.
+import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { FIXTURES, START_SH } from '../helpers/cli.js';
 import { inNamespace, lab, type Report } from '../helpers/lab.js';
@@ -169,3 +170,65 @@ t.test('serve --help teaches the endpoints and the schedule', async (t) => {
   t.match(run.stdout, /^Usage: g2probe serve/);
   for (const word of ['/metrics', '/report.json', '/healthz', '--every', '--jitter', 'G2PROBE_LISTEN', 'SIGTERM']) t.match(run.stdout, word);
 });
+
+const LOAD = fileURLToPath(new URL('serve-load.mjs', import.meta.url));
+
+lab(t, 'serve under load: silent and slowloris clients under the cap are cut by the timeouts, a flood past the cap and past the file limit keeps no scrape out, and the runs go on', async (t) => {
+  // serve gets 256 descriptors (its own ulimit), so a connection cap of 64; the load's clients, in this shell,
+  // have the namespace's. Under the cap: 30 silent and 20 slowloris clients for 13 s, cut by the 10 s head
+  // timeout. Past it: 300 silent (past the whole file limit) and 40 slowloris from another address,
+  // reconnecting as soon as cut, while 16 scrapers each scrape on a new connection every 100 ms.
+  const run = await inNamespace(`${GET}
+listen 127.0.0.1 80 443 8200
+(ulimit -n 256; exec ${SERVE} --listen 127.0.0.1:9815 --every 1s --jitter 0s --ranges ${FIXTURES}loopback.txt --no-dns --tls-roots "$LAB_PKI/goto.root.pem" --timeout 1000 2>serve.log) & pid=$!; pids+=($pid)
+wait_for http://127.0.0.1:9815/metrics 200
+( while kill -0 $pid 2>/dev/null; do ls /proc/$pid/fd 2>/dev/null | wc -l; sleep 0.25; done > fds.txt ) & pids+=($!)
+echo @@under; node ${LOAD} 127.0.0.1 9815 13 30 20 4
+echo @@over; node ${LOAD} 127.0.0.1 9815 12 300 40 16 127.0.0.2
+echo @@after; get http://127.0.0.1:9815/metrics | head -n 1
+echo @@alive; kill -0 $pid && echo yes
+echo @@fds; sort -n fds.txt | tail -n 1
+echo @@log; cat serve.log; rm -f serve.log fds.txt`, { timeoutMs: 90_000 });
+  const parts = sections(run.stdout);
+  const under = JSON.parse(parts.under ?? 'null') as LoadFigures;
+  const over = JSON.parse(parts.over ?? 'null') as LoadFigures;
+  t.comment(`under the cap: ${JSON.stringify(under)}`);
+  t.comment(`past the cap: ${JSON.stringify(over)}`);
+  t.comment(`serve's open descriptors at most ${parts.fds?.trim()} of 256`);
+  t.equal(parts.alive?.trim(), 'yes', `serve is still up ${run.stderr}`);
+  t.equal(parts.after?.trim(), '200', '/metrics answers after the load');
+
+  t.equal(under.silent.peak, 30, 'under the cap every silent client is held…');
+  t.ok(under.silent.cut >= 30, `…and cut by the head timeout within the 13 s (${under.silent.cut} cut, held ${under.silent.heldMsMin}–${under.silent.heldMsMax} ms)`);
+  t.ok(under.slow.cut >= 20 && under.slow.bytesSent > 0, `a slowloris sending a header byte every 2 s is cut too (${under.slow.cut}, held ${under.slow.heldMsMin}–${under.slow.heldMsMax} ms)`);
+  for (const [phase, load] of [['under the cap', under], ['past the cap', over]] as const) {
+    t.ok(load.scrapes.total >= 20, `${phase}: scrapes made (${load.scrapes.total})`);
+    t.same(load.scrapes.failed, {}, `${phase}: every scrape answered`);
+    t.equal(load.scrapes.ok, load.scrapes.total, `${phase}: every scrape 200`);
+  }
+  t.equal(over.silent.peak, 300, 'past the cap: 300 silent clients connected at once');
+  t.ok(over.silent.cut > 0 && over.slow.cut > 0, 'and were cut to make room');
+
+  const log = (parts.log ?? '').trim().split('\n').map((line) => JSON.parse(line) as { msg: string; level: number; maxConnections?: number });
+  t.equal(log.find((l) => l.msg === 'serving /metrics, /report.json and /healthz')?.maxConnections, 64, 'a quarter of the 256 descriptors for connections');
+  t.ok(log.some((l) => l.level === 40 && /connections open, the most serve keeps/.test(l.msg)), 'the flood is said in the log');
+  const finished = log.filter((l) => l.msg === 'probe finished').length;
+  t.ok(finished >= 15, `runs kept finishing under load (${finished} in ~27 s of load, one a second)`);
+  t.ok(over.scrapes.runsTotalLast! - over.scrapes.runsTotalFirst! >= 6, 'g2probe_runs_total advanced while the flood lasted');
+  t.notMatch(parts.log ?? '', /EMFILE|ENFILE|resource-exhausted/, 'no run ran out of descriptors');
+  t.ok(Number(parts.fds) < 256, `serve's descriptors stayed under its limit (at most ${parts.fds?.trim()})`);
+});
+
+interface Held {
+  opened: number;
+  cut: number;
+  heldMsMin: number | null;
+  heldMsMax: number;
+  peak: number;
+}
+
+interface LoadFigures {
+  silent: Held;
+  slow: Held & { bytesSent: number };
+  scrapes: { total: number; ok: number; failed: Record<string, number>; p50Ms: number | null; p99Ms: number | null; maxMs: number | null; runsTotalFirst: number | null; runsTotalLast: number | null };
+}
