@@ -11,6 +11,13 @@
 //               certificates; inspect, zscaler, extra: an inspecting middlebox's), then answer like http
 // Middleboxes and other ends:
 //   blockpage   answer the first data with a FortiGate block page (403)
+//   file:PATH   answer the first data with PATH's bytes as they are, in one write, and close: a whole answer, or a page
+//               with no head at all (HTTP/0.9)
+//   body:PATH   answer the first data with PATH's bytes as the body of a neutral 200 (text/html, its length, close)
+//   hugehead    answer with a status line, squid's Via, then 10 MB of headers, as fast as the client reads them
+//   endless:PATH answer with a chunked 200 whose first chunk is PATH's bytes, then chunks of padding without end
+//               (until the client goes; at most 256 MB)
+//   banner      another service: an SSH server's banner at once, before the client has said anything; then it listens
 //   close       accept and destroy at once
 //   http        answer the first data with a tiny 200 (Server: lab-http)
 //   negotiate   a proxy that wants Windows sign-in only: every request gets 407 with Proxy-Authenticate: Negotiate
@@ -51,6 +58,35 @@ const reset = (socket) => quiet(socket).once('data', () => socket.resetAndDestro
 const rst = (socket) => quiet(socket).resetAndDestroy();
 const PONG = 'HTTP/1.1 200 OK\r\nServer: lab-poll\r\nContent-Length: 4\r\nConnection: keep-alive\r\n\r\npong';
 const poll = (socket) => quiet(socket).on('data', () => socket.write(PONG));
+const banner = (socket) => quiet(socket).resume().write('SSH-2.0-OpenSSH_9.6p1 Ubuntu-3ubuntu13.5\r\n');
+
+/** `first`, then `next()` pieces as the client takes them, until `limit` bytes or the client goes; `last` ends it. */
+function stream(socket, first, next, limit, last = '') {
+  let sent = 0;
+  let open = true;
+  quiet(socket).on('close', () => { open = false; });
+  const pump = () => {
+    while (open && sent < limit) {
+      const piece = next();
+      sent += piece.length;
+      if (!socket.write(piece)) return void socket.once('drain', pump);
+    }
+    if (open) socket.end(last);
+  };
+  socket.once('data', () => {
+    socket.write(first);
+    pump();
+  });
+}
+
+const MB = 1024 * 1024;
+const hugehead = (socket) => stream(socket, 'HTTP/1.1 200 OK\r\nVia: 1.1 filter.lab (squid/6.10)\r\n', () => `X-Pad: ${'x'.repeat(1000)}\r\n`, 10 * MB, '\r\n');
+function endless(page) {
+  const head = Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n${page.length.toString(16)}\r\n`), page, Buffer.from('\r\n')]);
+  const pad = `1000\r\n${' '.repeat(0x1000)}\r\n`;
+  return (socket) => stream(socket, head, () => pad, 256 * MB);
+}
+const neutral200 = (page) => Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: ${page.length}\r\nConnection: close\r\n\r\n`), page]);
 
 /** The Host header of a request, lower-cased, or ''. */
 function hostOf(data) {
@@ -94,7 +130,12 @@ function server(port) {
   }
   if (mode === 'poll') return port === 443 ? tlsServer('goto', poll) : net.createServer(poll);
   if (mode.startsWith('tls:')) return tlsServer(mode.slice(4), answer(OK));
-  const handlers = { blockpage: answer(BLOCK_PAGE), close, http: answer(OK), silent, reset, rst, negotiate: answer(NEGOTIATE_407) };
+  const colon = mode.indexOf(':');
+  const [kind, path] = colon < 0 ? [mode, ''] : [mode.slice(0, colon), mode.slice(colon + 1)];
+  if (kind === 'file') return net.createServer(answer(readFileSync(path)));
+  if (kind === 'body') return net.createServer(answer(neutral200(readFileSync(path))));
+  if (kind === 'endless') return net.createServer(endless(readFileSync(path)));
+  const handlers = { blockpage: answer(BLOCK_PAGE), close, http: answer(OK), silent, reset, rst, negotiate: answer(NEGOTIATE_407), hugehead, banner };
   if (!(mode in handlers)) throw new Error(`listen.mjs: unknown mode ${mode}`);
   return net.createServer(handlers[mode]);
 }
