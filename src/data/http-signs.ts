@@ -58,7 +58,7 @@ const PAGE_MARKS: readonly PageMark[] = [
   },
   {
     product: 'FortiGate', page: 'block page', mark: /(\/XX\/YY\/ZZ\/CI\/)[A-Z]{8,}/,
-    source: "FortiOS replacement messages' image links (web filter, application control): corpus fortigate-web-filter-violation-malicious-ie-padding.html",
+    source: "FortiOS replacement messages' image links, served from the FortiGate itself (port 8008): corpus fortigate-web-filter-violation-malicious-ie-padding.html",
   },
   {
     product: 'Cisco Umbrella', page: 'block page', mark: /<dt>\s*Host\s*<\/dt>\s*<dd>\s*(block\.opendns\.com)\s*<\/dd>/i,

@@ -95,9 +95,7 @@ withCorpus(t, 'lab', async (t) => {
     writeFileSync(ranges, [...all.map((_, i) => addressOf(i)), BANNER, GOTO].join('\n'));
     writeFileSync(join(dir, 'healthy.txt'), `${GOTO}\n${BANNER}\n`);
     const run = await inNamespace(`
-${all.map((shape, i) => `serve ${JSON.stringify(shape.mode)} ${addressOf(i)} 80 8200`).join('\n')}
-serve banner ${BANNER} 80 8200
-listen ${GOTO} 80 8200
+serve ${all.map((shape, i) => `${JSON.stringify(shape.mode)} ${addressOf(i)} 80 8200 --`).join(' ')} banner ${BANNER} 80 8200 -- goto ${GOTO} 80 8200
 echo '=== field'
 g2probe --ranges ${ranges} --ports 80,8200 --timeout 2000 --json
 echo '=== healthy'
@@ -115,7 +113,8 @@ echo '=== end'`, { timeoutMs: 120_000 });
           : a.status === 'ok' && !a.evidence.signs && (expect.possible ? (a.evidence.possible ?? []).some((p) => expect.possible!.test(p)) : !a.evidence.possible);
         t.ok(ok, `${port} ${shape.name}: ${expect.status}${expect.status === 'intercepted' ? ` by ${expect.product ?? expect.sign}` : ''}`, { got: outcome(a) });
         if (shape.read) t.match(a.evidence.http?.read, shape.read, `${port} ${shape.name}: read as ${JSON.stringify(shape.read)}`);
-        t.ok(a.evidence.elapsedMs < 1500, `${port} ${shape.name}: judged in ${a.evidence.elapsedMs} ms, not at the deadline`);
+        const read = a.evidence.http?.read;
+        t.ok(read?.complete || read?.truncated, `${port} ${shape.name}: read to its end or to the cap, not cut by the deadline`, { read });
         if (ok) right++;
       }
     });

@@ -1,5 +1,6 @@
 // Lab listener: plays the server end of a scenario on HOST for each PORT; writes READY_FILE once all listen.
-// Usage: node listen.mjs READY_FILE MODE HOST PORT...
+// Usage: node listen.mjs READY_FILE MODE HOST PORT... [-- MODE HOST PORT...]...
+// (several scenarios in one process, each on its own address: one start-up for a lab of many shapes)
 // GoTo's servers, as public material says they behave (shared/research/goto-servers.md):
 //   goto        80 redirects to https://<the Host sent>/; 443 is TLS with the goto chain; 8200 and any other
 //               port stay silent until spoken to, then answer GoTo's own 400 "Cannot parse request"
@@ -31,7 +32,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import tls from 'node:tls';
 
-const [ready, mode, host, ...ports] = process.argv.slice(2);
+const [ready, ...groups] = process.argv.slice(2);
 
 const OK = 'HTTP/1.1 200 OK\r\nServer: lab-http\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello';
 // nmap-service-probes' "GotoMeeting httpd", byte for byte.
@@ -94,7 +95,7 @@ function hostOf(data) {
 }
 
 /** Port 80 of GoTo's web servers: a redirect to https on the name asked for, with the CDN's headers if any. */
-function web(kind) {
+function web(kind, host) {
   return (socket) => quiet(socket).once('data', (data) => {
     const asked = hostOf(data);
     const cdn = CDN[kind] ?? '';
@@ -122,9 +123,9 @@ function tlsServer(name, then) {
 
 const GOTO_MODES = ['goto', 'goto-cdn', 'goto-fastly', 'goto-akamai', 'cloudflare'];
 
-function server(port) {
+function server(mode, host, port) {
   if (GOTO_MODES.includes(mode)) {
-    if (port === 80) return net.createServer(web(mode));
+    if (port === 80) return net.createServer(web(mode, host));
     if (port === 443) return tlsServer('goto', answer(OK));
     return net.createServer(answer(GOTO_400));
   }
@@ -140,9 +141,17 @@ function server(port) {
   return net.createServer(handlers[mode]);
 }
 
+/** [mode, host, port] for every listener the arguments ask for. */
+const listeners = [];
+for (let at = 0; at < groups.length;) {
+  const end = groups.indexOf('--', at) < 0 ? groups.length : groups.indexOf('--', at);
+  const [mode, host, ...ports] = groups.slice(at, end);
+  for (const port of ports) listeners.push([mode, host, Number(port)]);
+  at = end + 1;
+}
 let listening = 0;
-for (const port of ports.map(Number)) {
-  server(port).listen(port, host, () => {
-    if (++listening === ports.length) writeFileSync(ready, 'ready\n');
+for (const [mode, host, port] of listeners) {
+  server(mode, host, port).listen(port, host, () => {
+    if (++listening === listeners.length) writeFileSync(ready, 'ready\n');
   });
 }
