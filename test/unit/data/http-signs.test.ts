@@ -58,6 +58,9 @@ t.test("a CDN's 403 that echoes a URL with a vendor's name in it is not that ven
   t.same(elsewhere.signs, [], 'host names, links and e-mail addresses name no one');
   const inWords = readHttpAnswer({ status: 200, headers: {}, text: '<p>This site is blocked by Zscaler.</p>' }, ASKED);
   t.same(inWords.signs, ['Zscaler block page ("This site is blocked by Zscaler.")'], 'a vendor named in words, beside block wording, is');
+  t.match(readHttpAnswer({ status: 200, headers: {}, text: '<td>Reason:</td><td>Not allowed to browse Gambling category</td>' }, ASKED), { signs: ['Zscaler block page ("Not allowed to browse Gambling category")'], product: 'Zscaler' }, "Zscaler's reason, without its name");
+  t.match(readHttpAnswer({ status: 403, headers: {}, text: '<h2>Sophos Web Filter</h2><p>Access to this site is restricted.</p>' }, ASKED), { product: 'Sophos' });
+  t.match(readHttpAnswer({ status: 200, headers: {}, text: '<img src="https://cdn.example/sophos-logo.png"><p>Welcome, this is a blocked-free zone</p>' }, ASKED), { product: null }, 'a vendor in an attribute is not in the page\'s words');
 });
 
 t.test('status 200 pages and the shapes the old reader missed', async (t) => {
