@@ -150,8 +150,15 @@ export interface HttpObservation {
   status?: number;
   statusText?: string;
   headers?: Record<string, string>;
-  /** The start of the body, control characters escaped, for block and captive-portal pages. */
+  /** The start of the body (or of bytes without a status line), escaped, as the report shows it. */
   body?: string;
+  /**
+   * The body as read (all the bytes when there is no status line), decoded but not escaped: what the judgement
+   * reads signs in. Never reported as it is: the report keeps `body`.
+   */
+  text?: string;
+  /** How the answer was read: its framing, its bytes, whether the cap cut it. */
+  read?: HttpReadInfo;
   bytes: number;
   code?: string;
   elapsedMs: number;
@@ -217,9 +224,14 @@ export interface ServiceObservation {
   /** Bytes sent back after the probe, escaped. */
   reply?: string;
   status?: number;
+  statusText?: string;
   headers?: Record<string, string>;
-  /** The start of an HTTP answer's body, escaped: a block page names its vendor there. */
+  /** The start of an HTTP answer's body (or of bytes without a status line), escaped. */
   body?: string;
+  /** The body as read (all the bytes when there is no status line), decoded but not escaped: the judgement's, never reported. */
+  text?: string;
+  /** How the answer (or the unsolicited bytes) was read. */
+  read?: HttpReadInfo;
   code?: string;
   elapsedMs: number;
 }
@@ -336,8 +348,11 @@ export interface Evidence {
   proxyAuth?: ProxyAuthScheme;
   /** The proxy's answer to CONNECT: status and the headers that tell who answered (Proxy-Authenticate, Via, …). */
   proxy?: { status: number; statusText: string; headers: Record<string, string>; credentialsSent: boolean };
-  /** The HTTP answer on port 80 (or on 8200), with the headers that decided it. */
-  http?: { status: number; statusText: string; headers: Record<string, string>; body?: string };
+  /**
+   * The HTTP answer on port 80 (or on 8200), with the headers that decided it; status 0 for bytes without a status
+   * line. `read`: how it was read; `product`: whose page it is, when a block or error page names one.
+   */
+  http?: { status: number; statusText: string; headers: Record<string, string>; body?: string; read?: HttpReadInfo; product?: string };
   tls?: {
     servername: string | null;
     protocol?: string;
@@ -506,7 +521,7 @@ export interface Finding {
   reason: InterceptedReason | 'app-filter';
   /** A weak sign (the canary, an unknown Via, an unanswered ping): reported as possible, never changes the verdict. */
   possible: boolean;
-  /** A named product (from the inspection-CA table), or a proxy's own name from its headers. */
+  /** A named product (from the inspection-CA table, or a block or error page's own marks), or a proxy's own name from its headers. */
   product: string | null;
   /** Plain words: who answered and how we know. */
   text: string;

@@ -88,7 +88,7 @@ function judgeApp(app: ApplicationObservation, ctx: TargetContext): Classificati
   switch (app.kind) {
     case 'http': return classifyHttp(app, ctx);
     case 'tls': return classifyTls(app, ctx);
-    case 'service': return classifyService(app);
+    case 'service': return classifyService(app, ctx);
   }
 }
 
@@ -259,33 +259,58 @@ function okNotes(goto: string | null, possible: readonly string[]): Partial<Evid
   return { recognised: goto !== null, ...(possible.length > 0 ? { possible: [...possible] } : {}) };
 }
 
+/** The answer as evidence: status (0 without a status line), headers, the short sample, how it was read, whose page it is. */
+function httpEvidence(obs: HttpObservation | ServiceObservation, product: string | null): NonNullable<Evidence['http']> {
+  return {
+    status: obs.status ?? 0, statusText: obs.statusText ?? '', headers: obs.status === undefined ? {} : obs.headers ?? {},
+    ...(obs.body ? { body: obs.body } : {}),
+    ...(obs.read ? { read: obs.read } : {}),
+    ...(product ? { product } : {}),
+  };
+}
+
+/** ", judged on its first 16384 bytes (the rest was past g2probe's cap)" when the cap cut the answer. */
+function cutNote(obs: HttpObservation | ServiceObservation): string {
+  return obs.read?.truncated ? `, judged on its first ${obs.read.bytes} bytes (the rest was past g2probe's cap)` : '';
+}
+
 function classifyHttp(obs: HttpObservation, ctx: TargetContext): Classification {
   const ms = obs.elapsedMs;
   switch (obs.outcome) {
     case 'answered': {
       const status = obs.status ?? 0;
-      const headers = obs.headers ?? {};
-      const http = { http: { status, statusText: obs.statusText ?? '', headers, ...(obs.body ? { body: obs.body } : {}) } };
-      const reading = readHttpAnswer({ status, headers, body: obs.body ?? '' }, { host: obs.host, ip: ctx.ip });
+      const headers = obs.status === undefined ? {} : obs.headers ?? {};
+      const reading = readHttpAnswer({ status, headers, text: obs.text ?? '' }, { host: obs.host, ip: ctx.ip });
+      const http = { http: httpEvidence(obs, reading.product) };
+      const what = obs.status === undefined ? 'bytes that are not HTTP' : `HTTP ${status}`;
       if (reading.signs.length > 0) {
-        return result('intercepted', 'http-proxy', 'http', ms, `something in the path answered in the server's place: ${reading.signs.join('; ')}`, { ...http, signs: reading.signs });
+        return result('intercepted', 'http-proxy', 'http', ms, `something in the path answered in the server's place (${what}${cutNote(obs)}): ${reading.signs.join('; ')}`, { ...http, signs: reading.signs });
+      }
+      if (obs.status === undefined) {
+        const possible = [...reading.possible, `bytes that are not HTTP answered ${obs.request} on port 80 (${sampleOf(obs.body)}): not a web server's answer; another service, or something in the path`];
+        return result('ok', 'connected', 'http', ms, `the far end answered ${obs.request} with bytes that are not HTTP${cutNote(obs)}: answered, not recognised`, { ...http, ...okNotes(null, possible) });
       }
       const why = reading.goto
         ? `the server answered ${obs.request} with HTTP ${status}, ${reading.goto}; no sign of a middlebox`
-        : `the server answered ${obs.request} with HTTP ${status}: answered, not recognised (not a shape GoTo is known to answer with, and no sign of a middlebox)`;
+        : `the server answered ${obs.request} with HTTP ${status}${cutNote(obs)}: answered, not recognised (not a shape GoTo is known to answer with, and no sign of a middlebox)`;
       return result('ok', 'connected', 'http', ms, why, { ...http, ...okNotes(reading.goto, reading.possible) });
     }
     case 'closed':
       return result('ok', 'connected', 'http', ms, `the handshake completed; the server closed the connection without answering ${obs.request}`, { recognised: false });
     case 'timeout':
       return result('timeout', 'no-answer', 'http', ms,
-        `the handshake completed, but nothing answered ${obs.request} within ${round(ms)} ms: something in the path accepts connections without answering them`,
-        obs.body ? { http: { status: 0, statusText: '', headers: {}, body: obs.body } } : {});
+        `the handshake completed, but nothing answered ${obs.request} within ${round(ms)} ms: something in the path accepts connections without answering them`);
     case 'interrupted':
       return result('error', 'unexpected', 'http', ms, 'the run was interrupted before this attempt finished');
     case 'failed':
       return cutOrCode(obs.code, 'http', ms, `the connection was reset after the handshake, once ${obs.request} was sent: a middlebox cutting it`);
   }
+}
+
+/** The start of bytes, short enough for a finding's sentence (already escaped). */
+function sampleOf(body: string | undefined): string {
+  const text = body ?? '';
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }
 
 function cutOrCode(code: string | undefined, stage: Stage, ms: number, cutWhy: string): Classification {
@@ -359,9 +384,10 @@ function classifyTls(obs: TlsObservation, ctx: TargetContext): Classification {
 
 /**
  * GoTo's 8200 service is silent until its client speaks, then answers in HTTP (nmap knows its 400 "Cannot parse
- * request"). So an HTTP answer is GoTo's unless a middlebox's signs are on it.
+ * request"). So an HTTP answer is GoTo's unless a middlebox's signs are on it; bytes before GoToMyPC's client has
+ * spoken, or bytes that are not HTTP, are another service's (possible: the port answers, but not as GoTo's does).
  */
-function classifyService(obs: ServiceObservation): Classification {
+function classifyService(obs: ServiceObservation, ctx: TargetContext): Classification {
   const ms = obs.elapsedMs;
   const bytes = { ...(obs.unsolicited ? { unsolicited: obs.unsolicited } : {}), ...(obs.reply ? { reply: obs.reply } : {}) };
   const service = Object.keys(bytes).length ? { service: bytes } : {};
@@ -372,25 +398,39 @@ function classifyService(obs: ServiceObservation): Classification {
       return result('ok', 'connected', 'service', ms, `the handshake completed; the far end closed the connection after ${obs.request}`, { recognised: false });
     case 'answered': {
       const first = obs.unsolicited ? 'before anything was sent' : obs.request;
+      // Headers come with a status line; bytes without one are judged by themselves.
+      const headers = obs.status === undefined ? {} : obs.headers ?? {};
+      const reading = readHttpAnswer({ status: obs.status ?? 0, headers, text: obs.text ?? '' }, { host: '', ip: ctx.ip });
+      const http = { http: httpEvidence(obs, reading.product) };
+      const what = obs.status === undefined ? 'bytes that are not HTTP' : `HTTP ${obs.status}`;
+      if (reading.signs.length > 0) {
+        return result('intercepted', 'http-proxy', 'service', ms, `a proxy or firewall answered on 8200 in GoTo's place (${what} ${first}${cutNote(obs)}): ${reading.signs.join('; ')}`, { ...http, ...service, signs: reading.signs });
+      }
+      const other = anotherService(obs);
+      const possible = other === null ? reading.possible : [other, ...reading.possible];
       if (obs.status !== undefined) {
-        const headers = obs.headers ?? {};
-        const http = { http: { status: obs.status, statusText: '', headers, ...(obs.body ? { body: obs.body } : {}) } };
-        const reading = readHttpAnswer({ status: obs.status, headers, body: obs.body ?? '' }, { host: '', ip: '' });
-        if (reading.signs.length > 0) {
-          return result('intercepted', 'http-proxy', 'service', ms, `a proxy or firewall answered on 8200 in GoTo's place (HTTP ${obs.status} ${first}): ${reading.signs.join('; ')}`, { ...http, ...service, signs: reading.signs });
-        }
         const why = reading.goto && !obs.unsolicited
           ? `GoTo's service answered ${first} with HTTP ${obs.status}: ${reading.goto}`
-          : `the far end answered ${first} with HTTP ${obs.status}, with no sign of a middlebox: answered, not recognised`;
-        return result('ok', 'connected', 'service', ms, why, { ...http, ...service, ...okNotes(obs.unsolicited ? null : reading.goto, reading.possible) });
+          : `the far end answered ${first} with HTTP ${obs.status}, with no sign of a middlebox${cutNote(obs)}: answered, not recognised`;
+        return result('ok', 'connected', 'service', ms, why, { ...http, ...service, ...okNotes(obs.unsolicited ? null : reading.goto, possible) });
       }
-      return result('ok', 'connected', 'service', ms, `the far end answered ${first} with bytes that are not HTTP: answered, not recognised`, { ...service, recognised: false });
+      return result('ok', 'connected', 'service', ms, `the far end answered ${first} with bytes that are not HTTP: another service answered, not GoTo's`, { ...http, ...service, ...okNotes(null, possible) });
     }
     case 'interrupted':
       return result('error', 'unexpected', 'service', ms, 'the run was interrupted before this attempt finished');
     case 'failed':
       return cutOrCode(obs.code, 'service', ms, `the connection was reset after ${obs.request}: a middlebox cutting it`);
   }
+}
+
+/**
+ * Bytes before GoToMyPC's client has spoken, or bytes that are not HTTP, are not GoTo's service (it waits for its
+ * client, then answers in HTTP): another service holds the port at this address, or something in the path does.
+ */
+function anotherService(obs: ServiceObservation): string | null {
+  if (obs.unsolicited) return `another service answered on 8200: it spoke before GoToMyPC's client had (${sampleOf(obs.unsolicited)}), while GoTo's service waits for its client to speak first`;
+  if (obs.status === undefined) return `another service answered on 8200: it answered ${obs.request} with bytes that are not HTTP (${sampleOf(obs.reply)}), while GoTo's service answers in HTTP`;
+  return null;
 }
 
 /** "CN=Zscaler Root CA, O=Zscaler Inc." → ["Zscaler Root CA", "Zscaler Inc."]: the values the product table matches. */

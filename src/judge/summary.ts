@@ -72,15 +72,15 @@ function describeFinding(attempt: Attempt, possible: string | null): { key: stri
       text: `Something on this network inspects HTTPS: the certificate for ${port} was issued by ${issuer}${product ? ` (${product})` : ''}, which no public root vouches for.${local}`,
     };
   }
-  const { status = 0, headers = {} } = evidence.http ?? {};
-  const name = headers.server ?? headers.via ?? null;
+  const { status = 0, headers = {}, product } = evidence.http ?? {};
+  const name = product ?? headers.server ?? headers.via ?? null;
   const signs = (evidence.signs ?? []).join('; ');
   if (evidence.stage === 'service') {
     return {
       key: `${port} http ${name ?? ''}`,
       reason: 'http-proxy',
       product: name,
-      text: `A proxy or firewall answers port ${port} in place of the GoToMyPC service (HTTP ${status}: ${signs}).`,
+      text: `A proxy or firewall answers port ${port} in place of the GoToMyPC service (${status === 0 ? '' : `HTTP ${status}: `}${signs}).`,
     };
   }
   return { key: `${port} http ${name ?? ''}`, reason: 'http-proxy', product: name, text: `A web proxy or filter answers port ${port} in place of the GoTo servers (${signs}).` };

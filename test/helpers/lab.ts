@@ -101,7 +101,7 @@ export interface NamespaceOptions {
 
 /**
  * Runs `script` (bash) in a fresh network namespace. Defined there: `listen HOST PORT…` (a GoToMyPC stand-in),
- * `serve MODE HOST PORT…` (any mode of test/lab/listen.mjs), `resolver HOST PORT NAME=ANSWER…` (test/lab/dns.mjs),
+ * `serve MODE HOST PORT… [-- MODE HOST PORT…]…` (any modes of test/lab/listen.mjs, in one process), `resolver HOST PORT NAME=ANSWER…` (test/lab/dns.mjs),
  * `lists HOST PORT` (test/lab/lists.mjs), `g2probe ARGS…`, and the `pids` array of background processes that are
  * killed on exit.
  */

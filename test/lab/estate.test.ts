@@ -167,7 +167,7 @@ iptables -t nat -A OUTPUT -p tcp -d 127.0.0.0/16 --dport 8200 -j REDIRECT --to-p
 ${PROBE}`);
   const report = parseReport(t, run);
   for (const ip of ['127.0.1.1', '127.0.1.2', '127.0.3.1']) {
-    t.match(find(t, report, ip, 8200), { status: 'intercepted', reason: 'http-proxy', evidence: { stage: 'service', http: { status: 403 }, signs: [/block page \(FortiGuard\)/] } }, `${ip}:8200`);
+    t.match(find(t, report, ip, 8200), { status: 'intercepted', reason: 'http-proxy', evidence: { stage: 'service', http: { status: 403, product: 'FortiGate' }, signs: [/^FortiGate block page \("Web Filter Block Override"\)$/] } }, `${ip}:8200`);
   }
   t.equal(report.verdict.status, 'intercepted');
   t.equal(run.code, 4);

@@ -59,7 +59,7 @@ NODE_EXTRA_CA_CERTS=${pki.chains.extra.root} g2probe --ranges "$ranges" --timeou
     reason: 'tls-inspection',
     evidence: { tls: { trust: 'extra-root', extraRoot: { subject: /Contoso Corporate Root CA/, source: 'NODE_EXTRA_CA_CERTS' } } },
   });
-  t.match(find(t, report, '127.0.0.5', 8200), { status: 'intercepted', reason: 'http-proxy', evidence: { stage: 'service', http: { status: 403 }, signs: [/block page \(FortiGuard\)/] } });
+  t.match(find(t, report, '127.0.0.5', 8200), { status: 'intercepted', reason: 'http-proxy', evidence: { stage: 'service', http: { status: 403, product: 'FortiGate' }, signs: [/^FortiGate block page \("Web Filter Block Override"\)$/] } });
   t.match(find(t, report, '127.0.0.7', 8200), { status: 'ok', evidence: { stage: 'service', recognised: false, why: /answered, not recognised/ } }, 'an HTTP answer on 8200 without a middlebox sign is not interception');
   t.match(find(t, report, '127.0.0.6', 443), { status: 'blocked', reason: 'reset', evidence: { stage: 'tls', code: 'ECONNRESET' } });
   t.match(find(t, report, '127.0.0.6', 8200), { status: 'blocked', reason: 'reset', evidence: { stage: 'service', code: 'ECONNRESET' } });

@@ -1,5 +1,6 @@
 // Lab listener: plays the server end of a scenario on HOST for each PORT; writes READY_FILE once all listen.
-// Usage: node listen.mjs READY_FILE MODE HOST PORT...
+// Usage: node listen.mjs READY_FILE MODE HOST PORT... [-- MODE HOST PORT...]...
+// (several scenarios in one process, each on its own address: one start-up for a lab of many shapes)
 // GoTo's servers, as public material says they behave (shared/research/goto-servers.md):
 //   goto        80 redirects to https://<the Host sent>/; 443 is TLS with the goto chain; 8200 and any other
 //               port stay silent until spoken to, then answer GoTo's own 400 "Cannot parse request"
@@ -11,6 +12,13 @@
 //               certificates; inspect, zscaler, extra: an inspecting middlebox's), then answer like http
 // Middleboxes and other ends:
 //   blockpage   answer the first data with a FortiGate block page (403)
+//   file:PATH   answer the first data with PATH's bytes as they are, in one write, and close: a whole answer, or a page
+//               with no head at all (HTTP/0.9)
+//   body:PATH   answer the first data with PATH's bytes as the body of a neutral 200 (text/html, its length, close)
+//   hugehead    answer with a status line, squid's Via, then 10 MB of headers, as fast as the client reads them
+//   endless:PATH answer with a chunked 200 whose first chunk is PATH's bytes, then chunks of padding without end
+//               (until the client goes; at most 256 MB)
+//   banner      another service: an SSH server's banner at once, before the client has said anything; then it listens
 //   close       accept and destroy at once
 //   http        answer the first data with a tiny 200 (Server: lab-http)
 //   negotiate   a proxy that wants Windows sign-in only: every request gets 407 with Proxy-Authenticate: Negotiate
@@ -25,7 +33,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import tls from 'node:tls';
 
-const [ready, mode, host, ...ports] = process.argv.slice(2);
+const [ready, ...groups] = process.argv.slice(2);
 
 const OK = 'HTTP/1.1 200 OK\r\nServer: lab-http\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello';
 // nmap-service-probes' "GotoMeeting httpd", byte for byte.
@@ -57,6 +65,35 @@ const pollChunked = (socket) => quiet(socket).on('data', () => {
   socket.write(`${PONG_HEAD}2\r\npo\r\n`);
   setTimeout(() => socket.writable && socket.write('2\r\nng\r\n0\r\n\r\n'), 20);
 });
+const banner = (socket) => quiet(socket).resume().write('SSH-2.0-OpenSSH_9.6p1 Ubuntu-3ubuntu13.5\r\n');
+
+/** `first`, then `next()` pieces as the client takes them, until `limit` bytes or the client goes; `last` ends it. */
+function stream(socket, first, next, limit, last = '') {
+  let sent = 0;
+  let open = true;
+  quiet(socket).on('close', () => { open = false; });
+  const pump = () => {
+    while (open && sent < limit) {
+      const piece = next();
+      sent += piece.length;
+      if (!socket.write(piece)) return void socket.once('drain', pump);
+    }
+    if (open) socket.end(last);
+  };
+  socket.once('data', () => {
+    socket.write(first);
+    pump();
+  });
+}
+
+const MB = 1024 * 1024;
+const hugehead = (socket) => stream(socket, 'HTTP/1.1 200 OK\r\nVia: 1.1 filter.lab (squid/6.10)\r\n', () => `X-Pad: ${'x'.repeat(1000)}\r\n`, 10 * MB, '\r\n');
+function endless(page) {
+  const head = Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n${page.length.toString(16)}\r\n`), page, Buffer.from('\r\n')]);
+  const pad = `1000\r\n${' '.repeat(0x1000)}\r\n`;
+  return (socket) => stream(socket, head, () => pad, 256 * MB);
+}
+const neutral200 = (page) => Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: ${page.length}\r\nConnection: close\r\n\r\n`), page]);
 
 /** The Host header of a request, lower-cased, or ''. */
 function hostOf(data) {
@@ -64,7 +101,7 @@ function hostOf(data) {
 }
 
 /** Port 80 of GoTo's web servers: a redirect to https on the name asked for, with the CDN's headers if any. */
-function web(kind) {
+function web(kind, host) {
   return (socket) => quiet(socket).once('data', (data) => {
     const asked = hostOf(data);
     const cdn = CDN[kind] ?? '';
@@ -92,23 +129,36 @@ function tlsServer(name, then) {
 
 const GOTO_MODES = ['goto', 'goto-cdn', 'goto-fastly', 'goto-akamai', 'cloudflare'];
 
-function server(port) {
+function server(mode, host, port) {
   if (GOTO_MODES.includes(mode)) {
-    if (port === 80) return net.createServer(web(mode));
+    if (port === 80) return net.createServer(web(mode, host));
     if (port === 443) return tlsServer('goto', answer(OK));
     return net.createServer(answer(GOTO_400));
   }
   if (mode === 'poll') return port === 443 ? tlsServer('goto', poll) : net.createServer(poll);
   if (mode === 'poll-chunked') return port === 443 ? tlsServer('goto', pollChunked) : net.createServer(pollChunked);
   if (mode.startsWith('tls:')) return tlsServer(mode.slice(4), answer(OK));
-  const handlers = { blockpage: answer(BLOCK_PAGE), close, http: answer(OK), silent, reset, rst, negotiate: answer(NEGOTIATE_407) };
+  const colon = mode.indexOf(':');
+  const [kind, path] = colon < 0 ? [mode, ''] : [mode.slice(0, colon), mode.slice(colon + 1)];
+  if (kind === 'file') return net.createServer(answer(readFileSync(path)));
+  if (kind === 'body') return net.createServer(answer(neutral200(readFileSync(path))));
+  if (kind === 'endless') return net.createServer(endless(readFileSync(path)));
+  const handlers = { blockpage: answer(BLOCK_PAGE), close, http: answer(OK), silent, reset, rst, negotiate: answer(NEGOTIATE_407), hugehead, banner };
   if (!(mode in handlers)) throw new Error(`listen.mjs: unknown mode ${mode}`);
   return net.createServer(handlers[mode]);
 }
 
+/** [mode, host, port] for every listener the arguments ask for. */
+const listeners = [];
+for (let at = 0; at < groups.length;) {
+  const end = groups.indexOf('--', at) < 0 ? groups.length : groups.indexOf('--', at);
+  const [mode, host, ...ports] = groups.slice(at, end);
+  for (const port of ports) listeners.push([mode, host, Number(port)]);
+  at = end + 1;
+}
 let listening = 0;
-for (const port of ports.map(Number)) {
-  server(port).listen(port, host, () => {
-    if (++listening === ports.length) writeFileSync(ready, 'ready\n');
+for (const [mode, host, port] of listeners) {
+  server(mode, host, port).listen(port, host, () => {
+    if (++listening === listeners.length) writeFileSync(ready, 'ready\n');
   });
 }

@@ -1,14 +1,17 @@
-// Port 80: one small HTTP request after the handshake, to see who answers it.
+// Port 80: one small HTTP request after the handshake, to see who answers it, read with the one tolerant reader.
 import type { Socket } from 'node:net';
-import { bytesSample, headEnd, parseResponseHead } from '../../core/http-head.js';
+import type { ReadLimits } from '../../core/http-response.js';
 import type { HttpObservation } from '../../core/types.js';
 import { VERSION } from '../../core/version.js';
-import { exchange } from './exchange.js';
+import { answerParts, answerRead } from './answer.js';
+import { readHttp } from './response.js';
 
-/** A block page's first lines are enough to recognise it; more would only cost memory. */
-const MAX_BYTES = 16 * 1024;
-/** Body bytes to wait for after the head, for block and captive-portal pages. */
-const BODY_BYTES = 512;
+/**
+ * A block page names its product anywhere in its first kilobytes (FortiGate's comes after 11 lines of padding and
+ * 4 KB of style, squid's after 3 KB): 16 KiB of head and 16 KiB of body hold every real page seen, and bound what
+ * an endless or hostile answer costs. Past them the answer is judged on what was read.
+ */
+export const HTTP_LIMITS: ReadLimits = { headBytes: 16 * 1024, bodyBytes: 16 * 1024 };
 
 export interface HttpCheckOptions {
   /** The Host header: a name GoToMyPC uses (as its own requests carry it), or the address for the neutral request. */
@@ -25,32 +28,19 @@ export function requestText(host: string, path = '/'): string {
   return `GET ${path} (Host: ${host})`;
 }
 
-/** Enough once the head and a little of the body (or all of a short one) are in. */
-export function headAndBody(data: Buffer): boolean {
-  const end = headEnd(data);
-  if (end < 0) return false;
-  const length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(data.subarray(0, end).toString('latin1'))?.[1] ?? NaN);
-  return data.length - end >= Math.min(Number.isNaN(length) ? BODY_BYTES : length, BODY_BYTES);
-}
-
 export async function checkHttp(socket: Socket, options: HttpCheckOptions, signal: AbortSignal): Promise<HttpObservation> {
-  const result = await exchange(socket, { send: httpRequest(options.host), maxBytes: MAX_BYTES, enough: headAndBody, timeoutMs: options.timeoutMs, signal });
-  const base = { kind: 'http' as const, request: requestText(options.host), host: options.host, bytes: result.data.length, elapsedMs: result.elapsedMs };
-  const head = parseResponseHead(result.data);
-  if (head) {
-    const body = bytesSample(result.data, head.headLength);
-    return { ...base, outcome: 'answered', status: head.status, statusText: head.statusText, headers: head.headers, ...(body ? { body } : {}) };
-  }
-  const raw = result.data.length ? { body: bytesSample(result.data) } : {};
-  switch (result.outcome) {
-    case 'interrupted':
-      return { ...base, outcome: 'interrupted' };
+  const read = await readHttp(socket, { send: httpRequest(options.host), limits: HTTP_LIMITS, timeoutMs: options.timeoutMs, signal });
+  const base = { kind: 'http' as const, request: requestText(options.host), host: options.host, elapsedMs: read.elapsedMs };
+  if (read.outcome === 'interrupted') return { ...base, outcome: 'interrupted', bytes: read.data.length };
+  // Any bytes are an answer, judged on what was read: a close or a reset after them, the cap, or the deadline.
+  const response = answerRead(read, HTTP_LIMITS);
+  if (response !== null) return { ...base, outcome: 'answered', bytes: response.read.bytes, ...answerParts(response) };
+  switch (read.outcome) {
     case 'failed':
-      return { ...base, outcome: 'failed', ...(result.code ? { code: result.code } : {}), ...raw };
+      return { ...base, outcome: 'failed', bytes: 0, ...(read.code ? { code: read.code } : {}) };
     case 'closed':
-      return { ...base, outcome: 'closed', ...raw };
+      return { ...base, outcome: 'closed', bytes: 0 };
     default:
-      // No answer before the deadline, or bytes that never became an HTTP head.
-      return { ...base, outcome: 'timeout', ...raw };
+      return { ...base, outcome: 'timeout', bytes: 0 };
   }
 }

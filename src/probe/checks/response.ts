@@ -22,6 +22,8 @@ export interface ResponseRead {
   outcome: ExchangeResult['outcome'];
   /** The answer as far as it came; null when no byte (or not even `HTTP/` whole) arrived. */
   response: HttpResponse | null;
+  /** Every byte read (a head the deadline cut is there, though `response` is null). */
+  data: Buffer;
   code?: string;
   elapsedMs: number;
 }
@@ -57,5 +59,5 @@ export async function readHttp(socket: Socket, options: ResponseOptions): Promis
   let response = readResponse(result.data, limits, { ...context, ended });
   if (response !== null && !response.settled && result.data.length >= cap) response = { ...response, settled: true, read: { ...response.read, truncated: true } };
   if (response?.read.complete && !ended && result.data.length > response.end) socket.unshift(result.data.subarray(response.end));
-  return { outcome: result.outcome, response, ...(result.code ? { code: result.code } : {}), elapsedMs: result.elapsedMs };
+  return { outcome: result.outcome, response, data: result.data, ...(result.code ? { code: result.code } : {}), elapsedMs: result.elapsedMs };
 }

@@ -1,15 +1,17 @@
-// Port 8200: listen briefly for unsolicited bytes, then speak and see what answers.
+// Port 8200: listen briefly for unsolicited bytes, then speak and see what answers, read with the one tolerant reader.
 import type { Socket } from 'node:net';
-import { bytesSample, looksLikeHttp, parseResponseHead } from '../../core/http-head.js';
+import type { HttpResponse } from '../../core/http-response.js';
 import type { ServiceObservation } from '../../core/types.js';
 import { VERSION } from '../../core/version.js';
-import { exchange } from './exchange.js';
-import { headAndBody } from './http.js';
+import { answerParts, answerRead, firstLine } from './answer.js';
+import { HTTP_LIMITS } from './http.js';
+import { readHttp } from './response.js';
 
 /** GoToMyPC's 8200 service waits for its client to speak first; then it answers within this window. */
 const UNSOLICITED_WINDOW_MS = 250;
 export const REPLY_WINDOW_MS = 750;
-const MAX_BYTES = 4096;
+/** GoTo's own answers here are small, but a block page on 8200 is as large as on 80: the same caps. */
+const LIMITS = HTTP_LIMITS;
 
 export interface ServiceRequest {
   text: string;
@@ -47,28 +49,19 @@ export async function checkService(socket: Socket, options: ServiceCheckOptions,
   const elapsedMs = (): number => performance.now() - started;
   const request = options.request.shown;
   if (options.listenFirst) {
-    const first = await exchange(socket, {
-      maxBytes: MAX_BYTES,
-      enough: (data) => (data.length > 0 && !looksLikeHttp(data) ? true : headAndBody(data)),
-      timeoutMs: Math.min(UNSOLICITED_WINDOW_MS, options.timeoutMs),
-      signal,
-    });
+    // Whatever arrives in the window is read whole (to the close, the cap or the window's end) and judged by itself.
+    const first = await readHttp(socket, { limits: LIMITS, timeoutMs: Math.min(UNSOLICITED_WINDOW_MS, options.timeoutMs), signal });
     if (first.outcome === 'interrupted') return { kind: 'service', request, outcome: 'interrupted', elapsedMs: elapsedMs() };
-    if (first.data.length) return answered(first.data, request, { unsolicited: bytesSample(first.data) }, elapsedMs());
+    const unsolicited = answerRead(first, LIMITS);
+    if (unsolicited !== null) return answered(unsolicited, request, 'unsolicited', elapsedMs());
     if (first.outcome === 'failed') return { kind: 'service', request, outcome: 'failed', code: first.code ?? 'UNKNOWN', elapsedMs: elapsedMs() };
     if (first.outcome === 'closed') return { kind: 'service', request, outcome: 'closed', elapsedMs: elapsedMs() };
   }
-  const second = await exchange(socket, {
-    send: options.request.text,
-    maxBytes: MAX_BYTES,
-    enough: (data) => headAndBody(data) || !looksLikeHttp(data),
-    timeoutMs: Math.min(REPLY_WINDOW_MS, options.timeoutMs),
-    signal,
-  });
-  if (second.data.length) return answered(second.data, request, { reply: bytesSample(second.data) }, elapsedMs());
+  const second = await readHttp(socket, { send: options.request.text, limits: LIMITS, timeoutMs: Math.min(REPLY_WINDOW_MS, options.timeoutMs), signal });
+  if (second.outcome === 'interrupted') return { kind: 'service', request, outcome: 'interrupted', elapsedMs: elapsedMs() };
+  const reply = answerRead(second, LIMITS);
+  if (reply !== null) return answered(reply, request, 'reply', elapsedMs());
   switch (second.outcome) {
-    case 'interrupted':
-      return { kind: 'service', request, outcome: 'interrupted', elapsedMs: elapsedMs() };
     case 'failed':
       return { kind: 'service', request, outcome: 'failed', code: second.code ?? 'UNKNOWN', elapsedMs: elapsedMs() };
     case 'closed':
@@ -78,15 +71,7 @@ export async function checkService(socket: Socket, options: ServiceCheckOptions,
   }
 }
 
-function answered(data: Buffer, request: string, bytes: { unsolicited?: string; reply?: string }, elapsedMs: number): ServiceObservation {
-  const head = parseResponseHead(data);
-  const body = head ? bytesSample(data, head.headLength) : '';
-  return {
-    kind: 'service',
-    request,
-    outcome: 'answered',
-    ...bytes,
-    ...(head ? { status: head.status, headers: head.headers, ...(body ? { body } : {}) } : {}),
-    elapsedMs,
-  };
+function answered(response: HttpResponse, request: string, when: 'unsolicited' | 'reply', elapsedMs: number): ServiceObservation {
+  const parts = answerParts(response);
+  return { kind: 'service', request, outcome: 'answered', [when]: firstLine(response, parts.text), ...parts, elapsedMs };
 }

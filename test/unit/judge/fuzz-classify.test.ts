@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import fc from 'fast-check';
 import t from 'tap';
+import { readHttpAnswer } from '../../../src/data/http-signs.js';
 import { classify } from '../../../src/judge/classify.js';
 import { joinHostPort } from '../../../src/core/host-port.js';
 import { classifyDns } from '../../../src/judge/classify-dns.js';
@@ -41,6 +42,8 @@ const code = fc.oneof(
 );
 const maybe = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> => fc.option(arb, { nil: undefined });
 const text = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), HOSTILE);
+/** A body as read: any text, or pieces of real pages' marks in any order. */
+const pageText = fc.oneof(text, fc.array(fc.oneof(text, fc.constantFrom('<title>Web Filter Violation</title>', 'fortinet', '<body id=ERR_ACCESS_DENIED>', 'squid', 'blocked in accordance with company policy', '<meta http-equiv="refresh" content="0; url=http://10.0.0.1/login">', 'http://www.fortinet.com/', 'Access Denied')), { maxLength: 6 }).map((parts) => parts.join(' ')));
 /** Any number: odd ones (NaN, infinities, -0, negatives) included. */
 const ms = fc.oneof(fc.double(), fc.integer({ min: 0, max: 600_000 }));
 const headerName = fc.oneof(fc.constantFrom('via', 'server', 'location', 'x-squid-error', 'x-cache', 'proxy-authenticate', 'proxy-agent', ...PROTOTYPE_KEYS), fc.string());
@@ -78,6 +81,7 @@ const http: fc.Arbitrary<HttpObservation> = fc.record({
   statusText: maybe(text),
   headers: maybe(headers),
   body: maybe(fc.oneof(text, fc.constantFrom('Access denied by policy', '<title>Blocked</title>', 'FortiGuard: blocked', '400 Bad Request Cannot parse request'))),
+  text: maybe(pageText),
   bytes: fc.nat(),
   code: maybe(code),
   elapsedMs: ms,
@@ -115,6 +119,7 @@ const service: fc.Arbitrary<ServiceObservation> = fc.record({
   status: maybe(httpStatus),
   headers: maybe(headers),
   body: maybe(text),
+  text: maybe(pageText),
   code: maybe(code),
   elapsedMs: ms,
 }, { requiredKeys: ['kind', 'outcome', 'request', 'elapsedMs'] });
@@ -170,7 +175,8 @@ t.test('classify: every trace gets a status, a reason of that status, and eviden
       if (trust === 'untrusted' && ctx.expected) assert.deepEqual([c.status, c.reason], ['intercepted', 'tls-inspection'], 'no public root where GoTo is expected');
     }
     if (decides.stage === 'service' && decides.outcome === 'answered' && tr.app?.kind === 'service' && tr.app.status === undefined) {
-      assert.equal(c.status, 'ok', 'bytes that are not HTTP are not a middlebox\'s sign');
+      const own = readHttpAnswer({ status: 0, headers: {}, text: tr.app.text ?? '' }, { host: '', ip: ctx.ip }).signs;
+      assert.equal(c.status, own.length > 0 ? 'intercepted' : 'ok', 'bytes that are not HTTP are judged by themselves: a block page in them, or nothing');
     }
     // Every alarm states its evidence: an interception names its signs or its chain, a filter both exchanges.
     if (c.status === 'intercepted') assert.ok((c.evidence.signs?.length ?? 0) > 0 || (c.evidence.tls?.trust !== undefined && c.evidence.tls.trust !== 'public'), 'intercepted on a sign or a chain');

@@ -38,7 +38,7 @@ t.test('http-head.ts', async (t) => {
 
 t.test('http-signs.ts: an answer is the server\'s unless a middlebox signed it', async (t) => {
   const asked = { host: 'www.gotomypc.com', ip: '192.0.2.7' };
-  const read = (status: number, headers: Record<string, string>, body = '', to = asked) => readHttpAnswer({ status, headers, body }, to);
+  const read = (status: number, headers: Record<string, string>, text = '', to = asked) => readHttpAnswer({ status, headers, text }, to);
   t.match(read(301, { location: 'https://www.gotomypc.com/' }), { signs: [], possible: [], goto: 'a redirect to https on www.gotomypc.com' }, 'GoTo redirecting to its HTTPS site');
   t.match(read(301, { location: 'https://192.0.2.7/' }, '', { host: '192.0.2.7', ip: '192.0.2.7' }), { signs: [], goto: /on 192\.0\.2\.7/ }, 'a redirect to the address asked for');
   t.match(read(302, { location: 'https://www.logmein.eu/x' }), { signs: [], goto: /logmein\.eu/ }, 'any GoTo brand');
@@ -57,14 +57,14 @@ t.test('http-signs.ts: an answer is the server\'s unless a middlebox signed it',
   t.same(read(200, { 'proxy-connection': 'close' }).signs, ['Proxy-Connection: close']);
   t.match(read(511, {}).signs, [/captive portal/]);
   t.match(read(302, { location: 'http://portal.hotel-wifi.example/login?u=1' }).signs, [/portal\.hotel-wifi\.example\/login.*portal or filter page/]);
-  t.match(read(200, {}, '<h1>FortiGuard Web Filtering</h1> This page is blocked by policy').signs, [/block page \(FortiGuard\)/], "a vendor's block page, whatever the status");
+  t.match(read(200, {}, '<h1>FortiGuard Web Filtering</h1> This page is blocked by policy').signs, [/^FortiGate block page \("FortiGuard Web Filtering"\)$/], "a vendor's block page, whatever the status");
   t.same(read(403, { server: 'Varnish' }, 'x').signs, [], 'a reverse proxy in front of the server is the server');
 
   const weak = read(302, { location: 'https://elsewhere.example/' });
   t.match(weak, { signs: [], possible: [/redirect to elsewhere\.example, neither GoTo nor a CDN/], goto: null }, 'a redirect to an unknown host is only possible');
   t.match(read(200, { via: '1.1 somebox' }).possible, [/Via: 1\.1 somebox \(an intermediary g2probe does not know\)/], 'an unknown Via is only possible');
   t.match(read(403, {}, '<h1>Access Denied</h1> by web filter'), { signs: [], possible: [/403 with a page that speaks of blocking/] }, 'a block page naming no vendor is only possible');
-  t.match(read(400, {}, '400 Bad Request Cannot parse request\\r\\n'), { signs: [], goto: /Cannot parse request/ }, "GoTo's own 400 (nmap: GotoMeeting httpd)");
+  t.match(read(400, {}, '400 Bad Request Cannot parse request\r\n'), { signs: [], goto: /Cannot parse request/ }, "GoTo's own 400 (nmap: GotoMeeting httpd)");
   t.ok(isGotoHost('poll.gotomypc.com') && isGotoHost('gotomypc.com') && !isGotoHost('notgotomypc.com') && !isGotoHost('gotomypc.com.evil.example'));
 });
 
@@ -218,12 +218,15 @@ t.test('classify: http, tls and 8200 stages', async (t) => {
 
   const service = (extra: object) => classify(trace({ app: { kind: 'service', request: 'GET /Jedi?request=ping&jedi=100 (Host: www.gotomypc.com)', elapsedMs: 1000, ...extra } as never }));
   t.match(service({ outcome: 'quiet' }), { status: 'ok', evidence: { stage: 'service', recognised: false } });
-  t.match(service({ outcome: 'answered', status: 400, headers: { 'content-type': 'text/plain' }, body: '400 Bad Request Cannot parse request\\r\\n', reply: 'HTTP/1.0 400 Bad Request' }),
+  t.match(service({ outcome: 'answered', status: 400, headers: { 'content-type': 'text/plain' }, body: '400 Bad Request Cannot parse request\\r\\n', text: '400 Bad Request Cannot parse request\r\n', reply: 'HTTP/1.0 400 Bad Request' }),
     { status: 'ok', evidence: { recognised: true, why: /^GoTo's service answered/ } }, "GoTo's 8200 service answers HTTP: that is no interception");
   t.match(service({ outcome: 'answered', status: 200, headers: { server: 'lab-http' }, reply: 'HTTP/1.1 200 OK' }), { status: 'ok', evidence: { recognised: false, why: /answered, not recognised/ } }, 'any HTTP answer without a middlebox sign is GoTo answering');
-  t.match(service({ outcome: 'answered', status: 403, headers: {}, body: 'FortiGuard Intrusion Prevention - Access Blocked' }), { status: 'intercepted', reason: 'http-proxy', evidence: { signs: [/block page \(FortiGuard\)/] } }, "a firewall's block page on 8200");
+  t.match(service({ outcome: 'answered', status: 403, headers: {}, text: 'FortiGuard Intrusion Prevention - Access Blocked' }), { status: 'intercepted', reason: 'http-proxy', evidence: { signs: [/^FortiGate block page/], http: { product: 'FortiGate' } } }, "a firewall's block page on 8200");
+  t.match(service({ outcome: 'answered', reply: '<title>Web Filter Violation</title>', text: '<title>Web Filter Violation</title><p>fortinet</p>' }), { status: 'intercepted', evidence: { http: { status: 0 }, signs: [/^FortiGate block page/] } }, 'a block page without a status line (HTTP/0.9)');
   t.match(service({ outcome: 'answered', status: 403, headers: { via: '1.1 gw (squid/6.1)' } }), { status: 'intercepted', reason: 'http-proxy' }, "a proxy's headers on 8200");
-  t.match(service({ outcome: 'answered', unsolicited: 'SSH-2.0-x' }), { status: 'ok', evidence: { recognised: false } });
+  t.match(service({ outcome: 'answered', unsolicited: 'SSH-2.0-x', text: 'SSH-2.0-x\r\n' }), { status: 'ok', evidence: { recognised: false, possible: [/^another service answered on 8200: it spoke before GoToMyPC's client had \(SSH-2\.0-x\)/], service: { unsolicited: 'SSH-2.0-x' } } }, 'bytes before GoToMyPC spoke: another service, possible');
+  t.match(service({ outcome: 'answered', reply: '\\x15\\x03\\x01\\x00\\x02\\x02F', text: '\x15\x03\x01\x00\x02\x02F' }), { status: 'ok', evidence: { possible: [/^another service answered on 8200: it answered GET \/Jedi.* with bytes that are not HTTP/] } }, 'a TLS alert to the ping: another service');
+  t.match(service({ outcome: 'answered', unsolicited: 'HTTP/1.1 200 OK', status: 200, headers: {}, text: 'hi' }), { status: 'ok', evidence: { recognised: false, possible: [/spoke before GoToMyPC's client had/] } }, 'HTTP before anything was sent is not GoTo\'s either');
   t.match(service({ outcome: 'failed', code: 'ECONNRESET' }), { status: 'blocked', reason: 'reset' });
 });
 
