@@ -4,7 +4,8 @@
 //   NAME=nxdomain   NXDOMAIN          NAME=refused   REFUSED        NAME=servfail  SERVFAIL
 //   NAME=silent     no answer at all (the client times out)
 //   NAME=file:PATH  read the rule from PATH at every query, so a scenario can move the name while it runs
-// A name not listed gets NXDOMAIN, as from a real resolver.
+//   *=RULE          the rule for every name not listed
+// A name not listed (and no *) gets NXDOMAIN, as from a real resolver.
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -43,7 +44,7 @@ function addressBytes(ip) {
 
 function reply(msg) {
   const { name, type, end } = question(msg);
-  const listed = zone.get(name) ?? 'nxdomain';
+  const listed = zone.get(name) ?? zone.get('*') ?? 'nxdomain';
   const rule = listed.startsWith('file:') ? readFileSync(listed.slice(5), 'utf8').trim() : listed;
   if (rule === 'silent') return null;
   const records = rule.startsWith('a:')
