@@ -10,6 +10,7 @@
 //   /hundred.pac     100 helper calls per target, each of another name
 //   /callbacks.pac   helpers inside callbacks (Chromium's own PAC tests do this): 127.0.0.1's 443 and the lab's
 //                    names through the proxy, the rest DIRECT
+//   /hold.pac        DIRECT for a name that resolves into 127/8 (resolved inside a callback), else a dead proxy
 import http from 'node:http';
 import { writeFileSync } from 'node:fs';
 
@@ -43,6 +44,10 @@ function FindProxyForURL(url, host) {
   var named = ["lab.example"].filter(function (d) { return dnsDomainIs(host, "." + d) && isResolvable(host); }).length > 0;
   if (named || (inside && shExpMatch(url, "https:*"))) return "PROXY 127.0.0.1:3128";
   return "DIRECT";
+}`,
+  '/hold.pac': `function FindProxyForURL(url, host) {
+  var local = [host].some(function (h) { return isInNet(dnsResolve(h), "127.0.0.0", "255.0.0.0"); });
+  return local ? "DIRECT" : "PROXY 127.0.0.1:9";
 }`,
   '/huge.pac': `// ${'x'.repeat(2 * 1024 * 1024)}\nfunction FindProxyForURL() { return "DIRECT"; }`,
 };

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import type { Attempt, Report } from '../../src/core/types.js';
 import { FIXTURES, ROOT } from '../helpers/cli.js';
+import { HOLD, POLL, parseHold } from '../helpers/hold.js';
 import { inNamespace, lab, parseReport } from '../helpers/lab.js';
 import { squidLab } from '../helpers/squid.js';
 
@@ -159,4 +160,14 @@ ${probe('hundred.pac')}`, { timeoutMs: 90_000 });
   t.ok(hundred.attempts.every((a) => a.path === 'direct' && /^the run's PAC budget \(10 s\) ran out before this target's route was decided: DIRECT, as Windows does$/.test(a.route?.why ?? '')), 'each undecided target went DIRECT, its route saying why');
   t.ok(ms['hundred.pac']! < 25_000, `100 helper calls per target on a silent resolver ended, in ${ms['hundred.pac']} ms`);
   t.comment(`silent resolver: names.pac ${ms['names.pac']} ms, hundred.pac ${ms['hundred.pac']} ms`);
+});
+
+lab(t, 'g2probe hold --pac: the held connection\'s path decided by the PAC before it opens, its helpers resolving through hold\'s resolver', async (t) => {
+  const run = await inNamespace(`serve poll 127.0.0.1 443
+${POLL}
+start ${PAC} 127.0.0.1 8081
+${HOLD} --pac http://127.0.0.1:8081/hold.pac --ports 443 --for 2s --every 1s --json`);
+  t.equal(run.code, 0, run.stderr);
+  const report = parseHold(t, run.stdout, run.stderr);
+  t.match(report.lines, [{ target: { host: 'poll.gotomypc.com', port: 443 }, path: 'direct', proxy: null, route: '--pac', state: 'held' }], 'poll.gotomypc.com resolved into 127/8 inside a callback: DIRECT, as the PAC says');
 });
