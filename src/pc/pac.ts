@@ -202,6 +202,8 @@ function engineModule(): Promise<WebAssembly.Module> {
   return engine;
 }
 
+const LOCALHOST: PacNameAnswer = { v4: ['127.0.0.1'], v6: ['::1'], silent: false };
+
 /** One call of a script (its loading, or one question) while it is answered: the names its runs asked, and the one it waits for. */
 class Call {
   readonly asked = new Set<string>();
@@ -383,6 +385,8 @@ class Sandbox implements PacScript {
     const call = this.call;
     const ascii = asciiName(name);
     if (call === null || this.abandoned || ascii === null) return null;
+    // As Chromium (and RFC 6761): localhost is loopback, asked of no resolver.
+    if (/^(?:.+\.)?localhost\.?$/i.test(ascii)) return LOCALHOST;
     if (!call.asked.has(ascii)) {
       if (call.asked.size >= MAX_NAMES_PER_CALL) return null;
       call.asked.add(ascii);

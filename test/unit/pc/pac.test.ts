@@ -173,7 +173,7 @@ t.test('Microsoft\'s IPv6 extensions, as Chromium and Windows define them', asyn
       myIpAddressEx(), isInNetEx("10.1.2.3", "10.0.0.0/8"), isInNetEx("10.1.2.3", "10.0.0.0/33"), isInNetEx("2001:db8::1", "2001:db8::/32"),
       isInNetEx("::ffff:10.1.2.3", "10.0.0.0/8"), isInNetEx("files.corp.example", "10.0.0.0/8"), isInNetEx("10.1.2.3", "10.0.0.0"),
       sortIpAddressList("10.2.2.2; 10.1.1.1;2001:db8::2;::1"), sortIpAddressList("10.1.1.1;bogus"), sortIpAddressList(""), getClientVersion(),
-      dnsResolve("::1"), isPlainHostName("::1"), isPlainHostName("intranet"),
+      dnsResolve("::1"), isPlainHostName("::1"), isPlainHostName("intranet"), dnsResolve("localhost"), dnsResolveEx("a.localhost"),
     ].join(" ");
   }`, { addresses: ['192.168.101.1', '2001:db8::7'] });
   t.equal(await ask(pac, 'http://x/'), [
@@ -181,7 +181,7 @@ t.test('Microsoft\'s IPv6 extensions, as Chromium and Windows define them', asyn
     '2001:db8::7;192.168.101.1', 'true', 'false', 'true',
     'true', 'true', 'false',
     '::1;2001:db8::2;10.1.1.1;10.2.2.2', 'false', 'false', '1.0',
-    '', 'false', 'true',
+    '', 'false', 'true', '127.0.0.1', '::1;127.0.0.1',
   ].join(' '));
   const only = await loaded(t, 'function FindProxyForURLEx(url, host) { return "PROXY " + myIpAddressEx() + ":1"; }', { addresses: ['10.9.9.9'] });
   t.equal(await ask(only, 'http://x/'), 'PROXY 10.9.9.9:1', 'a script with only FindProxyForURLEx, which Windows calls (Chromium would refuse it)');
