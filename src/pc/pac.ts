@@ -283,7 +283,7 @@ class Sandbox implements PacScript {
         }
         if ('done' in outcome) return outcome.done;
         if (outcome.kind === 'budget') continue;
-        return { ok: false, why: escapeText(outcome.failed, 300) };
+        return { ok: false, why: outcome.failed };
       }
     });
   }
@@ -343,9 +343,10 @@ class Sandbox implements PacScript {
   }
 
   private failure(err: unknown, what: Evaluation, started: number, budgetLeft: number): Outcome<never> {
+    // quickjs-wasi's JSException (loaded lazily, so recognised by its handle) is the script's; anything else is not.
     if (!(err instanceof Error) || !('handle' in err)) {
-      // Not an exception of the script's: the engine itself failed, and its state cannot be trusted again.
-      this.broken = `the PAC engine failed: ${err instanceof Error ? err.message : String(err)}`;
+      // The engine itself failed, and its state cannot be trusted again.
+      this.broken = `the PAC engine failed: ${escapeText(err instanceof Error ? err.message : String(err), 200)}`;
       return { failed: this.broken, kind: 'engine' };
     }
     const { name, message } = err;

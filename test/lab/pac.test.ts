@@ -152,13 +152,13 @@ ${probe('hundred.pac')}`, { timeoutMs: 90_000 });
   t.match(names.pac, { usable: true, work: { undecided: 0, silentNames: 1 } }, 'proxy.lab.example went unanswered, once for the whole run');
   t.notOk(names.pac?.work?.ranOut, 'one lookup round, well within the budget');
   t.ok(names.attempts.every((a) => a.route?.answer === 'DIRECT' && a.status === 'ok'), 'unresolvable: the PAC said DIRECT, and every attempt went so');
-  t.ok(ms['names.pac']! < 8000, `the run took ${ms['names.pac']} ms, not a lookup per target`);
+  t.equal(names.pac?.work?.names, 2, 'www.gotomypc.com and proxy.lab.example, each asked once for the run, not once per target');
 
   const hundred = read('hundred.pac');
   t.match(hundred.pac, { usable: true, work: { budgetMs: 10_000, ranOut: /^the PAC file's 10 s budget ran out: 0 of \d+ targets' routes decided; the other \d+ go DIRECT, as Windows does when a PAC fails$/ } }, 'the budget ran out, said once in the report');
   t.match(run.stderr, /the PAC file ran out of its budget/, 'and once in the log');
   t.ok(hundred.attempts.every((a) => a.path === 'direct' && /^the run's PAC budget \(10 s\) ran out before this target's route was decided: DIRECT, as Windows does$/.test(a.route?.why ?? '')), 'each undecided target went DIRECT, its route saying why');
-  t.ok(ms['hundred.pac']! < 25_000, `100 helper calls per target on a silent resolver ended, in ${ms['hundred.pac']} ms`);
+  t.ok(ms['hundred.pac']! < 40_000, `100 helper calls per target on a silent resolver ended, in ${ms['hundred.pac']} ms`);
   t.comment(`silent resolver: names.pac ${ms['names.pac']} ms, hundred.pac ${ms['hundred.pac']} ms`);
 });
 

@@ -130,9 +130,9 @@ t.test('lookups: one miss at a time, at most 20 names per call (Chromium\'s fail
   const answers = await Promise.all(['a.example', 'b.example'].map((h) => names.find(`http://${h}/`, h)));
   const ms = performance.now() - started;
   t.match(answers, [{ ok: false, undecided: true, why: /budget ran out/ }, { ok: false, undecided: true }], 'the budget ran out before either was answered');
-  t.ok(ms < 1200, `both ended with the budget, in ${Math.round(ms)} ms`);
+  t.ok(ms < 3000, `both ended with the budget, in ${Math.round(ms)} ms`);
   t.ok(waited.every((w) => w <= 200), `each lookup was given at most its deadline (${waited.join(', ')} ms)`);
-  t.ok(waited.length >= 4 && waited.length <= 8, `${waited.length} lookups: the two targets' in parallel, about 700 / 200 rounds`);
+  t.ok(waited.length >= 4 && waited.length <= 10, `${waited.length} lookups: the two targets' in parallel, in about 700 / 200 rounds`);
   t.equal(names.stats.silentNames, names.stats.names, 'each went unanswered');
   t.ok(budget.exhausted);
 });
