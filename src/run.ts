@@ -14,7 +14,7 @@ import type { TrustStore } from './pc/trust-store.js';
 import type { Job, Router } from './probe/attempt.js';
 import { runAttempts } from './probe/engine.js';
 import { fitConcurrency } from './probe/concurrency.js';
-import { pacRouter } from './probe/pac-router.js';
+import { pacRouter, pacRun } from './probe/pac-router.js';
 import { openFileLimit } from './pc/open-files.js';
 import { choosePaths, type FollowedPath } from './probe/paths.js';
 import { resolveServices } from './probe/resolve.js';
@@ -105,18 +105,26 @@ export async function runProbe(input: RunInput): Promise<RunResult> {
   const started = performance.now();
 
   const { hosts, dnsServer, timeoutMs } = probe;
-  // Both only read before the first attempt: names from the resolver, this PC's firewall from PowerShell (or netsh).
+  const resolving = hosts.length === 0 ? null : resolveServices(hosts, plan.ports, { server: dnsServer, timeoutMs }, { ranges: plan.ranges, loopbackOnly: probe.loopbackOnly }, signal);
+  // A PAC's script starts once GoToMyPC's names are resolved, so that it holds the event loop under no deadline.
+  const pacWork = pacRun(resolving ?? undefined);
+  // All only read before the first attempt: names from the resolver, this PC's firewall from PowerShell (or netsh).
   const [dns, localPolicy, pac, paths] = await Promise.all([
-    hosts.length === 0 ? null : resolveServices(hosts, plan.ports, { server: dnsServer, timeoutMs }, { ranges: plan.ranges, loopbackOnly: probe.loopbackOnly }, signal),
+    resolving,
     inspectLocalPolicy({ platform: process.platform, role: probe.role, env: input.env, run: input.run ?? systemRunner, exists: existsSync }),
-    pacRouter(options.routes, probe, input.env, signal),
-    discoverProxyPaths({ platform: process.platform, env: input.env, run: input.run ?? systemRunner }).then((found) => choosePaths(found, options.routes, probe, input.env, signal)),
+    pacRouter(options.routes, probe, input.env, signal, pacWork),
+    discoverProxyPaths({ platform: process.platform, env: input.env, run: input.run ?? systemRunner }).then((found) => choosePaths(found, options.routes, probe, input.env, signal, pacWork)),
   ]);
   const proxyPaths = paths.shown;
   for (const path of proxyPaths) if (path.pac && !path.pac.usable) log.warn({ pac: path.pac.url, why: path.pac.why }, `the PAC file ${path.who} names cannot be used`);
   if (pac && !pac.status.usable) log.warn({ pac: pac.status.url, why: pac.status.why }, 'the PAC file cannot be used');
   if (dns) log.info({ dns: dns.results.map((r) => ({ host: r.host, status: r.status, reason: r.reason, addresses: r.addresses.map((a) => a.ip) })) }, 'names resolved');
   const services = dns ? serviceTargets(dns) : [];
+  // Every route a PAC gives is decided now, before the first attempt: no script runs while an attempt's deadline does.
+  for (const router of [pac?.router, ...paths.followed.map((f) => f.router)]) await router?.decide?.(() => allTargets(services, plan));
+  for (const status of [pac?.status, ...proxyPaths.map((p) => p.pac)]) {
+    if (status?.work?.ranOut) log.warn({ pac: status.url, ...status.work }, `the PAC file ran out of its budget: ${status.work.ranOut}`);
+  }
   const ranges = input.rangeList.info;
   const planned = (services.length + plan.count) * (Math.max(1, paths.followed.length) + (probe.compareDirect ? 1 : 0));
   const concurrency = options.concurrencyGiven === false ? fitConcurrency(planned, input.openFiles === undefined ? openFileLimit() : input.openFiles) : probe.concurrency;

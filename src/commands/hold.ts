@@ -14,7 +14,7 @@ import { discoverProxyPaths } from '../pc/proxy-discovery.js';
 import { TrustStore } from '../pc/trust-store.js';
 import type { Router } from '../probe/attempt.js';
 import { HoldEngine, type HoldPlan } from '../probe/hold.js';
-import { pacRouter } from '../probe/pac-router.js';
+import { pacRouter, pacRun } from '../probe/pac-router.js';
 import { choosePaths } from '../probe/paths.js';
 import { resolveServices } from '../probe/resolve.js';
 import { renderHoldHtml } from '../report/hold-html.js';
@@ -199,7 +199,7 @@ async function hold(cli: HoldCli, env: NodeJS.ProcessEnv, log: Logger, files: Ou
     const targets = heldTargets(dns, cli.hostsGiven, probe.ports, rangeList.ranges, probe.seed);
     // Only the ranges an address is taken from are probed: a list's others may lie anywhere.
     if (probe.loopbackOnly) assertLoopbackOnly(rangeList.ranges.filter((r) => targets.some((t) => t.range === r.cidr)));
-    const { plans, proxyPaths } = await routePlans(targets, options, env, stop.signal);
+    const { plans, proxyPaths } = await routePlans(targets, options, env, log, stop.signal);
     const trust = TrustStore.fromOptions(env, probe.tlsRoots);
     const engine = new HoldEngine(plans, {
       forMs: cli.forMs, everyMs: cli.everyMs, signal: stop.signal,
@@ -266,13 +266,19 @@ export function heldTargets(dns: DnsReport | null, hostsGiven: boolean, ports: r
 }
 
 /** Each target's path: the flags' or variables' proxy, the PAC's answer, or the settings the role's program follows. */
-async function routePlans(targets: HoldTarget[], options: ProbeCommandOptions, env: NodeJS.ProcessEnv, signal: AbortSignal): Promise<{ plans: HoldPlan[]; proxyPaths: ProxyPath[] }> {
+async function routePlans(targets: HoldTarget[], options: ProbeCommandOptions, env: NodeJS.ProcessEnv, log: Logger, signal: AbortSignal): Promise<{ plans: HoldPlan[]; proxyPaths: ProxyPath[] }> {
   const { routes, probe } = options;
+  const work = pacRun();
   const [pac, paths] = await Promise.all([
-    pacRouter(routes, probe, env, signal),
-    discoverProxyPaths({ platform: process.platform, env, run: systemRunner }).then((found) => choosePaths(found, routes, probe, env, signal)),
+    pacRouter(routes, probe, env, signal, work),
+    discoverProxyPaths({ platform: process.platform, env, run: systemRunner }).then((found) => choosePaths(found, routes, probe, env, signal, work)),
   ]);
   const router: Router | null = pac?.router ?? paths.followed[0]?.router ?? null;
+  const asTarget = (target: HoldTarget): Target => ({ ip: target.ip, port: target.port, range: target.range, ...(target.host ? { host: target.host } : {}), expected: true });
+  // Decided before the first connection opens, as for a probe run.
+  await router?.decide?.(() => targets.map(asTarget));
+  const ranOut = pac?.status.work?.ranOut ?? paths.shown.find((p) => p.pac?.work?.ranOut)?.pac?.work?.ranOut;
+  if (ranOut) log.warn(`the PAC file ran out of its budget: ${ranOut}`);
   const plans: HoldPlan[] = [];
   for (const target of targets) {
     if (router === null) {
@@ -281,8 +287,7 @@ async function routePlans(targets: HoldTarget[], options: ProbeCommandOptions, e
       plans.push({ target, proxy, path: proxy ? 'proxy' : 'direct', route: said });
       continue;
     }
-    const asTarget: Target = { ip: target.ip, port: target.port, range: target.range, ...(target.host ? { host: target.host } : {}), expected: true };
-    const answer = await router.find(asTarget);
+    const answer = await router.find(asTarget(target));
     const entry = answer.ok ? answer.entries.find((e) => e.kind === 'direct' || (e.kind === 'proxy' && (!router.loopbackOnly || isLoopbackHost(e.host)))) : undefined;
     const proxy = entry?.kind === 'proxy' ? router.proxyAt(entry.host, entry.port) : null;
     const rule = answer.rule ? `: ${answer.rule}` : '';

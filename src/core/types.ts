@@ -446,9 +446,29 @@ export interface PacRoute {
 export interface PacStatus {
   url: string;
   source: string;
-  /** Fetched and compiled: every attempt asks it. Otherwise every attempt goes DIRECT, as Windows does. */
+  /** Fetched and loaded: it decides every attempt's path. Otherwise every attempt goes DIRECT, as Windows does. */
   usable: boolean;
   why: string | null;
+  /** What deciding the routes took: done before the attempts start, so that no evaluation delays one. */
+  work?: PacWork;
+}
+
+/** A PAC's work for one run: every target's route decided before the attempts, within one budget. */
+export interface PacWork {
+  /** The run's PAC budget (ms), and how much of it loading and deciding took. */
+  budgetMs: number;
+  elapsedMs: number;
+  /** Distinct questions FindProxyForURL was asked (a URL and a host): targets that share both share the answer. */
+  questions: number;
+  /** Targets whose route was not decided when the budget ran out: they go DIRECT, as Windows does when a PAC fails. */
+  undecided: number;
+  /** Names the helpers asked for (resolved through the run's resolver, each with a deadline), and those that went unanswered. */
+  names: number;
+  silentNames: number;
+  /** Evaluations abandoned for a name not yet resolved, and run again once it was. */
+  restarts: number;
+  /** Set when the budget ran out: what was decided, and what the rest do. */
+  ranOut?: string;
 }
 
 export type StatusCounts = Record<Status, number>;

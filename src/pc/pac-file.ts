@@ -1,17 +1,21 @@
 // The PAC file a run follows: fetched with the same caps and guard as a --ranges-url list (HTTP too: PAC
-// servers rarely speak HTTPS), then compiled in its sandbox. Any failure is a reason, and the caller falls back
+// servers rarely speak HTTPS), then loaded in its sandbox. Any failure is a reason, and the caller falls back
 // as WinINet does: DIRECT.
 import type { Reading } from '../core/types.js';
 import { GuardBreach } from '../net/dialer.js';
 import { describeFetchError, fetchText, type FetchOptions } from '../net/fetch.js';
-import { compilePac, type PacResolve, type PacScript } from './pac.js';
+import { compilePac, type PacEnvironment, type PacScript } from './pac.js';
 
 /** Browsers cap a PAC at a few MB; 1 MiB is far past any real one and bounds a hostile server. */
 const MAX_PAC_BYTES = 1024 * 1024;
 
 export type PacOptions = Pick<FetchOptions, 'url' | 'timeoutMs' | 'loopbackOnly' | 'proxyFor' | 'signal' | 'hostHeader'>;
 
-export async function loadPac(options: PacOptions, resolve: PacResolve): Promise<Reading<PacScript>> {
+/**
+ * Loading runs the script, which holds the event loop while it runs: it starts only once `quiet` settles (the
+ * run's other work that waits on a deadline, GoToMyPC's names, is done), so that no deadline fires late for it.
+ */
+export async function loadPac(options: PacOptions, env: PacEnvironment, quiet: Promise<unknown> = Promise.resolve()): Promise<Reading<PacScript>> {
   const fetchOptions: FetchOptions = {
     ...options,
     schemes: ['http:', 'https:'],
@@ -31,5 +35,6 @@ export async function loadPac(options: PacOptions, resolve: PacResolve): Promise
     if (err instanceof GuardBreach) throw err;
     return { readable: false, why: describeFetchError(err, fetchOptions) };
   }
-  return compilePac(text, resolve);
+  await quiet;
+  return compilePac(text, env);
 }

@@ -36,6 +36,8 @@ export type RouteAnswer = PacAnswer & { rule?: string };
 export interface Router {
   /** What decides, as the attempt's route names it. */
   via: string;
+  /** Decides every target's answer before the attempts start (a PAC file), so that find() only reads what was decided. */
+  decide?(targets: () => Iterable<Target>): Promise<void>;
   find(target: Target): Promise<RouteAnswer>;
   proxyAt(host: string, port: number): Proxy;
   /** Under the guard an entry outside loopback is passed by, as the start-up checks would refuse it. */

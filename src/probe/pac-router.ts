@@ -1,12 +1,14 @@
 // What decides each target's path when a PAC file or this PC's settings do: the PAC file (--pac, WPAD, or the one
-// the settings name), loaded once and asked for every target the way a browser asks it, one question at a time
-// (its sandbox is one engine, and each call has its own deadline); or the settings' fixed proxy and exceptions.
+// the settings name), loaded once; or the settings' fixed proxy and exceptions. A PAC is asked about every target
+// before the attempts start (`decide`), within the run's one PAC budget, and its answers are kept: an attempt
+// reads its route at once, and no evaluation holds the event loop while an attempt's deadline runs.
 import { readFileSync } from 'node:fs';
+import { setImmediate as yieldToIo } from 'node:timers/promises';
 import type { Proxy, ProxyRoutes } from '../core/proxy.js';
 import type { PacStatus, ProbeOptions, SystemProxySettings, Target } from '../core/types.js';
 import { isLoopbackAddress, isLoopbackHost } from '../net/loopback.js';
 import { loadPac } from '../pc/pac-file.js';
-import type { PacAnswer, PacEntry, PacScript } from '../pc/pac.js';
+import { PacBudget, type PacAnswer, type PacEntry, type PacNameAnswer, type PacResolve, type PacScript } from '../pc/pac.js';
 import type { DiscoveredPath } from '../pc/proxy-discovery.js';
 import { winInetRoute } from '../pc/windows/wininet.js';
 import { dnsSuffixes, wpadNames } from '../pc/wpad.js';
@@ -24,6 +26,25 @@ export function pacUrl(target: Target): { url: string; host: string } {
 }
 
 type Resolve = (host: string) => Promise<string | null>;
+
+/**
+ * What a run's PAC work shares: the one budget, and when scripts may start running: once `quiet` settles, nothing
+ * else of the run waits on a deadline (GoToMyPC's names are resolved), so a script holding the event loop delays none.
+ */
+export interface PacRun {
+  budget: PacBudget;
+  quiet: Promise<unknown>;
+}
+
+export function pacRun(quiet: Promise<unknown> = Promise.resolve()): PacRun {
+  return { budget: new PacBudget(), quiet: quiet.catch(() => undefined) };
+}
+
+/** How many questions may wait on lookups at once; names are shared, so most wait on the same few. */
+const QUESTIONS_IN_FLIGHT = 256;
+
+/** The longest deciding holds the event loop before it lets I/O in (the lookups' answers, an interrupt). */
+const HOLD_MS = 20;
 
 /** A PAC file found and compiled, or why none could be; `why` says what went wrong, not what follows from it. */
 type Loaded = { url: string; source: string; script: PacScript } | { url: string; source: string; script: null; why: string };
@@ -50,18 +71,25 @@ async function wpad(env: NodeJS.ProcessEnv, resolve: Resolve): Promise<{ name: s
 
 /** Loads PAC files for one run: names resolved by the run's resolver, files fetched direct, as WinINet fetches them. */
 class PacLoader {
+  /** WPAD's names: the first IPv4 address, or null. */
   readonly resolve: Resolve;
+  /** The PAC helpers' names: every address, within the deadline the helper's call is given. */
+  private readonly lookup: PacResolve;
 
-  constructor(private readonly probe: ProbeOptions, private readonly env: NodeJS.ProcessEnv, private readonly signal: AbortSignal) {
+  constructor(private readonly probe: ProbeOptions, private readonly env: NodeJS.ProcessEnv, private readonly signal: AbortSignal, private readonly run: PacRun) {
     const { dnsServer, timeoutMs, loopbackOnly } = probe;
     const address = dnsServer === null ? null : splitHostPort(dnsServer)?.host ?? null;
     // The PAC's dnsResolve asks the run's resolver; under the guard only one on loopback, else no name resolves.
     const mayAsk = !loopbackOnly || (address !== null && isLoopbackAddress(address));
-    this.resolve = async (host) => {
-      if (!mayAsk) return null;
-      const answer = await resolveName(host, { server: dnsServer, timeoutMs }, signal);
-      return answer.queries.find((q) => q.type === 'A')?.addresses[0] ?? null;
+    this.lookup = async (host, ms): Promise<PacNameAnswer> => {
+      if (!mayAsk) return { v4: [], v6: [], silent: false };
+      const answer = await resolveName(host, { server: dnsServer, timeoutMs: ms }, signal);
+      const a = answer.queries.find((q) => q.type === 'A');
+      const aaaa = answer.queries.find((q) => q.type === 'AAAA');
+      const silent = answer.queries.every((q) => q.outcome === 'timeout' || q.outcome === 'interrupted');
+      return { v4: a?.addresses ?? [], v6: aaaa?.addresses ?? [], silent };
     };
+    this.resolve = async (host) => (mayAsk ? (await this.lookup(host, timeoutMs)).v4[0] ?? null : null);
   }
 
   async wpad(): Promise<Loaded> {
@@ -76,7 +104,8 @@ class PacLoader {
     if (loopbackOnly && !isLoopbackHost(url.hostname.replace(/^\[(.*)\]$/, '$1'))) {
       return { url: shown, source, script: null, why: `${url.hostname} lies outside 127.0.0.0/8 and ::1, and the loopback-only guard passes it by` };
     }
-    const pac = await loadPac({ url, ...(hostHeader ? { hostHeader } : {}), timeoutMs, loopbackOnly, proxyFor: () => null, signal: this.signal }, this.resolve);
+    const fetch = { url, ...(hostHeader ? { hostHeader } : {}), timeoutMs, loopbackOnly, proxyFor: () => null, signal: this.signal };
+    const pac = await loadPac(fetch, { resolve: this.lookup, lookupMs: timeoutMs, budget: this.run.budget }, this.run.quiet);
     return pac.readable ? { url: shown, source, script: pac.value } : { url: shown, source, script: null, why: pac.why };
   }
 }
@@ -97,15 +126,80 @@ function proxyMaker(make: (host: string, port: number) => Proxy): (host: string,
   };
 }
 
-function scriptRouter(script: PacScript, via: string, proxyAt: Router['proxyAt'], loopbackOnly: boolean): Router {
-  let queue: Promise<unknown> = Promise.resolve();
+/** A count as the report prints it: 1,000,000. */
+function number(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/**
+ * A PAC as a router. `decide` asks it about every target before the attempts start: each distinct question (URL
+ * and host) once, many waiting on their lookups at once, equal answers kept as one object; it notes in `status`
+ * what that took. `find` then answers from what was decided; a target left undecided when the budget ran out
+ * gets no answer, so it goes DIRECT, as Windows does when a PAC fails, its route saying why.
+ */
+function scriptRouter(script: PacScript, via: string, proxyAt: Router['proxyAt'], loopbackOnly: boolean, status: PacStatus, run: PacRun, signal: AbortSignal): Router {
+  const answers = new Map<string, PacAnswer>();
+  const budgetText = `${run.budget.limitMs / 1000} s`;
+  let notDecided: PacAnswer = { ok: false, why: 'the PAC file was not asked about this target before the attempts' };
   return {
     via,
+    async decide(targets) {
+      const same = new Map<string, PacAnswer>();
+      const pending = new Set<string>();
+      const asking = new Set<Promise<void>>();
+      let questions = 0;
+      let cut = false;
+      const keep = (url: string, answer: PacAnswer): void => {
+        pending.delete(url);
+        if (!answer.ok && answer.undecided) {
+          cut = true;
+          return;
+        }
+        const id = answer.ok ? `answer ${answer.text}` : `failure ${answer.why}`;
+        const kept = same.get(id) ?? answer;
+        same.set(id, kept);
+        answers.set(url, kept);
+      };
+      await run.budget.charge(async () => {
+        let held = performance.now();
+        for (const target of targets()) {
+          if (run.budget.exhausted || signal.aborted) {
+            cut = true;
+            break;
+          }
+          const { url, host } = pacUrl(target);
+          if (answers.has(url) || pending.has(url)) continue;
+          questions++;
+          pending.add(url);
+          // Its first evaluation runs now, before find() returns; a question waiting on a name yields its place.
+          const asked: Promise<void> = script.find(url, host).then((answer) => keep(url, answer)).finally(() => asking.delete(asked));
+          asking.add(asked);
+          if (asking.size >= QUESTIONS_IN_FLIGHT) await Promise.race(asking);
+          if (performance.now() - held > HOLD_MS) {
+            await yieldToIo();
+            held = performance.now();
+          }
+        }
+        await Promise.all(asking);
+      });
+      notDecided = { ok: false, why: `the run's PAC budget (${budgetText}) ran out before this target's route was decided` };
+      let total = 0;
+      let undecided = 0;
+      if (cut) {
+        for (const target of targets()) {
+          total++;
+          if (!answers.has(pacUrl(target).url)) undecided++;
+        }
+      }
+      const { names, silentNames, restarts } = script.stats;
+      const ranOut = `the PAC file's ${budgetText} budget ran out: ${number(total - undecided)} of ${number(total)} targets' routes decided; the other ${number(undecided)} go DIRECT, as Windows does when a PAC fails`;
+      status.work = {
+        budgetMs: run.budget.limitMs, elapsedMs: Math.round(run.budget.spent()), questions, undecided, names, silentNames, restarts,
+        ...(undecided > 0 && !signal.aborted ? { ranOut } : {}),
+      };
+    },
     find(target) {
-      const { url: asked, host } = pacUrl(target);
-      const answer: Promise<PacAnswer> = queue.then(() => script.find(asked, host));
-      queue = answer;
-      return answer;
+      return Promise.resolve(answers.get(pacUrl(target).url) ?? notDecided);
     },
     proxyAt,
     loopbackOnly,
@@ -113,13 +207,13 @@ function scriptRouter(script: PacScript, via: string, proxyAt: Router['proxyAt']
 }
 
 /** --pac URL or --pac auto; null without it. */
-export async function pacRouter(routes: ProxyRoutes, probe: ProbeOptions, env: NodeJS.ProcessEnv, signal: AbortSignal): Promise<{ status: PacStatus; router: Router | null } | null> {
+export async function pacRouter(routes: ProxyRoutes, probe: ProbeOptions, env: NodeJS.ProcessEnv, signal: AbortSignal, run: PacRun = pacRun()): Promise<{ status: PacStatus; router: Router | null } | null> {
   if (routes.pac === null) return null;
-  const loader = new PacLoader(probe, env, signal);
+  const loader = new PacLoader(probe, env, signal, run);
   const loaded = routes.pac === 'auto' ? await loader.wpad() : await loader.load(routes.pac, probe.proxies.pac ?? routes.pac.href, '--pac');
   const status = statusOf(loaded, 'every attempt goes DIRECT, as Windows does');
   const proxyAt = proxyMaker((host, port) => routes.proxyAt(host, port, 'PAC'));
-  return { status, router: loaded.script ? scriptRouter(loaded.script, loaded.source === '--pac' ? '--pac' : 'WPAD', proxyAt, probe.loopbackOnly) : null };
+  return { status, router: loaded.script ? scriptRouter(loaded.script, loaded.source === '--pac' ? '--pac' : 'WPAD', proxyAt, probe.loopbackOnly, status, run, signal) : null };
 }
 
 function entryOf(server: { scheme: string | null; host: string; port: number }): PacEntry {
@@ -146,14 +240,14 @@ function fixedRouter(settings: SystemProxySettings, discovered: DiscoveredPath, 
  * The router for one program's settings, as WinINet reads them: WPAD first when on, then the PAC at the URL,
  * and the fixed proxy only when no script loads. Null when they say direct for everything.
  */
-export async function systemRouter(discovered: DiscoveredPath, routes: ProxyRoutes, probe: ProbeOptions, env: NodeJS.ProcessEnv, signal: AbortSignal): Promise<{ router: Router | null; pac: PacStatus | null }> {
+export async function systemRouter(discovered: DiscoveredPath, routes: ProxyRoutes, probe: ProbeOptions, env: NodeJS.ProcessEnv, signal: AbortSignal, run: PacRun): Promise<{ router: Router | null; pac: PacStatus | null }> {
   if (!discovered.settings.readable) return { router: null, pac: null };
   const settings = discovered.settings.value;
   const program = discovered.rules.program;
   const proxyAt = proxyMaker((host, port) => routes.proxyAt(host, port, `${program} settings`));
   const fallback = settings.proxyEnabled && settings.proxies.length > 0 ? 'the fixed proxy settings apply' : 'every attempt goes DIRECT';
   const failed: Loaded[] = [];
-  const loader = new PacLoader(probe, env, signal);
+  const loader = new PacLoader(probe, env, signal, run);
   const tries: (() => Promise<Loaded>)[] = [];
   if (settings.autoDetect) tries.push(() => loader.wpad());
   const pacUrl = settings.pacUrl;
@@ -171,7 +265,10 @@ export async function systemRouter(discovered: DiscoveredPath, routes: ProxyRout
   }
   for (const attempt of tries) {
     const loaded = await attempt();
-    if (loaded.script) return { router: scriptRouter(loaded.script, `${program}: the PAC file ${loaded.url}`, proxyAt, probe.loopbackOnly), pac: statusOf(loaded, '') };
+    if (loaded.script) {
+      const pac = statusOf(loaded, '');
+      return { router: scriptRouter(loaded.script, `${program}: the PAC file ${loaded.url}`, proxyAt, probe.loopbackOnly, pac, run, signal), pac };
+    }
     failed.push(loaded);
   }
   const last = failed.at(-1);

@@ -5,7 +5,7 @@ import type { ProxyRoutes } from '../core/proxy.js';
 import type { ProbeOptions, ProxyPath, Role } from '../core/types.js';
 import type { DiscoveredPath } from '../pc/proxy-discovery.js';
 import type { Router } from './attempt.js';
-import { systemRouter } from './pac-router.js';
+import { pacRun, systemRouter, type PacRun } from './pac-router.js';
 
 /** One path the attempts follow; a null router is direct. `role` is set when the run follows two. */
 export interface FollowedPath {
@@ -36,7 +36,7 @@ function covers(path: ProxyPath, role: Role): boolean {
   return path.role === role || path.role === 'both';
 }
 
-export async function choosePaths(discovered: DiscoveredPath[], routes: ProxyRoutes, probe: ProbeOptions, env: NodeJS.ProcessEnv, signal: AbortSignal): Promise<Paths> {
+export async function choosePaths(discovered: DiscoveredPath[], routes: ProxyRoutes, probe: ProbeOptions, env: NodeJS.ProcessEnv, signal: AbortSignal, pac: PacRun = pacRun()): Promise<Paths> {
   const elsewhere = decidedElsewhere(routes, probe);
   if (elsewhere !== null) return { shown: discovered.map((d) => ({ ...d.path, followed: false, why: elsewhere })), followed: [] };
   const role = probe.role;
@@ -56,9 +56,10 @@ export async function choosePaths(discovered: DiscoveredPath[], routes: ProxyRou
       shown.push({ ...d.path, followed: true, why: `the same settings as ${first?.path.who ?? 'the other'}: one path, probed once` });
       continue;
     }
-    const { router, pac } = await systemRouter(d, routes, probe, env, signal);
+    const system = await systemRouter(d, routes, probe, env, signal, pac);
+    const { router } = system;
     const why = !d.settings.readable ? 'unreadable: the attempts go direct, which may not be the path it takes' : router === null ? 'they say direct' : `the attempts go as ${router.via} says`;
-    shown.push({ ...d.path, followed: true, why, ...(pac === null ? {} : { pac }) });
+    shown.push({ ...d.path, followed: true, why, ...(system.pac === null ? {} : { pac: system.pac }) });
     const pathRole = d.path.role === 'both' ? undefined : d.path.role;
     followed.push({ ...(two && pathRole ? { role: pathRole } : {}), router, said: d.path.said });
   }

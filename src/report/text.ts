@@ -21,9 +21,14 @@ export interface TextReportInput {
   proxyPaths?: ProxyPath[];
 }
 
+/** What a PAC that ran out of its budget decided, or nothing. */
+function ranOut(pac: PacStatus): string {
+  return pac.work?.ranOut ? `; ${pac.work.ranOut}` : '';
+}
+
 /** "direct", or which proxy each kind of port went through (credentials already masked), or the PAC file. */
 function pathLine(proxies: ProxySettings, pac: PacStatus | null): string | null {
-  if (pac) return pac.usable ? `Path: as the PAC file ${pac.url} answers for each target (${pac.source})` : `Path: direct: the PAC file ${pac.url} (${pac.source}) cannot be used: ${pac.why}`;
+  if (pac) return pac.usable ? `Path: as the PAC file ${pac.url} answers for each target (${pac.source})${ranOut(pac)}` : `Path: direct: the PAC file ${pac.url} (${pac.source}) cannot be used: ${pac.why}`;
   const { http, https, noProxy } = proxies;
   if (!http && !https) return null;
   const except = noProxy ? `, except NO_PROXY ${noProxy}` : '';
@@ -40,7 +45,7 @@ function settingsLine(path: ProxyPath): string {
   const settings = `${path.who}: ${path.said} (${path.source})`;
   if (path.followed === undefined) return `This PC's settings: ${settings}`;
   if (!path.followed) return `Not followed (${path.why ?? 'another path decides'}): ${settings}`;
-  const pac = path.pac && !path.pac.usable ? `; its PAC file ${path.pac.url} cannot be used: ${path.pac.why}` : '';
+  const pac = !path.pac ? '' : !path.pac.usable ? `; its PAC file ${path.pac.url} cannot be used: ${path.pac.why}` : ranOut(path.pac);
   return `Path of ${settings}${pac}`;
 }
 

@@ -7,7 +7,8 @@
 //   NAME=cname:T    a CNAME to T, followed as a recursive resolver does: T's records join the answer, and so on; a
 //                   chain that comes back to a name already in it ends there (a loop), NOERROR either way
 //   NAME=file:PATH  read the rule from PATH at every query, so a scenario can move the name while it runs
-// A name not listed gets NXDOMAIN, as from a real resolver.
+//   *=RULE          the rule for every name not listed
+// A name not listed (and no *) gets NXDOMAIN, as from a real resolver.
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -46,7 +47,7 @@ function addressBytes(ip) {
 }
 
 function ruleOf(name) {
-  const listed = zone.get(name) ?? 'nxdomain';
+  const listed = zone.get(name) ?? zone.get('*') ?? 'nxdomain';
   return listed.startsWith('file:') ? readFileSync(listed.slice(5), 'utf8').trim() : listed;
 }
 

@@ -5,12 +5,15 @@ import { pathToFileURL } from 'node:url';
 
 const [dist, base] = process.argv.slice(2);
 const { loadPac } = await import(pathToFileURL(`${dist}/pc/pac-file.js`).href);
-const TARGETS = [['https://poll.gotomypc.com/', 'poll.gotomypc.com'], ['https://127.0.0.5:8200/', '127.0.0.5'], ['https://127.0.0.5:443/', '127.0.0.5'], ['https://10.0.0.1:443/', '10.0.0.1']];
+const { PacBudget } = await import(pathToFileURL(`${dist}/pc/pac.js`).href);
+const TARGETS = [['https://poll.gotomypc.com/', 'poll.gotomypc.com'], ['http://127.0.0.5:8200/', '127.0.0.5'], ['https://127.0.0.5/', '127.0.0.5'], ['https://10.0.0.1/', '10.0.0.1']];
 const names = { 'poll.gotomypc.com': '127.0.0.20' };
+const resolve = async (host) => ({ v4: names[host] ? [names[host]] : [], v6: [], silent: false });
 const out = {};
 for (const path of ['/per-target.pac', '/dead-first.pac', '/syntax.pac', '/throws.pac', '/loop.pac', '/huge.pac', '/login', '/to-outside', '/missing.pac']) {
   const started = performance.now();
-  const pac = await loadPac({ url: new URL(path, base), timeoutMs: 1000, loopbackOnly: true, proxyFor: () => null, signal: new AbortController().signal }, async (host) => names[host] ?? null);
+  const env = { resolve, lookupMs: 1000, budget: new PacBudget() };
+  const pac = await loadPac({ url: new URL(path, base), timeoutMs: 1000, loopbackOnly: true, proxyFor: () => null, signal: new AbortController().signal }, env);
   const loadMs = performance.now() - started;
   if (!pac.readable) {
     out[path] = { why: pac.why, loadMs };

@@ -5,6 +5,12 @@
 //   /wpad.dat        per-target.pac, for the Host wpad.lab.example only (WPAD's request names it)
 //   /syntax.pac      a syntax error    /throws.pac  throws    /loop.pac  never returns    /huge.pac  2 MiB
 //   /login           an HTML login page    /to-outside  a redirect to http://192.0.2.1/ (never followed)
+//   /slow.pac        burns 300 ms of CPU per call, then DIRECT
+//   /names.pac       isResolvable and dnsResolve of the target's name and of proxy.lab.example
+//   /hundred.pac     100 helper calls per target, each of another name
+//   /callbacks.pac   helpers inside callbacks (Chromium's own PAC tests do this): 127.0.0.1's 443 and the lab's
+//                    names through the proxy, the rest DIRECT
+//   /hold.pac        DIRECT for a name that resolves into 127/8 (resolved inside a callback), else a dead proxy
 import http from 'node:http';
 import { writeFileSync } from 'node:fs';
 
@@ -22,6 +28,27 @@ const routes = {
   '/syntax.pac': 'function FindProxyForURL(url, host) { return "DIRECT" ',
   '/throws.pac': 'function FindProxyForURL(url, host) { throw new Error("no route"); }',
   '/loop.pac': 'function FindProxyForURL(url, host) { for (;;) {} }',
+  '/slow.pac': 'function FindProxyForURL(url, host) { var end = Date.now() + 300; while (Date.now() < end) {} return "DIRECT"; }',
+  '/names.pac': `function FindProxyForURL(url, host) {
+  if (!isResolvable(host)) return "DIRECT";
+  var proxy = dnsResolve("proxy.lab.example");
+  return proxy ? "PROXY " + proxy + ":3128; DIRECT" : "DIRECT";
+}`,
+  '/hundred.pac': `function FindProxyForURL(url, host) {
+  for (var i = 0; i < 100; i++) if (isResolvable("n" + i + ".lab.example")) return "PROXY 127.0.0.1:3128";
+  return "DIRECT";
+}`,
+  '/callbacks.pac': `var NETS = [["10.0.0.0", "255.0.0.0"], ["127.0.0.1", "255.255.255.255"]];
+function FindProxyForURL(url, host) {
+  var inside = NETS.some(function (n) { return isInNet(host, n[0], n[1]); });
+  var named = ["lab.example"].filter(function (d) { return dnsDomainIs(host, "." + d) && isResolvable(host); }).length > 0;
+  if (named || (inside && shExpMatch(url, "https:*"))) return "PROXY 127.0.0.1:3128";
+  return "DIRECT";
+}`,
+  '/hold.pac': `function FindProxyForURL(url, host) {
+  var local = [host].some(function (h) { return isInNet(dnsResolve(h), "127.0.0.0", "255.0.0.0"); });
+  return local ? "DIRECT" : "PROXY 127.0.0.1:9";
+}`,
   '/huge.pac': `// ${'x'.repeat(2 * 1024 * 1024)}\nfunction FindProxyForURL() { return "DIRECT"; }`,
 };
 const server = http.createServer((req, res) => {

@@ -1,12 +1,13 @@
 // PAC files from a lab server, through the real fetch (caps, redirects, the guard) and the sandbox: per host
 // and per port, a list with a fallback, and each broken kind reported with its reason.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import type { Attempt, Report } from '../../src/core/types.js';
 import { FIXTURES, ROOT } from '../helpers/cli.js';
+import { HOLD, POLL, parseHold } from '../helpers/hold.js';
 import { inNamespace, lab, parseReport } from '../helpers/lab.js';
 import { squidLab } from '../helpers/squid.js';
 
@@ -46,7 +47,7 @@ lab(t, 'g2probe --pac: each target on the path its PAC answer gives, a dead prox
   const run = await inNamespace(`${squid.start}
 start ${PAC} 127.0.0.1 8081
 listen 127.0.0.1 80 443 8200
-${['per-target.pac', 'dead-first.pac', 'outside-first.pac', 'syntax.pac'].map(probe).join('\n')}
+${['per-target.pac', 'dead-first.pac', 'outside-first.pac', 'syntax.pac', 'callbacks.pac'].map(probe).join('\n')}
 g2probe --pac http://127.0.0.1:8081/syntax.pac --ranges ${FIXTURES}loopback.txt --no-dns --timeout 1500 | head -12`, { timeoutMs: 120_000 });
   const read = (pac: string) => parseReport(t, { ...run, stdout: readFileSync(join(dir, `${pac}.json`), 'utf8') });
 
@@ -66,6 +67,13 @@ g2probe --pac http://127.0.0.1:8081/syntax.pac --ranges ${FIXTURES}loopback.txt 
     path: 'direct', status: 'ok',
     route: { entry: 'DIRECT', skipped: [{ entry: 'PROXY 192.0.2.1:3128', why: /loopback-only guard passes it by/ }, { entry: 'SOCKS 127.0.0.1:1080', why: /does not speak SOCKS/ }] },
   }, 'the guard passes an outside proxy by; SOCKS is said to be untried');
+
+  const callbacks = read('callbacks.pac');
+  t.match(callbacks.pac, { usable: true }, 'helpers inside callbacks: a PAC Chromium accepts');
+  const routed = byTarget(callbacks);
+  t.match(routed['127.0.0.1:443'], { path: 'proxy', status: 'ok', route: { answer: 'PROXY 127.0.0.1:3128', entry: 'PROXY 127.0.0.1:3128' } }, 'isInNet inside some(): 127.0.0.1 on https through the proxy');
+  t.match(routed['127.0.0.1:80'], { path: 'direct', route: { answer: 'DIRECT' } }, 'http: DIRECT');
+  t.match(routed['127.0.0.2:443'], { path: 'direct', route: { answer: 'DIRECT' } }, 'outside the PAC\'s nets: DIRECT');
 
   const broken = read('syntax.pac');
   t.match(broken.pac, { usable: false, why: /^not a PAC file: .*: every attempt goes DIRECT, as Windows does$/ });
@@ -91,4 +99,75 @@ g2probe --pac auto --dns-server 127.0.0.1:5353 --hosts www.gotomypc.com --ranges
   const none = parseReport(t, { ...run, stdout: readFileSync(join(dir, 'none.json'), 'utf8') });
   t.match(none.pac, { url: 'auto', usable: false, why: /^no WPAD: wpad\.elsewhere\.example does not resolve \(DHCP option 252 is out of g2probe's reach\): every attempt goes DIRECT/ });
   t.ok(none.attempts.every((a) => a.path === 'direct'), 'DIRECT without one');
+});
+
+/** A ranges file of loopback /32s, 127.0.0.1 … 127.0.0.N, and the bash that makes each a healthy GoTo stand-in. */
+function loopbackEstate(dir: string, n: number): { file: string; listen: string } {
+  const hosts = Array.from({ length: n }, (_, i) => `127.0.0.${i + 1}`);
+  const file = join(dir, `estate-${n}.txt`);
+  writeFileSync(file, hosts.map((h) => `${h}/32`).join('\n'));
+  return { file, listen: hosts.map((h) => `listen ${h} 80 443 8200`).join('\n') };
+}
+
+/** The `@@ms NAME N` lines a script prints: how long each timed command took. */
+function timings(stdout: string): Record<string, number> {
+  return Object.fromEntries([...stdout.matchAll(/^@@ms (\S+) (\d+)$/gm)].map((m) => [m[1]!, Number(m[2])]));
+}
+
+lab(t, 'PAC off the clock: a PAC that burns 300 ms a call leaves a healthy estate ok, every route decided before the attempts', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'g2probe-pac-slow-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const estate = loopbackEstate(dir, 6);
+  const run = await inNamespace(`start ${PAC} 127.0.0.1 8081
+${estate.listen}
+began=$(date +%s%N)
+g2probe --pac http://127.0.0.1:8081/slow.pac --ranges ${estate.file} --no-dns --json > ${dir}/slow.json
+echo "@@ms slow $(( ($(date +%s%N) - began) / 1000000 ))"`, { timeoutMs: 120_000 });
+  const report = parseReport(t, { ...run, stdout: readFileSync(join(dir, 'slow.json'), 'utf8') });
+  t.equal(report.attempts.length, 18, '6 addresses × 3 ports');
+  t.same(report.attempts.filter((a) => a.status !== 'ok').map((a) => `${a.ip}:${a.port} ${a.status} ${a.evidence.why}`), [], 'every attempt ok: none timed out while the PAC ran');
+  t.ok(report.attempts.every((a) => a.route?.answer === 'DIRECT' && a.path === 'direct'), 'each on the path the PAC gave');
+  t.match(report.pac, { usable: true, work: { questions: 18, undecided: 0, budgetMs: 10_000 } }, 'every question asked once, before the attempts');
+  t.notOk(report.pac?.work?.ranOut, 'within the budget');
+  t.equal(report.verdict.status, 'ok');
+  t.comment(`18 attempts behind a PAC of 300 ms a call: the run took ${timings(run.stdout).slow} ms, its PAC work ${report.pac?.work?.elapsedMs} ms`);
+});
+
+lab(t, 'PAC helpers on a silent resolver: each lookup has a deadline, the run\'s PAC work one budget, and the report says what was decided', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'g2probe-pac-dns-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const estate = loopbackEstate(dir, 2);
+  const probe = (pac: string) => `began=$(date +%s%N)
+g2probe --pac http://127.0.0.1:8081/${pac} --dns-server 127.0.0.1:5353 --hosts www.gotomypc.com --ranges ${estate.file} --timeout 1000 --json > ${dir}/${pac}.json
+echo "@@ms ${pac} $(( ($(date +%s%N) - began) / 1000000 ))"`;
+  const run = await inNamespace(`start ${PAC} 127.0.0.1 8081
+resolver 127.0.0.1 5353 www.gotomypc.com=a:127.0.0.1 '*=silent'
+${estate.listen}
+${probe('names.pac')}
+${probe('hundred.pac')}`, { timeoutMs: 90_000 });
+  const ms = timings(run.stdout);
+  const read = (pac: string) => parseReport(t, { ...run, stdout: readFileSync(join(dir, `${pac}.json`), 'utf8') });
+
+  const names = read('names.pac');
+  t.match(names.pac, { usable: true, work: { undecided: 0, silentNames: 1 } }, 'proxy.lab.example went unanswered, once for the whole run');
+  t.notOk(names.pac?.work?.ranOut, 'one lookup round, well within the budget');
+  t.ok(names.attempts.every((a) => a.route?.answer === 'DIRECT' && a.status === 'ok'), 'unresolvable: the PAC said DIRECT, and every attempt went so');
+  t.equal(names.pac?.work?.names, 2, 'www.gotomypc.com and proxy.lab.example, each asked once for the run, not once per target');
+
+  const hundred = read('hundred.pac');
+  t.match(hundred.pac, { usable: true, work: { budgetMs: 10_000, ranOut: /^the PAC file's 10 s budget ran out: 0 of \d+ targets' routes decided; the other \d+ go DIRECT, as Windows does when a PAC fails$/ } }, 'the budget ran out, said once in the report');
+  t.match(run.stderr, /the PAC file ran out of its budget/, 'and once in the log');
+  t.ok(hundred.attempts.every((a) => a.path === 'direct' && /^the run's PAC budget \(10 s\) ran out before this target's route was decided: DIRECT, as Windows does$/.test(a.route?.why ?? '')), 'each undecided target went DIRECT, its route saying why');
+  t.ok(ms['hundred.pac']! < 40_000, `100 helper calls per target on a silent resolver ended, in ${ms['hundred.pac']} ms`);
+  t.comment(`silent resolver: names.pac ${ms['names.pac']} ms, hundred.pac ${ms['hundred.pac']} ms`);
+});
+
+lab(t, 'g2probe hold --pac: the held connection\'s path decided by the PAC before it opens, its helpers resolving through hold\'s resolver', async (t) => {
+  const run = await inNamespace(`serve poll 127.0.0.1 443
+${POLL}
+start ${PAC} 127.0.0.1 8081
+${HOLD} --pac http://127.0.0.1:8081/hold.pac --ports 443 --for 2s --every 1s --json`);
+  t.equal(run.code, 0, run.stderr);
+  const report = parseHold(t, run.stdout, run.stderr);
+  t.match(report.lines, [{ target: { host: 'poll.gotomypc.com', port: 443 }, path: 'direct', proxy: null, route: '--pac', state: 'held' }], 'poll.gotomypc.com resolved into 127/8 inside a callback: DIRECT, as the PAC says');
 });

@@ -4,7 +4,7 @@ import t from 'tap';
 import { DEFAULT_PORTS, parseCli, parsePorts } from '../../../src/commands/args.js';
 import { UsageError } from '../../../src/core/errors.js';
 import type { Attempt, ProbeOptions, Range, TcpObservation } from '../../../src/core/types.js';
-import type { LocalPolicy, ProxySettings, RangesInfo } from '../../../src/core/types.js';
+import type { LocalPolicy, PacStatus, ProxySettings, RangesInfo } from '../../../src/core/types.js';
 import { listing, plural, portWord, wrap } from '../../../src/core/words.js';
 import { classify } from '../../../src/judge/classify.js';
 import { SummaryBuilder } from '../../../src/judge/summary.js';
@@ -340,6 +340,16 @@ t.test('report/text.ts and words.ts', async (t) => {
     t.match(render({ attempts: 9822, answered: 0 }), 'Tried again on a new connection: 9822 silent handshakes; none answered a retry.');
     t.match(render({ attempts: 40, answered: 1 }), '40 silent handshakes; 1 retry got an answer the first try did not, a sign the path loses packets.');
     t.notMatch(report(() => ok).text, /Tried again/, 'nothing retried: no line');
+  });
+
+  t.test('renderText: a PAC that ran out of its budget says what it decided, on the Path line', async (t) => {
+    const { summary, verdict } = report(() => ok);
+    const work = { budgetMs: 10_000, elapsedMs: 10_004, questions: 9, undecided: 7, names: 10, silentNames: 10, restarts: 20 };
+    const ranOut = "the PAC file's 10 s budget ran out: 2 of 9 targets' routes decided; the other 7 go DIRECT, as Windows does when a PAC fails";
+    const render = (pac: PacStatus) => renderText({ version: '1', summary, verdict, elapsedMs: 0, ranges: LAB_RANGES, planned: null, proxies: NO_PROXIES, dns: null, localPolicy: NOT_WINDOWS, pac }).replace(/\s+/g, ' ');
+    const pac: PacStatus = { url: 'http://127.0.0.1/x.pac', source: '--pac', usable: true, why: null };
+    t.match(render({ ...pac, work: { ...work, ranOut } }), `Path: as the PAC file http://127.0.0.1/x.pac answers for each target (--pac); ${ranOut}`);
+    t.notMatch(render({ ...pac, work: { ...work, undecided: 0 } }), /budget/, 'within its budget: nothing said');
   });
 
   t.test('renderText: a failed --ranges-url update is the second line, and names the list probed', async (t) => {
