@@ -318,7 +318,6 @@ async function routed(job: Job, router: Router, settings: ProbeSettings, signal:
     const seen = await trace(direct, settings, signal);
     if (interrupted(seen)) return null;
     last = { job: direct, seen, index: -1 };
-    route.entry = 'DIRECT';
     route.why ??= `no entry g2probe can try (${route.skipped.map((s) => s.entry).join('; ')}): tried DIRECT, which is not the path ${router.via} gives`;
   }
   return { ...attemptOf(last.job, last.seen, performance.now() - started), route };

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t, { type Test } from 'tap';
 import type { Attempt, Report } from '../../src/core/types.js';
-import { FIXTURES } from '../helpers/cli.js';
+import { FIXTURES, ROOT } from '../helpers/cli.js';
 import { inNamespace, lab, parseReport } from '../helpers/lab.js';
 import { squidLab } from '../helpers/squid.js';
 
@@ -58,7 +58,7 @@ lab(t, 'proxies as real products answer: a 407 that closes, resets or has no len
   writeFileSync(join(dir, 'ranges.txt'), PROXIES.map((p) => `${p.ip}/32\n`).join(''));
   writeFileSync(join(dir, 'one.txt'), '127.0.0.1/32\n');
   const run = await inNamespace(`${squid.start}
-start ${SHAPES} 127.0.0.1 ${dir}/log ${PROXIES.map((p) => `${p.port}=${p.mode}`).join(' ')} 8081=pac:${dir}/shapes.pac
+start ${SHAPES} 127.0.0.1 ${dir}/log ${PROXIES.map((p) => `${p.port}=${p.mode}`).join(' ')} 4031=basic-close10 8081=pac:${dir}/shapes.pac
 listen 127.0.0.1 80 443 8200
 ms() { echo $(( $(date +%s%N) / 1000000 )); }
 echo '=== shapes'
@@ -66,6 +66,22 @@ start=$(ms)
 G2PROBE_PROXY_PASSWORD=Lab-Shapes-pw g2probe --pac http://127.0.0.1:8081/shapes.pac --ranges ${dir}/ranges.txt --no-dns --proxy-user lab --timeout ${TIMEOUT} --json
 echo "=== shapes-ms"
 echo $(( $(ms) - start ))
+echo '=== remembered'
+# A proxy remembered as wanting NTLM (serve keeps a --proxy's proxy across runs) that now wants Basic: followed.
+G2PROBE_LOOPBACK_ONLY=1 node --input-type=module - ${ROOT} <<'JS'
+const root = process.argv[2];
+const { Proxy, ProxyCredentials } = await import(root + 'dist/core/proxy.js');
+const { openTunnel } = await import(root + 'dist/probe/checks/proxy.js');
+const { connectTcp } = await import(root + 'dist/probe/checks/tcp.js');
+const signal = new AbortController().signal;
+const proxy = new Proxy({ url: 'http://127.0.0.1:4031', source: 'lab' }, '127.0.0.1', 4031, new ProxyCredentials('lab', 'Lab-Shapes-pw'));
+proxy.scheme = 'ntlm';
+const target = { ip: '127.0.0.1', port: 80 };
+const { socket } = await connectTcp({ to: { host: '127.0.0.1', port: 4031 }, tunnelTo: { host: target.ip, port: target.port } }, 3000, signal, true);
+const tunnel = await openTunnel(socket, target, proxy, 3000, signal);
+tunnel.socket.destroy();
+console.log(JSON.stringify({ ...tunnel.observation, remembered: proxy.scheme }));
+JS
 echo '=== squid'
 g2probe --proxy http://127.0.0.1:${squid.ports.auth} --proxy-user ${squid.user}:${squid.password} --ranges ${dir}/one.txt --no-dns --ports 443 --timeout 3000 --json
 echo '=== squid-log'
@@ -121,6 +137,10 @@ cat ${squidDir}/access.log`, { timeoutMs: 120_000 });
   }
   const plain = find(via('basic-close10').ip, 443);
   t.notOk(plain.evidence.proxy, 'an ordinary 200 adds nothing to the evidence');
+
+  t.match(JSON.parse(parts.remembered ?? '{}'), {
+    outcome: 'answered', status: 200, scheme: 'basic', remembered: null, reconnected: [/its 407 left the connection unusable \(it answered HTTP\/1\.0 without keep-alive\)/],
+  }, 'a proxy remembered for NTLM that now offers only Basic gets Basic, on a new connection, and is remembered no more');
 
   const squidReport = parseReport(t, { ...run, stdout: parts.squid ?? '' });
   t.ok(squidReport.attempts.length > 0 && squidReport.attempts.every((a) => a.status === 'ok' && a.evidence.proxyAuth === 'basic'), 'squid with Basic: ok, signed in with Basic');

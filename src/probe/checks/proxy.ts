@@ -192,6 +192,12 @@ async function ntlm(session: Session, proxy: Proxy, after: ResponseRead | null):
   const response = challenged.response;
   if (response?.status !== 407) return session.finish(challenged);
   const token = challengeIn(response.headers['proxy-authenticate']);
+  const offered = offeredSchemes(response.headers['proxy-authenticate']);
+  if (token === null && after === null && !offered.has('ntlm') && offered.has('basic')) {
+    // It asked for NTLM before (in this process: serve keeps a --proxy's proxy), and now wants Basic: follow it.
+    proxy.scheme = null;
+    return basicAfter(session, proxy, challenged);
+  }
   if (token === null) return session.finish(challenged, { authProblem: 'the proxy answered the NTLM negotiation without a challenge' });
   const parsed = parseChallenge(token);
   if (!parsed.ok) return session.finish(challenged, { authProblem: parsed.why });
@@ -204,4 +210,16 @@ async function ntlm(session: Session, proxy: Proxy, after: ResponseRead | null):
     return session.finish(done, { authProblem: `the proxy ${how} the connection after its NTLM challenge, without answering the Authenticate message: NTLM needs the whole handshake on one connection` });
   }
   return session.finish(done);
+}
+
+/** Basic after a 407 to NTLM's Negotiate that offered only Basic: on the same connection when it is usable. */
+async function basicAfter(session: Session, proxy: Proxy, after: ResponseRead): Promise<Tunnel> {
+  const unusable = unusableAfter(after);
+  if (unusable !== null) {
+    const failed = await session.reconnect(`its 407 left the connection unusable (it ${unusable})`);
+    if (failed) return failed;
+  }
+  session.scheme = 'basic';
+  const answer = await session.ask(proxy.authorization(), unusable === null);
+  return 'outcome' in answer ? session.finish(answer) : answer;
 }
