@@ -255,12 +255,10 @@ function classifyProxy(obs: ProxyObservation): Classification | null {
   }
   const proxy = { proxy: proxyEvidence(obs) };
   if (obs.outcome === 'not-http') {
-    const reply = obs.reply ?? '';
-    // A TLS record (an alert or a handshake) is a proxy that wants TLS from its first byte: an HTTPS proxy.
-    if (/^\\x1[56]\\x03/.test(reply)) {
-      return result('error', 'unsupported', 'proxy', ms, `the proxy answered the CONNECT request in TLS: it is an HTTPS proxy, which g2probe does not speak, so what lies behind it is untested (it sent: ${reply})`, proxy);
-    }
-    return result('blocked', 'proxy-denied', 'proxy', ms, `what answered at the proxy's address did not answer the CONNECT request in HTTP: not an HTTP proxy (it sent: ${reply})`, proxy);
+    // A TLS record (an alert or a handshake) is a proxy that wants TLS from its first byte: an HTTPS proxy. A proxy
+    // in this PC's settings is spoken to in plain HTTP, by GoToMyPC as by g2probe, so it is no path either way.
+    const tls = /^\\x1[56]\\x03/.test(obs.reply ?? '') ? ' (a TLS record: it wants TLS, an HTTPS proxy, and proxy settings are spoken to in plain HTTP)' : '';
+    return result('blocked', 'proxy-denied', 'proxy', ms, `what answered at the proxy's address did not answer the CONNECT request in HTTP${tls}: it sent ${obs.reply ?? 'bytes'}`, proxy);
   }
   const status = obs.status ?? 0;
   const headers = obs.headers ?? {};

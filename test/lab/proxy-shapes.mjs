@@ -3,7 +3,7 @@
 // line per request to LOG_FILE: { port, conn, n, auth } (auth: none, basic, basic-bad, ntlm1, ntlm3, other).
 // Usage: node proxy-shapes.mjs READY_FILE HOST LOG_FILE PORT=MODE...
 //   plain            200 at once                               interim  100 Continue, a pause, then 200
-//   lf10             HTTP/1.0 200 with bare LF line ends
+//   lf10             HTTP/1.0 200 with bare LF line ends        banner  an SSH server's banner at once, then silence
 //   basic-SHAPE      wants Basic (lab:Lab-Shapes-pw); without it, a 407 of SHAPE
 //   ntlm-SHAPE       wants NTLM (any Authenticate that follows its challenge on the same connection); the first
 //                    request gets a 407 of SHAPE, the Negotiate message a proper 407 with the challenge
@@ -82,6 +82,7 @@ let conns = 0;
 function proxy(port, mode) {
   return net.createServer((socket) => {
     socket.on('error', () => undefined);
+    if (mode === 'banner') return socket.write('SSH-2.0-OpenSSH_9.6p1 Ubuntu-3ubuntu13\r\n');
     const conn = ++conns;
     let n = 0;
     let buffered = Buffer.alloc(0);

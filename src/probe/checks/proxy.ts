@@ -154,9 +154,8 @@ class Session {
  */
 export async function openTunnel(socket: Socket, target: { ip: string; port: number }, proxy: Proxy, timeoutMs: number, signal: AbortSignal): Promise<Tunnel> {
   const session = new Session(socket, target, proxy, timeoutMs, signal);
-  const identity = proxy.identity();
   const first = firstAuthorization(proxy);
-  if (identity === null || first === null) return session.finish(await session.send(null));
+  if (first === null) return session.finish(await session.send(null));
   if (first.scheme === 'ntlm') return ntlm(session, proxy, null);
   session.scheme = 'basic';
   const answer = await session.send(first.value);

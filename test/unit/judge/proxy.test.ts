@@ -40,10 +40,12 @@ t.test('no final answer: each way the proxy failed to answer, in its own words',
   }, 'NTLM broken across connections: an authentication problem, said plainly');
 });
 
-t.test('an answer that is not HTTP: an HTTPS proxy is untested, anything else is not an HTTP proxy', async (t) => {
+t.test('an answer that is not HTTP is no path: its bytes shown, a TLS record named', async (t) => {
   const tls = judge({ outcome: 'not-http', reply: '\\x15\\x03\\x03\\x00\\x02\\x02(', read: { framing: 'not-http', version: null, lineEnds: null, bytes: 7, complete: true, truncated: false } });
-  t.match(tls, { status: 'error', reason: 'unsupported', evidence: { stage: 'proxy', why: /in TLS: it is an HTTPS proxy, which g2probe does not speak/, proxy: { status: 0, reply: '\\x15\\x03\\x03\\x00\\x02\\x02(' } } });
-  t.match(judge({ outcome: 'not-http', reply: 'SSH-2.0-OpenSSH_9.6\\x0d' }), { status: 'blocked', reason: 'proxy-denied', evidence: { why: /did not answer the CONNECT request in HTTP: not an HTTP proxy \(it sent: SSH-2\.0-OpenSSH_9\.6/ } });
+  t.match(tls, { status: 'blocked', reason: 'proxy-denied', evidence: { stage: 'proxy', why: /in HTTP \(a TLS record: it wants TLS, an HTTPS proxy/, proxy: { status: 0, reply: '\\x15\\x03\\x03\\x00\\x02\\x02(' } } });
+  const ssh = judge({ outcome: 'not-http', reply: 'SSH-2.0-OpenSSH_9.6\\x0d' });
+  t.match(ssh, { status: 'blocked', reason: 'proxy-denied', evidence: { why: /did not answer the CONNECT request in HTTP: it sent SSH-2\.0-OpenSSH_9\.6/ } });
+  t.notMatch(ssh.evidence.why, /TLS/);
 });
 
 t.test('answers keep their meaning, with how they were read', async (t) => {
