@@ -98,17 +98,29 @@ export interface TcpObservation {
 /** What a CONNECT request to an explicit proxy got back. */
 export interface ProxyObservation {
   kind: 'proxy';
-  /** `answered`: a response head arrived (any status); the tunnel is open only when status is 200. */
-  outcome: 'answered' | 'closed' | 'timeout' | 'failed' | 'interrupted';
+  /**
+   * `answered`: a final answer's head arrived (any status); the tunnel is open only when status is 200.
+   * `not-http`: bytes arrived that are not an HTTP answer (`reply`); `closed`: the proxy closed the connection
+   * before any final answer.
+   */
+  outcome: 'answered' | 'not-http' | 'closed' | 'timeout' | 'failed' | 'interrupted';
   status?: number;
   statusText?: string;
   headers?: Record<string, string>;
+  /** How the last answer was read: its framing, HTTP version, line ends, interim answers skipped. */
+  read?: HttpReadInfo;
+  /** The start of bytes that are not HTTP (`not-http`), escaped. */
+  reply?: string;
   /** Whether a Proxy-Authorization header was sent (never its value). */
   credentialsSent: boolean;
   /** The scheme of the last Proxy-Authorization sent, when one was. */
   scheme?: ProxyAuthScheme;
   /** Why an NTLM handshake the proxy offered could not be completed (a bad challenge, a closed connection). */
   authProblem?: string;
+  /** Why the proxy was asked again on a new connection, once per new connection (a 407 that left its connection unusable, …). */
+  reconnected?: string[];
+  /** The last new connection to the proxy did not open: `outcome` and `code` are its handshake's. */
+  reconnectFailed?: true;
   code?: string;
   elapsedMs: number;
 }
@@ -347,7 +359,18 @@ export interface Evidence {
   /** How g2probe signed in at the proxy on this attempt, when it sent credentials (never the credentials). */
   proxyAuth?: ProxyAuthScheme;
   /** The proxy's answer to CONNECT: status and the headers that tell who answered (Proxy-Authenticate, Via, …). */
-  proxy?: { status: number; statusText: string; headers: Record<string, string>; credentialsSent: boolean };
+  proxy?: {
+    status: number;
+    statusText: string;
+    headers: Record<string, string>;
+    credentialsSent: boolean;
+    /** How the answer was read (framing, version, line ends, interim answers skipped). */
+    read?: HttpReadInfo;
+    /** The start of an answer that is not HTTP (status 0), escaped. */
+    reply?: string;
+    /** Why the proxy was asked again on a new connection during this attempt. */
+    reconnected?: string[];
+  };
   /**
    * The HTTP answer on port 80 (or on 8200), with the headers that decided it; status 0 for bytes without a status
    * line. `read`: how it was read; `product`: whose page it is, when a block or error page names one.

@@ -1,7 +1,7 @@
 // Classification: a pure function from what an attempt saw to what it means. No sockets here. An answer after
 // the handshake is GoTo's unless it carries a sign that a middlebox made it; what is unknown is never an alarm.
 import { joinHostPort } from '../core/host-port.js';
-import { offeredSchemes } from '../core/http-head.js';
+import { offeredSchemes } from '../core/auth-challenge.js';
 import { inspectionProduct } from '../data/inspection-cas.js';
 import { readHttpAnswer } from '../data/http-signs.js';
 import type {
@@ -72,7 +72,11 @@ export function classify(trace: Trace, ctx: TargetContext = EXPECTED_TARGET): Cl
   const connected = classifyConnect(trace.connect, trace.path);
   if (connected.status !== 'ok') return connected;
   const signedIn = trace.proxy?.scheme;
-  const withAuth = (c: Classification): Classification => (signedIn ? { ...c, evidence: { ...c.evidence, proxyAuth: signedIn } } : c);
+  const note = trace.proxy ? tunnelNote(trace.proxy) : null;
+  const withAuth = (c: Classification): Classification => {
+    if (!signedIn && !note) return c;
+    return { ...c, evidence: { ...c.evidence, ...(signedIn ? { proxyAuth: signedIn } : {}), ...(note && !c.evidence.proxy ? { proxy: note } : {}) } };
+  };
   if (trace.proxy) {
     const tunnel = classifyProxy(trace.proxy);
     if (tunnel) return withAuth(tunnel);
@@ -222,16 +226,42 @@ export function negotiateOnly(schemes: ReadonlySet<string>): boolean {
 function classifyProxy(obs: ProxyObservation): Classification | null {
   const ms = obs.elapsedMs;
   if (obs.outcome === 'answered' && obs.status === 200) return null;
-  if (obs.outcome !== 'answered') {
-    if (obs.outcome === 'interrupted') return result('error', 'unexpected', 'proxy', ms, 'the run was interrupted before this attempt finished');
-    if (obs.outcome === 'timeout') return result('timeout', 'no-answer', 'proxy', ms, `the proxy did not answer the CONNECT request within ${round(ms)} ms`);
-    if (obs.outcome === 'closed') return result('blocked', 'reset', 'proxy', ms, 'the proxy closed the connection without answering the CONNECT request');
-    const rule = CUT.has(obs.code ?? '') ? { status: 'blocked' as const, reason: 'reset' as const, why: 'the proxy reset the connection instead of answering the CONNECT request' } : byCode(obs.code);
+  if (obs.outcome === 'interrupted') return result('error', 'unexpected', 'proxy', ms, 'the run was interrupted before this attempt finished');
+  const reconnected = obs.reconnected ?? [];
+  if (obs.reconnectFailed && (obs.outcome === 'timeout' || obs.outcome === 'failed')) {
+    // The proxy did answer (a 407); it is the new connection to it, for the next message, that did not open.
+    const before = `${reconnected.at(-1) ?? 'the proxy left its connection unusable'}, and a new connection to the proxy`;
+    if (obs.outcome === 'timeout') return result('timeout', 'no-answer', 'proxy', ms, `${before} went unanswered`);
+    const rule = byCode(obs.code);
+    return result(rule.status, rule.reason, 'proxy', ms, `${before} failed: ${rule.why}`, { code: obs.code ?? 'UNKNOWN' });
+  }
+  const again = reconnected.length > 0 ? ` (asked again on a new connection: ${reconnected.join('; ')})` : '';
+  if (obs.authProblem && (obs.outcome === 'closed' || (obs.outcome === 'failed' && CUT.has(obs.code ?? '')))) {
+    return result('blocked', 'proxy-auth-required', 'proxy', ms, `the proxy offers NTLM, but the handshake could not finish: ${obs.authProblem}`, obs.outcome === 'failed' ? { code: obs.code ?? 'UNKNOWN' } : {});
+  }
+  // Only an interim answer, or a head cut short, before the proxy went quiet or away: no final answer.
+  const partly = obs.read?.interim ? ` after only an interim answer (${obs.read.interim.join(', ')})` : obs.read ? ' in the middle of its answer' : '';
+  if (obs.outcome === 'timeout') {
+    return result('timeout', 'no-answer', 'proxy', ms, obs.read ? `the proxy's answer to the CONNECT request stopped${partly} and did not finish within ${round(ms)} ms${again}` : `the proxy did not answer the CONNECT request within ${round(ms)} ms${again}`);
+  }
+  if (obs.outcome === 'closed') {
+    return result('blocked', 'reset', 'proxy', ms, obs.read ? `the proxy closed the connection${partly}, with no final answer to the CONNECT request${again}` : `the proxy closed the connection without answering the CONNECT request${again}`);
+  }
+  if (obs.outcome === 'failed') {
+    const rule = CUT.has(obs.code ?? '')
+      ? { status: 'blocked' as const, reason: 'reset' as const, why: obs.read ? `the proxy reset the connection${partly}, with no final answer to the CONNECT request${again}` : `the proxy reset the connection instead of answering the CONNECT request${again}` }
+      : byCode(obs.code);
     return result(rule.status, rule.reason, 'proxy', ms, rule.why, { code: obs.code ?? 'UNKNOWN' });
+  }
+  const proxy = { proxy: proxyEvidence(obs) };
+  if (obs.outcome === 'not-http') {
+    // A TLS record (an alert or a handshake) is a proxy that wants TLS from its first byte: an HTTPS proxy. A proxy
+    // in this PC's settings is spoken to in plain HTTP, by GoToMyPC as by g2probe, so it is no path either way.
+    const tls = /^\\x1[56]\\x03/.test(obs.reply ?? '') ? ' (a TLS record: it wants TLS, an HTTPS proxy, and proxy settings are spoken to in plain HTTP)' : '';
+    return result('blocked', 'proxy-denied', 'proxy', ms, `what answered at the proxy's address did not answer the CONNECT request in HTTP${tls}: it sent ${obs.reply ?? 'bytes'}`, proxy);
   }
   const status = obs.status ?? 0;
   const headers = obs.headers ?? {};
-  const proxy = { proxy: { status, statusText: obs.statusText ?? '', headers, credentialsSent: obs.credentialsSent } };
   const line = `${status}${obs.statusText ? ` ${obs.statusText}` : ''}`;
   const squid = headers['x-squid-error'] ? ` (X-Squid-Error: ${headers['x-squid-error']})` : '';
   if (status === 407) {
@@ -252,6 +282,25 @@ function classifyProxy(obs: ProxyObservation): Classification | null {
   }
   if (status === 504) return result('timeout', 'no-answer', 'proxy', ms, `the proxy got no answer from the target (${line}${squid})`, proxy);
   return result('blocked', 'proxy-denied', 'proxy', ms, `the proxy refused to open a tunnel to this address and port (${line}${squid})`, proxy);
+}
+
+/** The proxy's answer as the evidence shows it: how it was read, and why it was asked again, when either is known. */
+function proxyEvidence(obs: ProxyObservation): NonNullable<Evidence['proxy']> {
+  return {
+    status: obs.status ?? 0, statusText: obs.statusText ?? '', headers: obs.headers ?? {}, credentialsSent: obs.credentialsSent,
+    ...(obs.read ? { read: obs.read } : {}), ...(obs.reply === undefined ? {} : { reply: obs.reply }), ...(obs.reconnected ? { reconnected: obs.reconnected } : {}),
+  };
+}
+
+/**
+ * A tunnel that opened after an answer only a tolerant reader takes (interim answers, bare LF, not HTTP/1.1), or on a
+ * new connection: worth showing beside the check that decided. Null for the plain `HTTP/1.1 200` most proxies send.
+ */
+function tunnelNote(obs: ProxyObservation): NonNullable<Evidence['proxy']> | null {
+  if (obs.outcome !== 'answered' || obs.status !== 200) return null;
+  const read = obs.read;
+  const unusual = read !== undefined && (read.interim !== undefined || read.lineEnds === 'lf' || read.version !== 'HTTP/1.1');
+  return unusual || obs.reconnected ? proxyEvidence(obs) : null;
 }
 
 /** `possible` and `recognised` for an ok answer, left out when there is nothing to say. */

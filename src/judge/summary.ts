@@ -2,7 +2,7 @@
 import { CanaryTracker } from './canary.js';
 import { joinHostPort } from '../core/host-port.js';
 import { portsOf } from '../targets/ranges.js';
-import { offeredSchemes } from '../core/http-head.js';
+import { offeredSchemes } from '../core/auth-challenge.js';
 import type {
   Attempt, CellState, Finding, PathComparison, PortState, PortSummary, Range, RangeSummary, Reason, ServiceIndex, ServicesSummary, Status,
   StatusCounts, Summary,

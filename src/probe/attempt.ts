@@ -8,6 +8,7 @@ import { isLoopbackHost } from '../net/loopback.js';
 import type { PacAnswer, PacEntry } from '../pc/pac.js';
 import type { TrustStore } from '../pc/trust-store.js';
 import { startDeadline } from './checks/deadline.js';
+import { type DownProxies, tryOrder } from './down-proxies.js';
 import { checkHttp } from './checks/http.js';
 import { onInterrupt } from './checks/interrupt.js';
 import { openTunnel } from './checks/proxy.js';
@@ -53,6 +54,8 @@ export interface ProbeSettings {
   /** The name sent as SNI and Host to an address no GoToMyPC name gave (--sni); a name's addresses get their name. */
   servername: string;
   trust: TrustStore;
+  /** The proxies this run found down (one per run, made by the engine); absent: every entry is tried every time. */
+  downProxies?: DownProxies;
 }
 
 /** The check that follows the handshake on each GoToMyPC port; other ports get the handshake only. */
@@ -260,8 +263,10 @@ function proxyTookNoConnection(seen: Trace): string | null {
 
 /**
  * The target by the PAC's answer, its entries in order as a browser tries them: a proxy that takes no connection
- * yields to the next; one that answers, whatever it says, is the path. An answer the PAC could not give, or one
- * with no entry g2probe can try, means DIRECT, and the route says why.
+ * yields to the next; one that answers, whatever it says, is the path. A proxy that took no connection is down for
+ * the rest of the run (settings.downProxies): later targets try it after the others, as Chromium does, and their
+ * route says so. An answer the PAC could not give, or one with no entry g2probe can try, means DIRECT, and the
+ * route says why.
  */
 async function routed(job: Job, router: Router, settings: ProbeSettings, signal: AbortSignal): Promise<Attempt | null> {
   const started = performance.now();
@@ -274,42 +279,57 @@ async function routed(job: Job, router: Router, settings: ProbeSettings, signal:
     skipped: [],
     ...(answer.ok ? {} : { why: `${answer.why}: DIRECT, as Windows does` }),
   };
-  const entries = answer.ok ? answer.entries : [{ kind: 'direct' as const }];
-  let last: { job: Job; seen: Trace; text: string } | null = null;
-  for (const [i, entry] of entries.entries()) {
-    const text = entryText(entry);
-    if (entry.kind === 'https' || entry.kind === 'socks') {
-      route.skipped.push({ entry: text, why: entry.kind === 'socks' ? 'g2probe does not speak SOCKS' : 'g2probe does not speak TLS to a proxy' });
-      continue;
-    }
-    if (entry.kind === 'proxy' && router.loopbackOnly && !isLoopbackHost(entry.host)) {
-      route.skipped.push({ entry: text, why: 'outside 127.0.0.0/8 and ::1: the loopback-only guard passes it by' });
-      continue;
-    }
-    const next: Job = { target: job.target, proxy: entry.kind === 'proxy' ? router.proxyAt(entry.host, entry.port) : null, comparison: false, ...(job.role ? { role: job.role } : {}) };
+  const entries: PacEntry[] = answer.ok ? answer.entries : [{ kind: 'direct' }];
+  const passed: (string | null)[] = entries.map((entry) => untried(entry, router));
+  const tryable = entries.flatMap((_, i) => (passed[i] === null ? [i] : []));
+  const down = settings.downProxies;
+  const downWhy = (i: number): string | null => {
+    const entry = entries[i]!;
+    return entry.kind === 'proxy' && down ? down.why(entry.host, entry.port) : null;
+  };
+  const order = tryOrder(tryable.length, (k) => downWhy(tryable[k]!) !== null).map((k) => tryable[k]!);
+  let last: { job: Job; seen: Trace; index: number } | null = null;
+  for (const [n, i] of order.entries()) {
+    const entry = entries[i]!;
+    const proxy = entry.kind === 'proxy' ? router.proxyAt(entry.host, entry.port) : null;
+    const next: Job = { target: job.target, proxy, comparison: false, ...(job.role ? { role: job.role } : {}) };
     const seen = await trace(next, settings, signal);
     if (interrupted(seen)) return null;
-    last = { job: next, seen, text };
-    const refused = next.proxy && i < entries.length - 1 ? proxyTookNoConnection(seen) : null;
-    if (refused === null) {
-      route.entry = text;
-      break;
+    last = { job: next, seen, index: i };
+    const refused = proxy ? proxyTookNoConnection(seen) : null;
+    if (proxy && down) {
+      if (refused !== null) down.down(proxy.host, proxy.port, refused);
+      else if (seen.connect.outcome === 'connected') down.up(proxy.host, proxy.port);
     }
-    route.skipped.push({ entry: text, why: refused });
+    // The last entry that can be tried is the path's end, whatever it did.
+    if (refused === null || n === order.length - 1) break;
+    passed[i] = refused;
   }
-  if (last !== null && route.entry === null) {
-    // The last proxy tried took no connection, and nothing after it could be tried: that is the path's end.
-    route.entry = last.text;
-    route.skipped = route.skipped.filter((s) => s.entry !== last?.text);
+  if (last !== null) {
+    const used = last.index;
+    route.entry = entryText(entries[used]!);
+    // Down entries before the one used were passed over without a try: say since when.
+    for (const i of tryable) {
+      const why = i < used && passed[i] === null ? downWhy(i) : null;
+      if (why !== null) passed[i] = `down since an earlier attempt: ${why}`;
+    }
   }
+  route.skipped = entries.flatMap((entry, i) => (passed[i] === null ? [] : [{ entry: entryText(entry), why: passed[i]! }]));
   if (last === null) {
     const direct: Job = { target: job.target, proxy: null, comparison: false, ...(job.role ? { role: job.role } : {}) };
     const seen = await trace(direct, settings, signal);
     if (interrupted(seen)) return null;
-    last = { job: direct, seen, text: 'DIRECT' };
+    last = { job: direct, seen, index: -1 };
     route.why ??= `no entry g2probe can try (${route.skipped.map((s) => s.entry).join('; ')}): tried DIRECT, which is not the path ${router.via} gives`;
   }
   return { ...attemptOf(last.job, last.seen, performance.now() - started), route };
+}
+
+/** Why an entry is passed over without a try (a kind g2probe cannot speak, the guard), or null when it can be tried. */
+function untried(entry: PacEntry, router: Router): string | null {
+  if (entry.kind === 'https' || entry.kind === 'socks') return entry.kind === 'socks' ? 'g2probe does not speak SOCKS' : 'g2probe does not speak TLS to a proxy';
+  if (entry.kind === 'proxy' && router.loopbackOnly && !isLoopbackHost(entry.host)) return 'outside 127.0.0.0/8 and ::1: the loopback-only guard passes it by';
+  return null;
 }
 
 /** What a finished trace reports; `ms` is the whole attempt. */

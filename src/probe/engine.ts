@@ -1,6 +1,7 @@
 // The probe engine: runs a plan's attempts in parallel, bounded, and streams each result out.
 import type { Attempt } from '../core/types.js';
 import { attempt as runAttempt, type Job, type ProbeSettings } from './attempt.js';
+import { DownProxies } from './down-proxies.js';
 import { HandshakeTimer } from './rtt.js';
 
 export interface EngineOptions {
@@ -39,7 +40,8 @@ export type AttemptFn = (job: Job, settings: ProbeSettings, signal: AbortSignal)
  */
 export function runAttempts(jobs: Iterable<Job>, options: EngineOptions, onAttempt: (attempt: Attempt) => void, attemptFn: AttemptFn = runAttempt): Promise<void> {
   const { signal } = options;
-  const probe: ProbeSettings = options.learn ? { ...options.probe, handshakes: new HandshakeTimer(options.probe.timeoutMs) } : options.probe;
+  // Per run: what one run learns of the handshakes and of the proxies that are down is not the next run's.
+  const probe: ProbeSettings = { ...options.probe, downProxies: new DownProxies(), ...(options.learn ? { handshakes: new HandshakeTimer(options.probe.timeoutMs) } : {}) };
   const source = jobs[Symbol.iterator]();
   const retry: Pending[] = [];
   let limit = options.concurrency;

@@ -63,11 +63,24 @@ const tcp: fc.Arbitrary<TcpObservation> = fc.record({
 
 const proxy: fc.Arbitrary<ProxyObservation> = fc.record({
   kind: fc.constant('proxy' as const),
-  outcome: fc.constantFrom('answered', 'closed', 'timeout', 'failed', 'interrupted'),
+  outcome: fc.constantFrom('answered', 'not-http', 'closed', 'timeout', 'failed', 'interrupted'),
   status: maybe(httpStatus),
   statusText: maybe(text),
   headers: maybe(headers),
+  read: maybe(fc.record({
+    framing: fc.constantFrom('content-length', 'chunked', 'until-close', 'no-body', 'not-http'),
+    version: fc.constantFrom('HTTP/1.1', 'HTTP/1.0', null),
+    lineEnds: fc.constantFrom('crlf', 'lf', null),
+    bytes: fc.nat(),
+    complete: fc.boolean(),
+    truncated: fc.boolean(),
+    interim: maybe(fc.array(fc.integer({ min: 100, max: 199 }), { minLength: 1, maxLength: 3 })),
+  }, { requiredKeys: ['framing', 'version', 'lineEnds', 'bytes', 'complete', 'truncated'] })),
+  reply: maybe(fc.oneof(text, fc.constant('\\x15\\x03\\x03\\x00\\x02\\x02('))),
   credentialsSent: fc.boolean(),
+  authProblem: maybe(text),
+  reconnected: maybe(fc.array(text, { minLength: 1, maxLength: 2 })),
+  reconnectFailed: maybe(fc.constant(true as const)),
   code: maybe(code),
   elapsedMs: ms,
 }, { requiredKeys: ['kind', 'outcome', 'credentialsSent', 'elapsedMs'] });

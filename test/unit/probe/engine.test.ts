@@ -76,3 +76,19 @@ t.test('concurrency is a bound, and a failing reporter fails the run', async (t)
   t.equal(peak, 7);
   await t.rejects(runAttempts(jobs(10), { concurrency: 3, probe: settings, signal: new AbortController().signal }, () => { throw new Error('disk gone'); }, fn), /disk gone/);
 });
+
+t.test('each run has its own list of proxies found down: one run (a serve run) leaves nothing to the next', async (t) => {
+  const lists: ProbeSettings['downProxies'][] = [];
+  const fn: AttemptFn = (job, probe) => {
+    lists.push(probe.downProxies);
+    probe.downProxies?.down('127.0.0.1', 9, 'the proxy took no connection (ECONNREFUSED)');
+    return Promise.resolve(attemptOf(job, { kind: 'tcp', outcome: 'connected', elapsedMs: 1 }));
+  };
+  const signal = new AbortController().signal;
+  await runAttempts(jobs(3), { concurrency: 1, probe: settings, signal }, () => undefined, fn);
+  await runAttempts(jobs(3), { concurrency: 1, probe: settings, signal }, () => undefined, fn);
+  t.ok(lists.every((l) => l !== undefined), 'every attempt gets the run\'s list');
+  t.equal(new Set(lists.slice(0, 3)).size, 1, 'one list for the attempts of a run');
+  t.not(lists[0], lists[3], 'a new list for the next run');
+  t.equal(settings.downProxies, undefined, 'the settings passed in are not changed');
+});

@@ -2,7 +2,7 @@
 // Validation": 4.2.1 common values, 4.2.2.1.2 NTOWFv1, 4.2.4 NTLMv2). Hostile challenges are data, never a throw.
 import fc from 'fast-check';
 import t from 'tap';
-import { offeredSchemes } from '../../../src/core/http-head.js';
+import { offeredSchemes } from '../../../src/core/auth-challenge.js';
 import { ProxyCredentials } from '../../../src/core/proxy.js';
 import { negotiateOnly } from '../../../src/judge/classify.js';
 import {
