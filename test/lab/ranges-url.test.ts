@@ -20,7 +20,7 @@ const BAD: Record<string, RegExp> = {
   'html-plain': /an HTML or XML page, not a range list/,
   big: /over the 1 MiB limit/,
   'huge-length': /52428800 bytes, over the 1 MiB limit/,
-  'bad-line': /line 2: "not-a-range\\u001b\[31mred\\u001b\[0m" is not an IPv4\/IPv6 address or CIDR/,
+  'bad-line': /line 2: "not-a-range\\x1b\[31mred\\x1b\[0m" is not an IPv4\/IPv6 address or CIDR/,
   empty: /no ranges in the file/,
   outside: /loopback-only guard refuses: 192\.0\.2\.0\/24/,
   silent: /took longer than 900 ms/,
