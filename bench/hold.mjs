@@ -2,42 +2,14 @@
 // counters on lo, both directions), and memory per connection held (peak RSS of 500 connections against 2).
 // Run in a fresh network namespace (run.mjs starts it with unshare -n); prints its numbers as one JSON line.
 // Usage: node hold.mjs CLI quick|full
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, bench, die, sh } from './namespace.mjs';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const ROOT = dirname(HERE);
 const [CLI, mode] = process.argv.slice(2);
-const work = mkdtempSync(join(os.tmpdir(), 'g2probe-bench-hold-'));
-const servers = [];
-process.on('exit', () => {
-  for (const child of servers) child.kill();
-  rmSync(work, { recursive: true, force: true });
-});
-
-function die(message) {
-  process.stderr.write(`${message}\n`);
-  process.exit(1);
-}
-
-function sh(command) {
-  const run = spawnSync('sh', ['-c', command], { encoding: 'utf8' });
-  if (run.status !== 0) die(`${command}: ${run.stderr.trim()}`);
-  return run.stdout;
-}
-
-function start(script, argv) {
-  const ready = join(work, `ready-${servers.length}`);
-  const child = spawn(process.execPath, [script, ready, ...argv], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, LAB_PKI: work } });
-  // Killed at exit; until then they must not keep this process waiting.
-  child.unref();
-  servers.push(child);
-  for (let i = 0; i < 200 && !existsSync(ready); i++) spawnSync('sleep', ['0.05']);
-  if (!existsSync(ready)) die(`${script} did not start`);
-}
+const { work, start: startServer } = bench('hold');
+const start = (script, argv) => startServer(script, argv, { LAB_PKI: work });
 
 sh('ip link set lo up');
 sh(`openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=poll.gotomypc.com -addext subjectAltName=DNS:poll.gotomypc.com -keyout ${work}/goto.key -out ${work}/goto.chain.pem 2>/dev/null`);
@@ -73,7 +45,7 @@ const ports = [443, 8200].map((port) => {
 const rssFile = join(work, 'rss');
 function peak(hosts) {
   rmSync(rssFile, { force: true });
-  const report = hold(['--hosts', hosts.join(','), '--for', '3s', '--every', '1s'], { NODE_OPTIONS: `--import ${join(HERE, 'maxrss.mjs')}`, BENCH_RSS_FILE: rssFile });
+  const report = hold(['--hosts', hosts.join(','), '--for', '3s', '--every', '1s'], { NODE_OPTIONS: `--import ${join(ROOT, 'bench', 'maxrss.mjs')}`, BENCH_RSS_FILE: rssFile });
   if (!report.lines.every((l) => l.state === 'held')) die('the memory hold did not hold every connection');
   return { lines: report.lines.length, kib: Number(readFileSync(rssFile, 'utf8').trim().split('\n').at(-1).split(' ')[0]) };
 }

@@ -3,43 +3,20 @@
 // saw, the scrapes' latencies, the runs that finished, and the most descriptors serve held.
 // Run in a fresh network namespace (run.mjs starts it with unshare -n); prints one JSON line.
 // Usage: node serve.mjs CLI quick|full
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, bench, die, sh } from './namespace.mjs';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const ROOT = dirname(HERE);
 const LOAD = join(ROOT, 'test', 'lab', 'serve-load.mjs');
 const [CLI, mode] = process.argv.slice(2);
 const SECONDS = mode === 'quick' ? 6 : 15;
 /** serve's open-file limit: low, so that a few hundred sockets reach it. */
 const LIMIT = 256;
-const work = mkdtempSync(join(os.tmpdir(), 'g2probe-bench-serve-'));
-const children = [];
-process.on('exit', () => {
-  for (const child of children) child.kill();
-  rmSync(work, { recursive: true, force: true });
-});
-
-function die(message) {
-  process.stderr.write(`${message}\n`);
-  process.exit(1);
-}
-
-function sh(command) {
-  const run = spawnSync('sh', ['-c', command], { encoding: 'utf8' });
-  if (run.status !== 0) die(`${command}: ${run.stderr.trim()}`);
-  return run.stdout;
-}
+const { work, children, start } = bench('serve');
 
 sh('ip link set lo up');
-const ready = join(work, 'listen.ready');
-const listener = spawn(process.execPath, [join(ROOT, 'test', 'lab', 'listen.mjs'), ready, 'http', '127.0.0.1', '80', '443', '8200'], { stdio: 'ignore' });
-children.push(listener);
-for (let i = 0; i < 200 && !existsSync(ready); i++) spawnSync('sleep', ['0.05']);
-if (!existsSync(ready)) die('listen.mjs did not start');
+start(join(ROOT, 'test', 'lab', 'listen.mjs'), ['http', '127.0.0.1', '80', '443', '8200']);
 writeFileSync(join(work, 'ranges.txt'), '127.0.0.1/32\n127.0.0.2/32\n');
 
 const log = join(work, 'serve.log');
