@@ -48,12 +48,19 @@ const AS_A_USER = 'unset NODE_OPTIONS';
 // 127.0.0.1–127 refuse at once (nothing listens); the rest are dropped and would each wait the 10 s timeout.
 const HALF_DROPPED = 'iptables -A INPUT -p tcp --syn -d 127.0.0.128/25 -j DROP';
 
+/**
+ * Ctrl-C once the run is under way (a handshake waiting on a dropped SYN), not a fixed time after the start: a
+ * loaded machine can take longer than that to start g2probe, and the signal would come before its handler.
+ */
+const ctrlC = (dir: string, afterMs: number, count: 1 | 2, signal = 'SIGINT'): string => `( for _ in $(seq 800); do ss -Htn state syn-sent | grep -q . && break; sleep 0.025; done; touch ${dir}/running ) &
+INTERRUPT_SIGNAL=${signal} INTERRUPT_WHEN=${dir}/running node ${INTERRUPT} ${afterMs} ${count}`;
+
 lab(t, 'Ctrl-C under DROP with --timeout 10000: over within 1 s, the same whole partial report on stdout (--json) and in --out, interrupted: true, exit 130', async (t) => {
   const dir = scratch(t);
   const run = await inNamespace(`
 ${AS_A_USER}
 ${HALF_DROPPED}
-node ${INTERRUPT} 1000 1 ${START_SH} --ranges ${FIXTURES}loopback-24.txt --all --ports 80 --timeout 10000 --json --out ${dir}/report.json
+${ctrlC(dir, 500, 1)} ${START_SH} --ranges ${FIXTURES}loopback-24.txt --all --ports 80 --timeout 10000 --json --out ${dir}/report.json
 ${PRINT_CUT}; cat ${dir}/report.json; ${PRINT_CUT}; ls -A ${dir}`);
   const [line, file, listing] = run.stdout.split(CUT);
   const ended = JSON.parse(line!) as Interrupted;
@@ -72,7 +79,7 @@ lab(t, 'the console window closed mid-run (SIGHUP): the whole partial report in 
   const run = await inNamespace(`
 ${AS_A_USER}
 ${HALF_DROPPED}
-INTERRUPT_SIGNAL=SIGHUP node ${INTERRUPT} 1000 1 ${START_SH} --ranges ${FIXTURES}loopback-24.txt --all --ports 80 --timeout 10000 --out ${dir}/report.json
+${ctrlC(dir, 500, 1, 'SIGHUP')} ${START_SH} --ranges ${FIXTURES}loopback-24.txt --all --ports 80 --timeout 10000 --out ${dir}/report.json
 ${PRINT_CUT}; cat ${dir}/report.json; ${PRINT_CUT}; ls -A ${dir}`);
   const [line, file, listing] = run.stdout.split(CUT);
   const ended = JSON.parse(line!) as Interrupted;
@@ -89,7 +96,7 @@ lab(t, 'Ctrl-C without --json: the text report says it was interrupted and how f
   const run = await inNamespace(`
 ${AS_A_USER}
 ${HALF_DROPPED}
-node ${INTERRUPT} 1000 1 ${START_SH} --ranges ${FIXTURES}loopback-24.txt --all --ports 80 --timeout 10000 --out ${dir}/report.json
+${ctrlC(dir, 500, 1)} ${START_SH} --ranges ${FIXTURES}loopback-24.txt --all --ports 80 --timeout 10000 --out ${dir}/report.json
 ${PRINT_CUT}; cat ${dir}/report.json`);
   const [line, file] = run.stdout.split(CUT);
   const ended = JSON.parse(line!) as Interrupted;
@@ -109,7 +116,7 @@ ${AS_A_USER}
 ulimit -n 4096
 iptables -A INPUT -p tcp --syn -j DROP
 echo previous > ${dir}/report.json
-node ${INTERRUPT} 1000 2 ${START_SH} --ranges ${dir}/ranges.txt --all --concurrency 1000 --timeout 10000 --json --out ${dir}/report.json
+${ctrlC(dir, 500, 2)} ${START_SH} --ranges ${dir}/ranges.txt --all --concurrency 1000 --timeout 10000 --json --out ${dir}/report.json
 ${PRINT_CUT}; cat ${dir}/report.json; ${PRINT_CUT}; ls -A ${dir}`);
   const [line, file, listing] = run.stdout.split(CUT);
   const ended = JSON.parse(line!) as Interrupted;
@@ -187,7 +194,7 @@ ${AS_A_USER}
 iptables -A INPUT -p tcp --syn -j DROP
 mkdir ${dir}/full && mount -t tmpfs -o size=4k tmpfs ${dir}/full
 echo previous > ${dir}/full/report.json
-node ${INTERRUPT} 500 1 ${START_SH} --ranges ${FIXTURES}loopback-24.txt --all --ports 80 --timeout 10000 --json --out ${dir}/full/report.json
+${ctrlC(dir, 300, 1)} ${START_SH} --ranges ${FIXTURES}loopback-24.txt --all --ports 80 --timeout 10000 --json --out ${dir}/full/report.json
 ${PRINT_CUT}; cat ${dir}/full/report.json; ${PRINT_CUT}; ls -A ${dir}/full`);
   const [line, file, listing] = run.stdout.split(CUT);
   const ended = JSON.parse(line!) as Interrupted;
