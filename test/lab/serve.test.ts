@@ -90,17 +90,18 @@ echo @@log; cat serve.log; rm -f serve.log`);
 });
 
 lab(t, 'SIGTERM mid-run: the cut run is dropped, /report.json held the last whole one, exit 0 within a second', async (t) => {
-  // 127.0.0.3 drops everything: each run waits out its 1.5 s deadline, so a signal lands mid-run.
+  // 127.0.0.3 drops everything: each run waits out its 4 s deadline (long beside a loaded machine's start-up of the
+  // lab's client), so the first answer comes before a run has finished and a signal lands mid-run.
   const run = await inNamespace(`${GET}
 iptables -A INPUT -d 127.0.0.3 -p tcp --syn -j DROP
 listen 127.0.0.1 80 443 8200
 printf '127.0.0.1\\n127.0.0.3\\n' > ranges.txt
-${SERVE} --listen 127.0.0.1:9815 --every 2s --jitter 0s --ranges ranges.txt --no-dns --tls-roots "$LAB_PKI/goto.root.pem" --timeout 1500 2>serve.log & pid=$!; pids+=($pid)
+${SERVE} --listen 127.0.0.1:9815 --every 2s --jitter 0s --ranges ranges.txt --no-dns --tls-roots "$LAB_PKI/goto.root.pem" --timeout 4000 --fixed-timeout 2>serve.log & pid=$!; pids+=($pid)
 wait_for http://127.0.0.1:9815/healthz 200
 echo @@before; get http://127.0.0.1:9815/report.json
 wait_for http://127.0.0.1:9815/report.json 200
-# The second run starts 2 s after the first; wait until it is under way.
-for _ in $(seq 100); do [ "$(grep -c '"probe started"' serve.log)" -ge 2 ] && break; sleep 0.05; done
+# The second run starts once the first has ended (it outlasts --every); wait until it is under way.
+for _ in $(seq 400); do [ "$(grep -c '"probe started"' serve.log)" -ge 2 ] && break; sleep 0.05; done
 sleep 0.3
 echo @@during; get http://127.0.0.1:9815/report.json
 t0=$(date +%s%N); kill -TERM $pid; wait $pid; rc=$?

@@ -135,7 +135,9 @@ iptables -A INPUT -p tcp --syn -j DROP
 out=$(mktemp)
 g2probe --ranges ${FIXTURES}loopback-24.txt --all --ports 80 --concurrency 8 --timeout 200 --json > "$out" &
 pid=$!
-sleep 1
+# Once a handshake waits on a dropped SYN (a fixed delay raced g2probe's start-up on a loaded machine).
+for _ in $(seq 800); do ss -Htn state syn-sent | grep -q . && break; sleep 0.025; done
+sleep 0.3
 kill -INT -- -$pid  # the job's process group: g2probe is a shell function
 wait $pid
 echo "exit $?" >&2
