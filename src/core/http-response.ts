@@ -297,6 +297,24 @@ function dechunk(data: Buffer, from: number, cap: number): Dechunked {
   }
 }
 
+/**
+ * Whether bytes that just arrived are worth parsing again: parsing on every arrival would cost the square of the
+ * bytes when a peer sends one byte at a time. Yes when they grew by an eighth, or a line ended (at most 64 times),
+ * or `cap` is reached; a whole answer that a trickle ends without a trigger is still read, at the close or the
+ * deadline.
+ */
+export function reparseThrottle(cap: number): (size: number, chunk: Buffer) => boolean {
+  let parsedAt = 0;
+  let onLf = 0;
+  return (size, chunk) => {
+    const lf = chunk.includes(0x0a) && onLf < 64;
+    if (!lf && size < parsedAt * 1.125 && size < cap) return false;
+    if (lf) onLf++;
+    parsedAt = size;
+    return true;
+  };
+}
+
 /** A body's text for reading signs and showing a sample: its declared charset, else UTF-8 when valid, else latin1. */
 export function bodyText(body: Buffer, contentType: string | undefined): string {
   const charset = /charset\s*=\s*"?([\w.:-]+)/i.exec(contentType ?? '')?.[1];

@@ -3,7 +3,6 @@
 import { lookup as systemLookup, type LookupAddress, type LookupOptions, type ResolverOptions } from 'node:dns';
 import { Resolver } from 'node:dns/promises';
 import net from 'node:net';
-import type { Dispatcher, buildConnector } from 'undici';
 import { guardFromEnv, isLoopbackAddress, isLoopbackHost } from './loopback.js';
 import type { ConnectRequest, TcpHandle } from './tcp-handle.js';
 import { joinHostPort, splitHostPort } from '../core/host-port.js';
@@ -86,44 +85,4 @@ export function openResolver(server: string | null, options: ResolverOptions): R
   const resolver = new Resolver(options);
   if (server !== null) resolver.setServers([server]);
   return resolver;
-}
-
-export interface HttpRoute {
-  /** The proxy to CONNECT through, or null for a direct connection. */
-  proxy: (Endpoint & { authorization: string | null }) | null;
-  timeoutMs: number;
-}
-
-/**
- * An undici dispatcher for requests to `url`'s origin, whose every socket goes through this door: the
- * origin's, or the proxy's with the origin as the tunnel's far end. undici is loaded only here, on use:
- * importing it costs a run about as much as Node's own start-up.
- */
-export async function httpDispatcher(url: URL, route: HttpRoute): Promise<Dispatcher> {
-  const { Agent, Pool, ProxyAgent, buildConnector: connector } = await import('undici');
-  const origin = { host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)) };
-  const guarded = (connect: buildConnector.connector): buildConnector.connector => (options, callback) => {
-    try {
-      admit({ host: options.hostname, port: Number(options.port) }, 'a connection to');
-    } catch (err) {
-      callback(err as Error, null);
-      return;
-    }
-    connect(options, callback);
-  };
-  const step = { headersTimeout: route.timeoutMs, bodyTimeout: route.timeoutMs };
-  const { proxy } = route;
-  if (!proxy) {
-    admit(origin, 'a connection to');
-    return new Agent({ ...step, connect: guarded(connector({ timeout: route.timeoutMs, lookup: guardedLookup })) });
-  }
-  admit(proxy, 'a connection to the proxy');
-  admit(origin, 'a tunnel to');
-  return new ProxyAgent({
-    ...step,
-    uri: `http://${joinHostPort(proxy.host, proxy.port)}`,
-    token: proxy.authorization ?? undefined,
-    clientFactory: (proxyUrl, options) => new Pool(proxyUrl, { ...options, connect: guarded(connector({ timeout: route.timeoutMs, lookup: guardedLookup })) }),
-    requestTls: { timeout: route.timeoutMs },
-  });
 }

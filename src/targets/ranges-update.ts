@@ -75,7 +75,7 @@ export async function updateRanges(options: UpdateOptions): Promise<UpdatedList>
     log.info({ url: shown, ranges: ranges.length, version: listVersion(ranges) }, 'range list fetched');
     return { ranges, origin: 'url', update: { url: shown, ok: true, fetchedAt, warning: null } };
   } catch (err) {
-    // undici hands the dialer's refusal back as the request's error: it is a fault to stop on, not a failed download.
+    // The dialer's refusal comes back as the connection's error: it is a fault to stop on, not a failed download.
     if (err instanceof GuardBreach) throw err;
     const why = describeFetchError(err, fetchOptions(options));
     if (cached) {

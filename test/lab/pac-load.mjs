@@ -10,7 +10,7 @@ const TARGETS = [['https://poll.gotomypc.com/', 'poll.gotomypc.com'], ['http://1
 const names = { 'poll.gotomypc.com': '127.0.0.20' };
 const resolve = async (host) => ({ v4: names[host] ? [names[host]] : [], v6: [], silent: false });
 const out = {};
-for (const path of ['/per-target.pac', '/dead-first.pac', '/syntax.pac', '/throws.pac', '/loop.pac', '/huge.pac', '/login', '/to-outside', '/missing.pac']) {
+for (const path of ['/per-target.pac', '/lf.pac', '/chunked-lf.pac', '/continue.pac', '/http09.pac', '/dead-first.pac', '/syntax.pac', '/throws.pac', '/loop.pac', '/huge.pac', '/login', '/to-outside', '/missing.pac']) {
   const started = performance.now();
   const env = { resolve, lookupMs: 1000, budget: new PacBudget() };
   const pac = await loadPac({ url: new URL(path, base), timeoutMs: 1000, loopbackOnly: true, proxyFor: () => null, signal: new AbortController().signal }, env);

@@ -11,6 +11,8 @@
 //   /callbacks.pac   helpers inside callbacks (Chromium's own PAC tests do this): 127.0.0.1's 443 and the lab's
 //                    names through the proxy, the rest DIRECT
 //   /hold.pac        DIRECT for a name that resolves into 127/8 (resolved inside a callback), else a dead proxy
+// The same PAC as real small servers send it, written raw: /lf.pac (HTTP/1.0, bare LF, to the close),
+//   /chunked-lf.pac (HTTP/1.1 chunked, bare LF), /continue.pac (a 100 Continue first), /http09.pac (no head at all)
 import http from 'node:http';
 import { writeFileSync } from 'node:fs';
 
@@ -51,7 +53,16 @@ function FindProxyForURL(url, host) {
 }`,
   '/huge.pac': `// ${'x'.repeat(2 * 1024 * 1024)}\nfunction FindProxyForURL() { return "DIRECT"; }`,
 };
+const SMALL = 'function FindProxyForURL(url, host) { return "PROXY 127.0.0.1:3128; DIRECT"; }';
+const RAW = {
+  '/lf.pac': `HTTP/1.0 200 OK\nContent-Type: ${PAC}\n\n${SMALL}`,
+  '/chunked-lf.pac': `HTTP/1.1 200 OK\nContent-Type: ${PAC}\nTransfer-Encoding: chunked\n\n10\n${SMALL.slice(0, 16)}\n${(SMALL.length - 16).toString(16)}\n${SMALL.slice(16)}\n0\n\n`,
+  '/continue.pac': `HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Type: ${PAC}\r\nContent-Length: ${SMALL.length}\r\n\r\n${SMALL}`,
+  '/http09.pac': SMALL,
+};
 const server = http.createServer((req, res) => {
+  const raw = RAW[req.url ?? ''];
+  if (raw !== undefined) return res.socket.end(raw);
   if (req.url === '/login') return res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>Sign in</title>');
   if (req.url === '/to-outside') return res.writeHead(302, { location: 'http://192.0.2.1/wpad.dat' }).end();
   if (req.url === '/wpad.dat') {

@@ -25,6 +25,10 @@ G2PROBE_LOOPBACK_ONLY=1 node ${LOAD} ${ROOT}dist http://127.0.0.1:8081`);
   const texts = (path: string) => loaded[path]?.answers?.map((a) => (a.ok ? a.text : a.why));
   t.same(texts('/per-target.pac'), ['PROXY 127.0.0.1:3128; DIRECT', 'DIRECT', 'PROXY 127.0.0.1:3128', 'DIRECT'], 'per host, per port, by address');
   t.same(texts('/dead-first.pac')?.[0], 'PROXY 127.0.0.1:9; PROXY 127.0.0.1:3128; DIRECT', 'the whole list, in order');
+  for (const path of ['/lf.pac', '/chunked-lf.pac', '/continue.pac']) {
+    t.same(texts(path)?.[0], 'PROXY 127.0.0.1:3128; DIRECT', `${path}: read as a small server sends it (before, undici refused bare LF)`);
+  }
+  t.match(loaded['/http09.pac']?.why, /bytes that are not HTTP, not a PAC file/, 'no head at all: refused with the reason');
   t.match(loaded['/syntax.pac']?.why, /^not a PAC file: /);
   t.match(texts('/throws.pac')?.[0], /^FindProxyForURL threw: no route/);
   t.match(texts('/loop.pac')?.[0], /ran past 1000 ms and was stopped/);

@@ -23,7 +23,7 @@ const BAD: Record<string, RegExp> = {
   'bad-line': /line 2: "not-a-range\\x1b\[31mred\\x1b\[0m" is not an IPv4\/IPv6 address or CIDR/,
   empty: /no ranges in the file/,
   outside: /loopback-only guard refuses: 192\.0\.2\.0\/24/,
-  silent: /took longer than 900 ms/,
+  silent: /no response within 300 ms/,
   'status-500': /answered 500/,
   'to-http': /redirected to http:\/\/127\.0\.0\.1:8443\/good, which is refused: only HTTPS/,
   binary: /binary data/,

@@ -8,8 +8,8 @@ export interface ExchangeOptions {
   send?: string;
   /** How many bytes of the answer decide the check; how much is read is capped here. */
   maxBytes: number;
-  /** True once `data` holds everything the check needs (a full HTTP head, say); `chunk` is what just arrived. */
-  enough?: (data: Buffer, chunk: Buffer) => boolean;
+  /** True once the bytes read hold everything the check needs (a whole answer, say): `size` of them, `chunk` just arrived, `data()` all of them. */
+  enough?: (size: number, chunk: Buffer, data: () => Buffer) => boolean;
   timeoutMs: number;
   signal: AbortSignal;
 }
@@ -56,7 +56,7 @@ export function exchange(socket: Socket, options: ExchangeOptions): Promise<Exch
       }
       chunks.push(chunk);
       size += chunk.length;
-      if (size >= options.maxBytes || options.enough?.(data(), chunk)) finish('enough');
+      if (size >= options.maxBytes || options.enough?.(size, chunk, data)) finish('enough');
     }
     function onEnd(): void {
       finish('closed');

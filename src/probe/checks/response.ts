@@ -2,7 +2,7 @@
 // most the caps, until the deadline. What follows a whole answer stays in the socket for the next reader (a
 // tunnel's first bytes, the next answer on a kept connection).
 import type { Socket } from 'node:net';
-import { readResponse, type HttpResponse, type ReadLimits } from '../../core/http-response.js';
+import { readResponse, reparseThrottle, type HttpResponse, type ReadLimits } from '../../core/http-response.js';
 import { exchange, type ExchangeResult } from './exchange.js';
 
 export interface ResponseOptions {
@@ -33,25 +33,14 @@ function rawCap(limits: ReadLimits): number {
   return limits.headBytes + limits.bodyBytes * 2 + 4096;
 }
 
-/**
- * Parsing again on every arrival would cost the square of the bytes when a peer sends one byte at a time: parse
- * when the bytes grew by an eighth, or a line ended (at most PARSES_ON_LF times), or the cap is reached. A whole
- * answer a trickle ends without a trigger is still read, at the deadline.
- */
-const PARSES_ON_LF = 64;
-
 export async function readHttp(socket: Socket, options: ResponseOptions): Promise<ResponseRead> {
   const { limits } = options;
   const cap = rawCap(limits);
   const context = { ended: false, ...(options.connect ? { connect: true } : {}) };
-  let parsedAt = 0;
-  let onLf = 0;
-  const enough = (data: Buffer, chunk: Buffer): boolean => {
-    const lf = chunk.includes(0x0a) && onLf < PARSES_ON_LF;
-    if (!lf && data.length < parsedAt * 1.125 && data.length < cap) return false;
-    if (lf) onLf++;
-    parsedAt = data.length;
-    const response = readResponse(data, limits, context);
+  const worth = reparseThrottle(cap);
+  const enough = (size: number, chunk: Buffer, data: () => Buffer): boolean => {
+    if (!worth(size, chunk)) return false;
+    const response = readResponse(data(), limits, context);
     return response !== null && (response.settled || (options.enough?.(response) ?? false));
   };
   const result = await exchange(socket, { ...(options.send === undefined ? {} : { send: options.send }), maxBytes: cap, enough, timeoutMs: options.timeoutMs, signal: options.signal });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import t from 'tap';
-import { bodyText, readResponse, type ReadLimits } from '../../../src/core/http-response.js';
+import { bodyText, readResponse, reparseThrottle, type ReadLimits } from '../../../src/core/http-response.js';
 
 const LIMITS: ReadLimits = { headBytes: 1024, bodyBytes: 256 };
 const read = (text: string | Buffer, ended = false, limits = LIMITS, connect = false) =>
@@ -164,4 +164,13 @@ t.test('any bytes at all: no throw, bounded (property)', async (t) => {
     return r !== null && r.body.length <= LIMITS.bodyBytes;
   }), { numRuns: 2000 });
   t.pass('5,000 hostile inputs');
+});
+
+t.test('reparseThrottle: a one-byte trickle is parsed a bounded number of times, and the cap always is', async (t) => {
+  const worth = reparseThrottle(40_000);
+  const answer = Buffer.from(`HTTP/1.1 200 OK\r\n${'X-Pad: abcdefgh\r\n'.repeat(1000)}\r\n`, 'latin1');
+  let parses = 0;
+  for (let size = 1; size <= answer.length; size++) if (worth(size, answer.subarray(size - 1, size))) parses++;
+  t.ok(parses < 64 + 80, `${parses} parses for ${answer.length} one-byte arrivals`);
+  t.ok(worth(40_000, Buffer.from('x')), 'the cap is always worth a parse');
 });
