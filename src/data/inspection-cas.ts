@@ -9,7 +9,8 @@ export interface InspectionProduct {
   /** Plain product name for the report, e.g. "Zscaler Internet Access". */
   product: string;
   vendor: string;
-  kind: 'gateway' | 'personal-suite';
+  /** Who runs it: the network (a gateway), a security suite on this PC, or a debugging proxy someone started on it. */
+  kind: 'gateway' | 'personal-suite' | 'debugging-proxy';
   /** Case-insensitive patterns matched against a certificate's subject/issuer CN and O. */
   patterns: RegExp[];
   /** Where the issuer names come from (vendor docs URL), for reviewers. */
@@ -122,6 +123,40 @@ export const INSPECTION_PRODUCTS: readonly InspectionProduct[] = [
     // "Bitdefender Personal CA.Net-Defender".
     patterns: [/\bBitdefender\b/i],
     source: 'https://github.com/SafeExamBrowser/seb-win/issues/62',
+  },
+
+  // Debugging proxies someone runs on this PC (developers, support): each mints its own root on first use.
+  {
+    product: 'Charles Proxy',
+    vendor: 'XK72',
+    kind: 'debugging-proxy',
+    // "Charles Proxy CA (<date>, <host>)", O=XK72 Ltd: corpus ca/charles-proxy-ca-76col.pem.
+    patterns: [/\bCharles Proxy CA\b/i, /^XK72 Ltd$/i],
+    source: 'https://www.charlesproxy.com/documentation/using-charles/ssl-certificates/',
+  },
+  {
+    product: 'mitmproxy',
+    vendor: 'mitmproxy',
+    kind: 'debugging-proxy',
+    // CN=mitmproxy, O=mitmproxy: corpus ca/mitmproxy-ca-cert-archivebox.pem.
+    patterns: [/^mitmproxy$/i],
+    source: 'https://docs.mitmproxy.org/stable/concepts/certificates/',
+  },
+  {
+    product: 'Fiddler',
+    vendor: 'Progress Telerik',
+    kind: 'debugging-proxy',
+    // CN=DO_NOT_TRUST_FiddlerRoot, O=DO_NOT_TRUST.
+    patterns: [/\bDO_NOT_TRUST_FiddlerRoot\b/i],
+    source: 'https://docs.telerik.com/fiddler-everywhere/installation-and-setup/trust-certificate',
+  },
+  {
+    product: 'Burp Suite',
+    vendor: 'PortSwigger',
+    kind: 'debugging-proxy',
+    // CN=PortSwigger CA, O=PortSwigger.
+    patterns: [/^PortSwigger CA$/i, /^PortSwigger$/i],
+    source: 'https://portswigger.net/burp/documentation/desktop/external-browser-config/certificate',
   },
 ];
 

@@ -294,7 +294,9 @@ function interceptionSteps(findings: readonly Finding[]): AdviceStep[] {
     let step: string;
     if (finding.reason === 'tls-inspection') {
       const known = INSPECTION_PRODUCTS.find((p) => p.product === finding.product);
-      if (known?.kind === 'personal-suite') {
+      if (known?.kind === 'debugging-proxy') {
+        step = `${known.product}, a debugging proxy, intercepts HTTPS on this PC (it re-signs the certificate on ${finding.port}). Quit it, or leave GoTo's hosts out of its SSL proxying, and make sure this PC's proxy settings no longer point to it.`;
+      } else if (known?.kind === 'personal-suite') {
         const norton = /norton/i.test(known.product) ? " GoTo's firewall page names Norton Transaction Protection as a setting to adjust." : '';
         step = `${known.product} on this PC inspects HTTPS (it re-signs the certificate on ${finding.port}). In ${known.product}, exclude the GoTo ranges or the GoToMyPC programs from HTTPS (SSL) scanning, or turn that scanning off.${norton}`;
       } else {

@@ -18,6 +18,10 @@ const REALISTIC: Record<string, readonly string[]> = {
   Kaspersky: ['Kaspersky Anti-Virus Personal Root Certificate', 'Kaspersky Web Anti-Virus Certification Authority', 'AO Kaspersky Lab'],
   ESET: ['ESET SSL Filter CA'],
   Bitdefender: ['Bitdefender Personal CA.Net-Defender'],
+  'Charles Proxy': ['Charles Proxy CA (11 Jul 2018\\, C02VQ1WGHTDD)', 'XK72 Ltd'],
+  mitmproxy: ['mitmproxy'],
+  Fiddler: ['DO_NOT_TRUST_FiddlerRoot'],
+  'Burp Suite': ['PortSwigger CA', 'PortSwigger'],
 };
 
 const PUBLIC_CAS = [
