@@ -11,6 +11,7 @@ import { networkInterfaces } from 'node:os';
 import { domainToASCII } from 'node:url';
 import type { JSValueHandle, QuickJS } from 'quickjs-wasi';
 import { escapeText } from '../core/escape.js';
+import { splitHostPort } from '../core/host-port.js';
 import { packageBytes } from '../core/package-files.js';
 import type { Reading } from '../core/types.js';
 import { PAC_LIBRARY } from './pac-library.js';
@@ -131,11 +132,11 @@ export function parsePacAnswer(text: string): PacEntry[] {
       continue;
     }
     const kind = keyword === 'PROXY' || keyword === 'HTTP' ? 'proxy' : keyword === 'HTTPS' ? 'https' : /^SOCKS[45]?$/.test(keyword) ? 'socks' : null;
-    const match = /^\[?([^\]\s]+?)\]?(?::(\d{1,5}))?$/.exec(where);
-    if (kind === null || !match) continue;
-    const host = match[1]!;
-    const port = match[2] === undefined ? DEFAULT_PORT[kind] : Number(match[2]);
-    if (port < 1 || port > 65535 || (net.isIP(host) === 0 && !/^[a-z0-9.-]+$/i.test(host))) continue;
+    const split = splitHostPort(where);
+    if (kind === null || split === null) continue;
+    const { host } = split;
+    const port = split.port ?? DEFAULT_PORT[kind];
+    if (port < 1 || (net.isIP(host) === 0 && !/^[a-z0-9.-]+$/i.test(host))) continue;
     entries.push({ kind, host, port });
   }
   return entries.length > 0 ? entries : [{ kind: 'direct' }];

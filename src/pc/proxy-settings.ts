@@ -2,7 +2,7 @@
 import net from 'node:net';
 import { UsageError, quote } from '../core/errors.js';
 import { Proxy, ProxyCredentials, type ProxyRoutes } from '../core/proxy.js';
-import { joinHostPort } from '../core/host-port.js';
+import { joinHostPort, splitHostPort } from '../core/host-port.js';
 
 export interface ProxyFlags {
   proxy: string | null;
@@ -80,9 +80,9 @@ function noProxyMatcher(raw: string | null): (ip: string, port: number) => boole
   const rules: { list: net.BlockList; port: number | null }[] = [];
   for (const item of raw.split(/[,\s]+/).filter(Boolean)) {
     if (item === '*') return () => true;
-    const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(item);
-    const v4Port = /^([\d./]+):(\d+)$/.exec(item);
-    const [address, port] = bracketed ? [bracketed[1]!, bracketed[2]] : v4Port ? [v4Port[1]!, v4Port[2]] : [item, undefined];
+    // An address or a CIDR, with a port or not: `[::1]:80`, `10.0.0.0/8:80`, `fe80::/10`.
+    const split = splitHostPort(item);
+    const [address, port] = split ? [split.host, split.port ?? undefined] : [item, undefined];
     const [ip, prefix] = address.split('/');
     const type = net.isIPv4(ip ?? '') ? 'ipv4' : net.isIPv6(ip ?? '') ? 'ipv6' : null;
     if (type === null) continue;
@@ -100,8 +100,8 @@ function noProxyMatcher(raw: string | null): (ip: string, port: number) => boole
 
 /** NO_PROXY's host names, as curl reads them: `example.com` and `.example.com` both cover the name and its subdomains. */
 function noProxyNames(raw: string | null): (host: string) => boolean {
-  const names = (raw ?? '').split(/[,\s]+/).filter((item) => item !== '' && net.isIP(item.replace(/^\[|\](:\d+)?$/g, '')) === 0 && !item.includes('/'))
-    .map((item) => item.toLowerCase().replace(/:\d+$/, '').replace(/^\*?\./, ''));
+  const names = (raw ?? '').split(/[,\s]+/).map((item) => splitHostPort(item)?.host ?? item).filter((item) => item !== '' && net.isIP(item) === 0 && !item.includes('/'))
+    .map((item) => item.toLowerCase().replace(/^\*?\./, ''));
   return (host) => names.some((name) => name === '*' || host === name || host.endsWith(`.${name}`));
 }
 

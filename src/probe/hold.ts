@@ -2,6 +2,7 @@
 // would, reopened when cut (as the host reconnects), with the names and this PC's addresses watched meanwhile.
 // The only place in hold with timing and concurrency; what the sessions mean is judged in judge/hold.ts.
 import { networkInterfaces } from 'node:os';
+import { splitHostPort } from '../core/host-port.js';
 import type { Proxy } from '../core/proxy.js';
 import type { HoldEnd, HoldEvent, HoldSession, HoldTarget, PathKind } from '../core/types.js';
 import { startDeadline } from './checks/deadline.js';
@@ -233,7 +234,7 @@ export class HoldEngine {
   }
 
   private localAddresses(): string[] {
-    return [...new Set([...this.connections].flatMap((c) => (c.local ? [c.local.replace(/:\d+$/, '')] : [])))];
+    return [...new Set([...this.connections].flatMap((c) => (c.local ? [splitHostPort(c.local)?.host ?? c.local] : [])))];
   }
 }
 

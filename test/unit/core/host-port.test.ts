@@ -30,3 +30,8 @@ t.test('split undoes join (property)', async (t) => {
   }), { numRuns: 1000 });
   t.pass('1,000 hosts and ports');
 });
+
+t.test('the places that split: a PAC entry and NO_PROXY read IPv6 as IPv6', async (t) => {
+  const { parsePacAnswer } = await import('../../../src/pc/pac.js');
+  t.same(parsePacAnswer('PROXY [::1]:3128; PROXY proxy.example; DIRECT'), [{ kind: 'proxy', host: '::1', port: 3128 }, { kind: 'proxy', host: 'proxy.example', port: 80 }, { kind: 'direct' }]);
+});
