@@ -72,7 +72,7 @@ export const STATUSES: readonly Status[] = ['ok', 'blocked', 'timeout', 'interce
 export type OkReason = 'connected' | 'resolved';
 /** `app-filter`: cut once it carried GoToMyPC's bytes, SNI or Host, while a neutral exchange with the same server passed. */
 export type BlockedReason =
-  | 'refused' | 'unreachable' | 'local-firewall' | 'reset' | 'proxy-denied' | 'proxy-auth-required' | 'tls-failed' | 'app-filter'
+  | 'refused' | 'unreachable' | 'local-firewall' | 'reset' | 'proxy-denied' | 'proxy-auth-required' | 'proxy-unreachable' | 'tls-failed' | 'app-filter'
   | 'dns-nxdomain' | 'dns-refused' | 'dns-sinkhole' | 'dns-failed' | 'dns-no-address';
 export type TimeoutReason = 'no-answer';
 export type InterceptedReason = 'http-proxy' | 'tls-inspection';

@@ -196,6 +196,10 @@ export function adviseOn(
       evidence: appFilterEvidence(summary, filtered),
     });
   }
+  const unreachableProxy = portsWith(summary, ['proxy-unreachable']);
+  if (unreachableProxy.length > 0) {
+    add(`The proxy the attempts on TCP ${listing(unreachableProxy)} go through takes no connection (refused, unreachable or silent: the evidence says which, and the Path line names the proxy). GoToMyPC, which uses the same settings, cannot get out either: start the proxy or correct this PC's proxy settings (Internet Options, the PAC file, WinHTTP, the *_PROXY variables). Nothing is known about the ports behind it.`, unreachableProxy, ['proxy-unreachable']);
+  }
   const denied = portsWith(summary, ['proxy-denied']);
   if (denied.length > 0) {
     const open443 = summary.ports.some((p) => p.port === 443 && p.state === 'reachable') && !denied.includes(443);

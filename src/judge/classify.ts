@@ -188,7 +188,21 @@ function retried(obs: TcpObservation): string {
   return n > 1 ? `, on try ${n} (the earlier ${n === 2 ? 'one' : 'ones'} went unanswered)` : '';
 }
 
+/**
+ * The proxy itself took no connection: the path GoToMyPC would take is broken at its first hop, whatever lies
+ * behind it. Said as that, never as the target's port being blocked. A fault of this PC (EMFILE, …) stays one.
+ */
+function proxyUnreachable(connected: Classification): Classification {
+  if (connected.status !== 'blocked' && connected.status !== 'timeout') return connected;
+  return { ...connected, status: 'blocked', reason: 'proxy-unreachable' };
+}
+
 function classifyConnect(obs: TcpObservation, path: Trace['path']): Classification {
+  const judged = judgeConnect(obs, path);
+  return path === 'proxy' && obs.outcome !== 'connected' && obs.outcome !== 'interrupted' ? proxyUnreachable(judged) : judged;
+}
+
+function judgeConnect(obs: TcpObservation, path: Trace['path']): Classification {
   const viaProxy = path === 'proxy';
   const proxyNote = (why: string): string => (viaProxy ? `could not reach the proxy: ${why}` : why);
   switch (obs.outcome) {

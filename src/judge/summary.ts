@@ -18,7 +18,7 @@ const MAX_EXAMPLES = 3;
  * refusal, a filter that cut GoToMyPC's bytes and let neutral ones pass. Other failures (silence, a refusal,
  * 'unreachable') say so only where a GoTo server is expected (Target.expected).
  */
-export const IN_THE_WAY: ReadonlySet<Reason> = new Set(['local-firewall', 'proxy-denied', 'proxy-auth-required', 'app-filter']);
+export const IN_THE_WAY: ReadonlySet<Reason> = new Set(['local-firewall', 'proxy-denied', 'proxy-auth-required', 'proxy-unreachable', 'app-filter']);
 
 function zeroCounts(): StatusCounts {
   return { ok: 0, blocked: 0, timeout: 0, intercepted: 0, error: 0 };

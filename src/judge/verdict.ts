@@ -15,6 +15,7 @@ const CAUSE: Partial<Record<Reason, string>> = {
   reset: 'were reset',
   'proxy-denied': 'were denied by the proxy',
   'proxy-auth-required': 'were refused by the proxy, which wants a sign-in (a user name and password, or Windows sign-in)',
+  'proxy-unreachable': 'could not reach the proxy they go through',
   'tls-failed': 'failed in the TLS handshake',
   'app-filter': "were cut by an application-aware filter",
 };

@@ -188,7 +188,7 @@ echo "=== ms $(( $(ms) - start ))"`, { timeoutMs: 120_000 });
   const all = report.attempts.filter((a) => a.port === 8200);
   t.equal(all.length, 2);
   for (const a of all) {
-    t.match(a, { path: 'proxy', status: 'blocked', reason: 'refused', route: { entry: 'PROXY 127.0.0.1:9202', skipped: [{ entry: 'PROXY 127.0.0.1:9201', why: /took no connection \(ECONNREFUSED\)/ }] } }, `${a.ip}:8200: every entry down, all tried anyway; no DIRECT invented`);
+    t.match(a, { path: 'proxy', status: 'blocked', reason: 'proxy-unreachable', route: { entry: 'PROXY 127.0.0.1:9202', skipped: [{ entry: 'PROXY 127.0.0.1:9201', why: /took no connection \(ECONNREFUSED\)/ }] } }, `${a.ip}:8200: every entry down, all tried anyway; no DIRECT invented`);
     t.notOk(a.route?.why, 'no DIRECT fallback');
   }
   // The run's time is shown, not asserted (the machine's load moves it); each later attempt's share above is the fact.

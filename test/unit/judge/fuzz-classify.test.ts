@@ -19,7 +19,7 @@ import { HOSTILE, property } from '../../helpers/fuzz.js';
 /** Every reason, under the one status it may come with (src/types.ts). */
 const REASONS: Record<Status, readonly Reason[]> = {
   ok: ['connected', 'resolved'],
-  blocked: ['refused', 'unreachable', 'local-firewall', 'reset', 'proxy-denied', 'proxy-auth-required', 'tls-failed', 'app-filter',
+  blocked: ['refused', 'unreachable', 'local-firewall', 'reset', 'proxy-denied', 'proxy-auth-required', 'proxy-unreachable', 'tls-failed', 'app-filter',
     'dns-nxdomain', 'dns-refused', 'dns-sinkhole', 'dns-failed', 'dns-no-address'],
   timeout: ['no-answer'],
   intercepted: ['http-proxy', 'tls-inspection'],
@@ -172,13 +172,14 @@ t.test('classify: every trace gets a status, a reason of that status, and eviden
     const decides = decidingStage(tr);
     assert.equal(c.evidence.stage, decides.stage, 'the first stage that did not succeed decides, else the last');
     if (decides.outcome === 'interrupted') assert.deepEqual([c.status, c.reason], ['error', 'unexpected'], 'an interrupted attempt says nothing about the network');
-    if (decides.stage === 'connect' && decides.outcome === 'timeout') assert.deepEqual([c.status, c.reason], ['timeout', 'no-answer']);
+    const throughProxy = tr.path === 'proxy';
+    if (decides.stage === 'connect' && decides.outcome === 'timeout') assert.deepEqual([c.status, c.reason], throughProxy ? ['blocked', 'proxy-unreachable'] : ['timeout', 'no-answer'], 'silence: of the target, or of the proxy itself');
     if (decides.stage === 'connect' && decides.outcome === 'connected') {
       assert.deepEqual([c.status, c.reason], ['ok', 'connected'], 'connected and nothing after: ok');
       assert.equal(c.evidence.local, joinHostPort(tr.connect.localAddress ?? '', tr.connect.localPort ?? 0));
     }
     if (decides.stage === 'connect' && decides.outcome === 'failed' && decides.code === 'ECONNREFUSED') {
-      assert.deepEqual([c.status, c.reason], ['blocked', 'refused'], 'ECONNREFUSED: refused');
+      assert.deepEqual([c.status, c.reason], throughProxy ? ['blocked', 'proxy-unreachable'] : ['blocked', 'refused'], 'ECONNREFUSED: refused, by the target or the proxy itself');
     }
     if (c.evidence.local !== undefined) assert.equal(tr.connect.outcome, 'connected', 'a local address only after a handshake');
     if (decides.stage === 'tls' && decides.outcome === 'handshake' && tr.app?.kind === 'tls') {

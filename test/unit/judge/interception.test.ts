@@ -167,8 +167,10 @@ t.test('classify: proxy stage', async (t) => {
   t.match(answered(200), { status: 'ok', reason: 'connected' }, 'a tunnel with nothing after it is ok');
   t.match(classify(trace({ path: 'proxy', proxy: { kind: 'proxy', outcome: 'closed', credentialsSent: false, elapsedMs: 1 } })), { status: 'blocked', reason: 'reset' });
   t.match(classify(trace({ path: 'proxy', connect: { kind: 'tcp', outcome: 'failed', code: 'ECONNREFUSED', elapsedMs: 1 } })), {
-    status: 'blocked', reason: 'refused', evidence: { why: /could not reach the proxy/ },
-  });
+    status: 'blocked', reason: 'proxy-unreachable', evidence: { why: /could not reach the proxy: the connection was refused/, code: 'ECONNREFUSED' },
+  }, 'a proxy that is not there: said as the proxy, never as the port');
+  t.match(classify(trace({ path: 'proxy', connect: { kind: 'tcp', outcome: 'timeout', elapsedMs: 1000 } })), { status: 'blocked', reason: 'proxy-unreachable', evidence: { why: /could not reach the proxy: no answer/ } });
+  t.match(classify(trace({ path: 'proxy', connect: { kind: 'tcp', outcome: 'failed', code: 'EMFILE', elapsedMs: 1 } })), { status: 'error', reason: 'resource-exhausted' }, 'a fault of this PC stays one');
 });
 
 t.test('classify: http, tls and 8200 stages', async (t) => {
