@@ -8,7 +8,8 @@ RUN npm ci --no-audit --no-fund
 COPY src ./src
 COPY bin ./bin
 COPY schema ./schema
-COPY README.md ./
+COPY README.md LICENSE ./
+COPY docs ./docs
 RUN npm pack --pack-destination /tmp && mv /tmp/g2probe-*.tgz /tmp/g2probe.tgz
 
 FROM node:22-slim
