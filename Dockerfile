@@ -4,9 +4,11 @@
 FROM node:22-slim AS build
 WORKDIR /src
 COPY package.json package-lock.json tsconfig.json ./
-RUN npm ci --no-audit --no-fund
+# The sources are not here yet: npm pack's prepare builds them.
+RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY src ./src
 COPY bin ./bin
+COPY build/with-node.mjs ./build/
 COPY schema ./schema
 COPY README.md LICENSE ./
 COPY docs ./docs

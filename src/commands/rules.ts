@@ -3,7 +3,7 @@ import { UsageError, quote } from '../core/errors.js';
 import type { Role } from '../core/types.js';
 import { listing, portWord } from '../core/words.js';
 import { writeStdout } from '../report/output.js';
-import { PROGRAM_FORMATS, RULE_FORMATS, renderRules, type RuleFormat } from '../report/rules.js';
+import { PROGRAM_FORMATS, RULE_FORMATS, renderRules, rulesNote, type RuleFormat } from '../report/rules.js';
 import { builtinRanges, loadRangesFile, portsOf } from '../targets/ranges.js';
 import { DEFAULT_PORTS, parsePorts } from './args.js';
 import { parseFlags } from './flags.js';
@@ -64,6 +64,12 @@ Options
 The rules allow the outgoing connections; their replies need the stateful
 rule (established, related) that any stateful policy has.
 
+The rules allow addresses only. GoToMyPC also connects to names (such as
+poll.gotomypc.com) whose addresses are outside these ranges, or may be: a
+comment in the rules lists them, with what public sources say of each, to
+allow by name on a web proxy or a next-generation firewall (FQDN objects).
+CSV has no comments: with csv, that list goes to stderr.
+
 Exit codes
   0   the rules are on stdout
   64  usage error: a bad flag, value or file (one line on stderr names it)
@@ -75,13 +81,15 @@ Exit codes
  */
 export function rulesCommand(argv: readonly string[], _env: NodeJS.ProcessEnv): number {
   // Everything is checked before the first byte is written: a usage error leaves stdout empty.
-  writeStdout(rulesFor(argv));
+  const { rules, note } = rulesFor(argv);
+  if (note !== '') process.stderr.write(note);
+  writeStdout(rules);
   return 0;
 }
 
-function rulesFor(argv: readonly string[]): string {
+function rulesFor(argv: readonly string[]): { rules: string; note: string } {
   const values = parseFlags(argv, SPEC, { command: 'g2probe rules' });
-  if (values.help) return RULES_HELP;
+  if (values.help) return { rules: RULES_HELP, note: '' };
 
   const { format, role, ranges: rangesFile } = values;
   if (format === undefined) throw new UsageError(`missing --format: use one of ${RULE_FORMATS.join(', ')} (g2probe rules --help shows examples)`);
@@ -103,7 +111,8 @@ function rulesFor(argv: readonly string[]): string {
     const served = [...new Set(ranges.flatMap((range) => range.ports ?? []))].sort((a, b) => a - b);
     throw new UsageError(`no range of the list serves ${portWord(ports)} (they serve ${listing(served)}): give --ranges FILE to allow other ports`);
   }
-  return renderRules(format, { ranges, ports, role: (role as Role | undefined) ?? null, rangesFile: rangesFile ?? null });
+  const input = { ranges, ports, role: (role as Role | undefined) ?? null, rangesFile: rangesFile ?? null };
+  return { rules: renderRules(format, input), note: rulesNote(format, input) };
 }
 
 function isFormat(value: string): value is RuleFormat {

@@ -13,7 +13,18 @@ export interface ServiceHost {
   source: string;
   /** The host keeps a connection to it open all the time: what g2probe hold holds (and why that is known). */
   heldOpen?: string;
+  /** What public material says of its addresses, if anything (g2probe rules names the names its ranges miss). */
+  addresses?: HostAddresses;
 }
+
+export type HostAddresses =
+  /** Served from clouds: in none of GoTo's published ranges, and changing. */
+  | { kind: 'cloud'; source: string }
+  /** An address a source once gave for it; whether it still has it is unknown. */
+  | { kind: 'seen'; address: string; source: string };
+
+// GoTo's domain allow-list for its apps (shared/research/goto-servers.md).
+const GETGO_CLOUD: HostAddresses = { kind: 'cloud', source: "GoTo's domain allow-list puts *.getgo.com in AWS and OCI" };
 
 const CONFIG = 'GoToMyPC\'s own configuration strings (ThreatHunting-Keywords, tools/G-H/GoToMyPC.csv)';
 
@@ -26,6 +37,7 @@ export const SERVICE_HOSTS: readonly ServiceHost[] = [
     // No source says it listens on 8200.
     source: `${CONFIG}: PollServer poll.gotomypc.com; a Zeek hunting guide finds it in HTTP Host headers and TLS SNI`,
     heldOpen: 'old Citrix/Expertcity papers: the host keeps a persistent connection to the poll (broker) server and polls it with short HTTP requests',
+    addresses: { kind: 'seen', address: '66.151.158.177', source: 'an old Snort rule, sid 1429, and the LOLRMM catalogue' },
   },
   {
     name: 'www.gotomypc.com',
@@ -54,6 +66,7 @@ export const SERVICE_HOSTS: readonly ServiceHost[] = [
     essential: false,
     ports: [443],
     source: `${CONFIG}: LoggingServer=logging.getgo.com`,
+    addresses: GETGO_CLOUD,
   },
   {
     name: 'launch.getgo.com',
@@ -61,6 +74,7 @@ export const SERVICE_HOSTS: readonly ServiceHost[] = [
     essential: false,
     ports: [443],
     source: CONFIG,
+    addresses: GETGO_CLOUD,
   },
   {
     name: 'api-telemetry.servers.getgo.com',
@@ -68,6 +82,7 @@ export const SERVICE_HOSTS: readonly ServiceHost[] = [
     essential: false,
     ports: [443],
     source: CONFIG,
+    addresses: GETGO_CLOUD,
   },
 ];
 

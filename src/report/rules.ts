@@ -3,7 +3,8 @@ import { quote } from '../core/errors.js';
 import type { Family, Range, Role } from '../core/types.js';
 import { listing, wrap } from '../core/words.js';
 import { EXECUTABLES } from '../data/executables.js';
-import { portsOf } from '../targets/ranges.js';
+import { SERVICE_HOSTS } from '../data/service-hosts.js';
+import { portsOf, rangeOf } from '../targets/ranges.js';
 
 export const RULE_FORMATS = ['iptables', 'nftables', 'windows', 'pf', 'csv'] as const;
 export type RuleFormat = (typeof RULE_FORMATS)[number];
@@ -190,6 +191,38 @@ function csv(input: RuleInput): string[] {
   return [CSV_HEADER, ...rows].map((fields) => fields.map(csvField).join(','));
 }
 
+/**
+ * For csv, what the other formats say in a comment: the names that its rows do not cover, for stderr. RFC 4180
+ * has no comments, and a row with a name where the address goes is rejected by a strict importer, or resolved
+ * once by a lax one into an address rule that goes stale: the file stays address rules alone.
+ */
+export function rulesNote(format: RuleFormat, input: RuleInput): string {
+  return format === 'csv' ? `${namesOutside(input, "g2probe rules: the CSV's rows allow addresses only.").join('\n')}\n` : '';
+}
+
+/**
+ * GoToMyPC's names whose addresses these rules do not open, or may not, and how to allow them, wrapped. Decided
+ * from what public material says of each name (src/data/service-hosts.ts), never by resolving: rules sends no packet.
+ */
+function namesOutside(input: RuleInput, lead: string): string[] {
+  const opened = allowed(input).map((a) => a.range);
+  const entries = SERVICE_HOSTS.map(({ name, ports, essential, addresses }) => {
+    const where = addresses?.kind === 'cloud'
+      ? `${input.rangesFile === null ? 'outside' : 'may be outside'}: ${addresses.source}`
+      : addresses?.kind === 'seen'
+        ? `may be outside: the one address published for it, ${addresses.address} (${addresses.source}), ${seenIn(addresses.address, opened)}`
+        : 'may be outside: no public source gives its addresses';
+    return wrap(`  ${name}, TCP ${listing(ports)}${essential ? ' (GoToMyPC does not work without it)' : ''}: ${where}.`, 98, '    ');
+  });
+  const intro = `${lead} GoToMyPC also connects to these names, whose addresses are outside the ranges these rules open, or may be: allow them by name, on a web proxy (a domain allow-list) or a next-generation firewall (FQDN objects, which follow the addresses as they change). An address rule made from a lookup today goes stale.`;
+  return [wrap(intro, 98), ...entries].flatMap((paragraph) => paragraph.split('\n'));
+}
+
+function seenIn(address: string, ranges: readonly Range[]): string {
+  const range = rangeOf(address, ranges);
+  return range ? `is in ${range.cidr}, but its address now is unknown` : 'is not in these ranges, and its address now is unknown';
+}
+
 /** RFC 4180: a field with a comma, a double quote or a line break is quoted, its quotes doubled. */
 export function csvField(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
@@ -207,7 +240,9 @@ function header(input: RuleInput, format: RuleFormat): string[] {
   return [
     `GoToMyPC: allow outbound TCP to the GoTo ranges, each on the ports it is documented for (${sets.join('; ')})${programs}.`,
     `Made by g2probe rules --format ${format} from ${origin(input)}.`,
-  ].flatMap((paragraph) => wrap(paragraph, 98).split('\n').map((line) => `# ${line}`));
+  ].flatMap((paragraph) => wrap(paragraph, 98).split('\n'))
+    .concat('', ...namesOutside(input, 'These rules allow addresses only.'), '')
+    .map((line) => (line === '' ? '#' : `# ${line}`));
 }
 
 function origin(input: RuleInput): string {

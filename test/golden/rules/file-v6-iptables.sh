@@ -2,6 +2,25 @@
 # GoToMyPC: allow outbound TCP to the GoTo ranges, each on the ports it is documented for (80, 443
 # and 8200 to 3 ranges).
 # Made by g2probe rules --format iptables from the 3 ranges in "fixtures/loopback-rules.txt".
+#
+# These rules allow addresses only. GoToMyPC also connects to these names, whose addresses are
+# outside the ranges these rules open, or may be: allow them by name, on a web proxy (a domain
+# allow-list) or a next-generation firewall (FQDN objects, which follow the addresses as they
+# change). An address rule made from a lookup today goes stale.
+#   poll.gotomypc.com, TCP 80 and 443 (GoToMyPC does not work without it): may be outside: the one
+#     address published for it, 66.151.158.177 (an old Snort rule, sid 1429, and the LOLRMM
+#     catalogue), is not in these ranges, and its address now is unknown.
+#   www.gotomypc.com, TCP 80 and 443 (GoToMyPC does not work without it): may be outside: no public
+#     source gives its addresses.
+#   get.gotomypc.com, TCP 443: may be outside: no public source gives its addresses.
+#   authentication.logmeininc.com, TCP 443: may be outside: no public source gives its addresses.
+#   logging.getgo.com, TCP 443: may be outside: GoTo's domain allow-list puts *.getgo.com in AWS and
+#     OCI.
+#   launch.getgo.com, TCP 443: may be outside: GoTo's domain allow-list puts *.getgo.com in AWS and
+#     OCI.
+#   api-telemetry.servers.getgo.com, TCP 443: may be outside: GoTo's domain allow-list puts
+#     *.getgo.com in AWS and OCI.
+#
 # Replies need the stateful rule that any stateful policy has:
 #   iptables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
 #   ip6tables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT

@@ -4,7 +4,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import t, { type Test } from 'tap';
 import type { Role } from '../../../src/core/types.js';
-import { RULE_FORMATS, csvField, psString, renderRules, type RuleFormat, type RuleInput } from '../../../src/report/rules.js';
+import { SERVICE_HOSTS } from '../../../src/data/service-hosts.js';
+import { RULE_FORMATS, csvField, psString, renderRules, rulesNote, type RuleFormat, type RuleInput } from '../../../src/report/rules.js';
 import { builtinRanges, loadRangesFile, parseRange } from '../../../src/targets/ranges.js';
 import { FIXTURES, ROOT, g2probe } from '../../helpers/cli.js';
 
@@ -51,6 +52,7 @@ function matchesGolden(t: Test, file: string, actual: string): void {
 
 t.test('every format matches its reviewed golden', async (t) => {
   for (const [file, format, input] of GOLDENS) matchesGolden(t, file, renderRules(format, input));
+  matchesGolden(t, 'csv-stderr.txt', rulesNote('csv', builtin()));
 });
 
 t.test('the CLI prints the goldens: built-in current ranges and default ports, or a --ranges file', async (t) => {
@@ -63,7 +65,7 @@ t.test('the CLI prints the goldens: built-in current ranges and default ports, o
   for (const [args, file] of cases) {
     const run = await g2probe(['rules', ...args]);
     t.equal(run.code, 0, args.join(' '));
-    t.equal(run.stderr, '');
+    t.equal(run.stderr, file.endsWith('.csv') ? readFileSync(`${GOLDEN}csv-stderr.txt`, 'utf8') : '', 'csv only: the names it leaves out, on stderr');
     t.equal(run.stdout, readFileSync(`${GOLDEN}${file}`, 'utf8'), `g2probe rules ${args.join(' ')} prints ${file}`);
   }
 });
@@ -103,6 +105,35 @@ t.test('each range is allowed on the ports it is documented for, of --ports', as
   t.match(file.stdout, /-d 127\.0\.0\.1\/32 -p tcp -m multiport --dports 22 -j ACCEPT/);
 });
 
+t.test("the rules name GoToMyPC's names they leave out, and how to allow them: by name", async (t) => {
+  /** The comment block of a format, or csv's stderr, joined into plain lines. */
+  const said = (format: RuleFormat, input: RuleInput): string => format === 'csv'
+    ? rulesNote(format, input)
+    : renderRules(format, input).split('\n').filter((line) => line.startsWith('#')).map((line) => line.replace(/^#\s?/, '')).join('\n');
+  const entry = (text: string, name: string): string => {
+    const lines = text.split('\n');
+    const start = lines.findIndex((line) => line.startsWith(`  ${name}, `));
+    if (start < 0) return '';
+    const rest = lines.slice(start + 1);
+    const end = rest.findIndex((line) => !line.startsWith('    '));
+    return [lines[start]!, ...rest.slice(0, end < 0 ? rest.length : end)].join(' ').replace(/\s+/g, ' ').trim();
+  };
+  const legacy: RuleInput = { ...builtin(), ranges: builtinRanges() };
+  for (const format of RULE_FORMATS) {
+    const text = said(format, builtin());
+    t.match(text.replace(/\s+/g, ' '), /allow them by name, on a web proxy \(a domain allow-list\) or a next-generation firewall \(FQDN objects/, format);
+    for (const host of SERVICE_HOSTS) t.not(entry(text, host.name), '', `${format} names ${host.name}`);
+    t.equal(rulesNote(format, builtin()) === '', format !== 'csv', `${format}: ${format === 'csv' ? 'on stderr' : 'in a comment, nothing on stderr'}`);
+  }
+  const text = said('iptables', builtin());
+  t.match(entry(text, 'logging.getgo.com'), /: outside: GoTo's domain allow-list puts \*\.getgo\.com in AWS and OCI\.$/, 'the cloud names are outside the built-in ranges');
+  t.match(entry(said('iptables', fromFile), 'logging.getgo.com'), /: may be outside:/, 'a --ranges file may hold anything: may');
+  t.match(entry(text, 'poll.gotomypc.com'), /\(GoToMyPC does not work without it\): may be outside: the one address published for it, 66\.151\.158\.177 \([^)]+\), is not in these ranges, and its address now is unknown\.$/);
+  t.match(entry(said('pf', legacy), 'poll.gotomypc.com'), /is in 66\.151\.158\.0\/24, but its address now is unknown\.$/, 'with the old list, its old address is in, yet may have moved');
+  t.match(entry(text, 'www.gotomypc.com'), /may be outside: no public source gives its addresses\.$/, 'no data: may, never outside');
+  t.notMatch(renderRules('csv', builtin()), /gotomypc\.com|getgo/, 'the CSV stays address rows');
+});
+
 t.test('CSV: RFC 4180 records, quoted only where needed', async (t) => {
   t.equal(csvField('23.239.228.0/22'), '23.239.228.0/22');
   t.equal(csvField('80 443 8200'), '80 443 8200');
@@ -140,7 +171,7 @@ t.test('--help teaches the usage, the formats and the CSV columns', async (t) =>
     const run = await g2probe(['rules', flag]);
     t.equal(run.code, 0);
     t.equal(run.stderr, '');
-    for (const text of ['Usage: g2probe rules --format FORMAT', ...RULE_FORMATS, '--with-legacy', '--role host|client', 'range_list', 'Examples', '64']) {
+    for (const text of ['Usage: g2probe rules --format FORMAT', ...RULE_FORMATS, '--with-legacy', '--role host|client', 'range_list', 'Examples', '64', 'FQDN objects', 'with csv, that list goes to stderr']) {
       t.match(run.stdout, text);
     }
   }
