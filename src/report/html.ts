@@ -15,14 +15,29 @@ import { rangesFrom } from './text.js';
 /** A page past this many rows is slow to open and no one reads it: the JSON keeps every attempt. */
 export const MAX_ROWS = 5000;
 
-/** The attempts a run's page lists: the first MAX_ROWS (a sweep's whole list stays in the JSON, not in memory), and how many were made. */
+/**
+ * The attempts a page lists, at most MAX_ROWS of them (a sweep's whole list stays in the JSON, not in memory), and
+ * how many were made. Past MAX_ROWS a failure takes the place of the latest `ok` kept: a sweep's four blocked
+ * attempts are on the page even when 40,000 connected before them.
+ */
 export class PageRows {
-  readonly kept: Attempt[] = [];
+  private readonly failed: Attempt[] = [];
+  private readonly passed: Attempt[] = [];
   made = 0;
   readonly keep = (attempt: Attempt): void => {
     this.made++;
-    if (this.kept.length < MAX_ROWS) this.kept.push(attempt);
+    const full = this.failed.length + this.passed.length >= MAX_ROWS;
+    if (attempt.status === 'ok') {
+      if (!full) this.passed.push(attempt);
+    } else if (!full || this.passed.pop() !== undefined) {
+      this.failed.push(attempt);
+    }
   };
+
+  /** In the order made, within failures and within successes. */
+  get kept(): Attempt[] {
+    return [...this.failed, ...this.passed];
+  }
 }
 
 /** The statuses as the filters and the ports' columns list them: failures first. */
@@ -159,12 +174,14 @@ function attemptRow(a: Attempt): string {
 }
 
 function attempts(report: Report, total: number): string {
-  const shown = failuresFirst(report.attempts.slice(0, MAX_ROWS), (a) => rank(a.status));
+  const rows = new PageRows();
+  report.attempts.forEach(rows.keep);
+  const shown = failuresFirst(rows.kept, (a) => rank(a.status));
   const filters = ['all', ...FAILURES_FIRST].map((s) => {
     const count = s === 'all' ? total : report.summary.counts[s as Status];
     return `<label><input type="radio" name="f" id="f-${s}"${s === 'all' ? ' checked' : ''}> ${escapeHtml(s)} (${count})</label>`;
   }).join('');
-  const note = total > shown.length ? `<p class="why">The first ${shown.length} of ${total} attempts; the JSON report (--out) has them all.</p>` : '';
+  const note = total > shown.length ? `<p class="why">${shown.length} of the ${total} attempts, failures first; the JSON report (--out) has them all.</p>` : '';
   const th = ['address', 'port', 'status', 'reason', 'path', 'ms', 'why'].map((h) => `<th${h === 'port' || h === 'ms' ? ' class="n"' : ''}>${h}</th>`).join('');
   return `<section id="attempts"><h2>Every attempt, failures first</h2><div class="filters">Show: ${filters}</div>${note}
 <table><thead><tr>${th}</tr></thead><tbody>

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import t from 'tap';
 import type { Attempt, Report } from '../../../src/core/types.js';
 import { failuresFirst, rank } from '../../../src/report/failures-first.js';
-import { MAX_ROWS, PAGE_HEADERS, PAGE_POLICY, escapeHtml, renderHtml } from '../../../src/report/html.js';
+import { MAX_ROWS, PAGE_HEADERS, PAGE_POLICY, PageRows, escapeHtml, renderHtml } from '../../../src/report/html.js';
 import { seenReasons } from '../../../src/report/reasons.js';
 import { renderWaitingHtml } from '../../../src/report/serve-html.js';
 
@@ -32,16 +32,30 @@ t.test('renderHtml: one self-contained page, nothing of the report unescaped', a
   t.match(renderHtml(REPORT), /<title>g2probe: Blocked: GoToMyPC cannot connect/);
 });
 
-t.test('renderHtml: at most MAX_ROWS attempts, and it says how many there were', async (t) => {
+t.test('renderHtml: at most MAX_ROWS attempts, failures kept first, and it says how many there were', async (t) => {
   const many: Report = structuredClone(REPORT);
-  const one = many.attempts[0] as Attempt;
-  many.attempts = Array.from({ length: MAX_ROWS + 10 }, () => one);
+  const ok = many.attempts.find((a) => a.status === 'ok') as Attempt;
+  const blocked = many.attempts.find((a) => a.status === 'blocked') as Attempt;
+  many.attempts = [...Array.from({ length: MAX_ROWS + 10 }, () => ok), blocked, blocked];
   const page = renderHtml(many);
   t.equal(page.match(/<tr class="r-/g)?.length, MAX_ROWS);
-  t.match(page, `The first ${MAX_ROWS} of ${MAX_ROWS + 10} attempts; the JSON report (--out) has them all.`);
+  t.equal(page.match(/<tr class="r-blocked"/g)?.length, 2, 'the two failures after the first MAX_ROWS are on the page');
+  t.match(page, `${MAX_ROWS} of the ${MAX_ROWS + 12} attempts, failures first; the JSON report (--out) has them all.`);
   const kept = renderHtml({ ...many, attempts: many.attempts.slice(0, 3) }, 40_000);
-  t.match(kept, 'The first 3 of 40000 attempts', "a run's page: the total it was told");
+  t.match(kept, '3 of the 40000 attempts', "a run's page: the total it was told");
   t.match(kept, '<input type="radio" name="f" id="f-all" checked> all (40000)');
+});
+
+t.test('PageRows: the first MAX_ROWS, then failures in place of the latest ok ones', async (t) => {
+  const ok = REPORT.attempts.find((a) => a.status === 'ok') as Attempt;
+  const rows = new PageRows();
+  for (let i = 0; i < MAX_ROWS; i++) rows.keep({ ...ok, ms: i });
+  for (let i = 0; i < 3; i++) rows.keep({ ...ok, status: 'timeout', ms: -i });
+  rows.keep({ ...ok, ms: -99 });
+  t.equal(rows.made, MAX_ROWS + 4);
+  t.equal(rows.kept.length, MAX_ROWS);
+  t.same(rows.kept.slice(0, 3).map((a) => a.ms), [0, -1, -2], 'the failures, in the order made');
+  t.equal(rows.kept.at(-1)!.ms, MAX_ROWS - 4, 'the three latest ok attempts gave way; the one after them was not kept');
 });
 
 t.test('renderHtml: the verdict, then what to do, then the evidence; failures first in every table', async (t) => {
