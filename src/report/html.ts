@@ -72,10 +72,9 @@ header.verdict .meta { font-size: .85rem; opacity: .9; }
 .s-intercepted { background: var(--intercepted); } .s-unknown { background: var(--unknown); }
 h2 { font-size: 1.15rem; margin: 1.4rem 0 .5rem; border-bottom: 1px solid #d0d7de; padding-bottom: .2rem; }
 table { border-collapse: collapse; width: 100%; font-size: .9rem; }
-th, td { text-align: left; padding: .25rem .5rem; border-bottom: 1px solid #eaeef2; vertical-align: top; }
 /* A short word keeps its column's width (the auto layout would squeeze it to a letter a line); only names,
    addresses and evidence, which can be wider than a phone, break anywhere. */
-th, td { overflow-wrap: break-word; }
+th, td { text-align: left; padding: .25rem .5rem; border-bottom: 1px solid #eaeef2; vertical-align: top; overflow-wrap: break-word; }
 .mono, .why, .long { overflow-wrap: anywhere; }
 th { background: #f6f8fa; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
