@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { ProxyRoutes } from './core/proxy.js';
 import type { RunOptions } from './core/run-options.js';
-import type { Attempt, DnsReport, LocalPolicy, PacStatus, ProxyPath, RangesInfo, Role, StatusCounts, Summary, Target, Verdict } from './core/types.js';
+import type { Attempt, DnsReport, LocalPolicy, PacStatus, ProxyPath, RangesInfo, Report, Role, StatusCounts, Summary, Target, Verdict } from './core/types.js';
 import { VERSION } from './core/version.js';
 import { SummaryBuilder } from './judge/summary.js';
 import { decideVerdict } from './judge/verdict.js';
@@ -164,4 +164,13 @@ export async function runProbe(input: RunInput): Promise<RunResult> {
   report?.end({ finishedAt: finishedAt.toISOString(), interrupted, summary: result, verdict });
   log.info({ verdict: verdict.status, attempts: result.total, elapsedMs: Math.round(elapsedMs), ranges: ranges.origin, rangesVersion: ranges.version }, 'probe finished');
   return { startedAt, finishedAt, elapsedMs, planned, interrupted, ranges, dns, localPolicy, pac: pac?.status ?? null, proxyPaths, summary: result, verdict, tally };
+}
+
+/** The report the JSON holds, with only `attempts` in it (the page's first rows): for the page of a run just made. */
+export function reportOf(result: RunResult, options: RunOptions, attempts: Attempt[]): Report {
+  return {
+    schemaVersion: SCHEMA_VERSION, tool: TOOL, startedAt: result.startedAt.toISOString(), finishedAt: result.finishedAt.toISOString(),
+    interrupted: result.interrupted, options: options.probe, ranges: result.ranges, dns: result.dns, localPolicy: result.localPolicy,
+    pac: result.pac, proxyPaths: result.proxyPaths, attempts, summary: result.summary, verdict: result.verdict,
+  };
 }

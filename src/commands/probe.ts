@@ -3,14 +3,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { EXIT_INTERNAL, UsageError, fail } from '../core/errors.js';
-import type { Attempt, Report } from '../core/types.js';
 import { VERSION } from '../core/version.js';
 import { lockToLoopback } from '../net/dialer.js';
 import { assertLoopbackUrl, assertRunTargets } from '../net/guard.js';
 import { systemRunner } from '../pc/local-policy.js';
 import { TrustStore } from '../pc/trust-store.js';
-import { MAX_ROWS, renderHtml } from '../report/html.js';
-import { SCHEMA_VERSION } from '../report/json.js';
+import { PageRows, renderHtml } from '../report/html.js';
 import { renderMetrics } from '../report/metrics.js';
 import { buildBundle, CappedText, recordingRunner, type RawReading } from '../report/bundle.js';
 import { BufferedWriter, EXIT_CANTCREAT, writeStdout } from '../report/output.js';
@@ -18,7 +16,7 @@ import { commitOutput, openOutputs, requested, type OutputFile, type OutputReque
 import { writePlanJson, writePlanText } from '../report/plan.js';
 import { Progress } from '../report/progress.js';
 import { renderText } from '../report/text.js';
-import { TOOL, runProbe, type RunResult } from '../run.js';
+import { TOOL, reportOf, runProbe } from '../run.js';
 import { buildPlan } from '../targets/plan.js';
 import { loadRangeList } from '../targets/range-list.js';
 import type { CliOptions } from './args.js';
@@ -102,20 +100,14 @@ async function probeWith(options: CliOptions, env: NodeJS.ProcessEnv, log: Logge
     }
     const trust = TrustStore.fromOptions(env, options.probe.tlsRoots);
 
-    // The page lists the first MAX_ROWS attempts: a sweep's whole list stays in the JSON, not in memory.
-    const kept: Attempt[] = [];
-    let made = 0;
-    const keep = options.html === null && options.bundle === null ? undefined : (attempt: Attempt): void => {
-      made++;
-      if (kept.length < MAX_ROWS) kept.push(attempt);
-    };
+    const rows = options.html === null && options.bundle === null ? null : new PageRows();
     const bundleJson = options.bundle === null ? null : new CappedText();
     const readings: RawReading[] = [];
     const sinks = [...(options.format === 'json' ? [stdout] : []), ...(fileWriter ? [fileWriter] : []), ...(bundleJson ? [bundleJson] : [])];
     const result = await runProbe({
       options, rangeList, plan, trust, env, log, signal: stop.signal,
       report: sinks.length === 0 ? null : (chunk) => { for (const sink of sinks) sink.write(chunk); },
-      ...(keep ? { onAttempt: keep } : {}),
+      ...(rows ? { onAttempt: rows.keep } : {}),
       ...(options.bundle === null ? {} : { run: recordingRunner(systemRunner, readings) }),
       onStart: (planned, counts, done) => {
         if (!process.stderr.isTTY || options.quiet || stop.signal.aborted) return null;
@@ -134,7 +126,7 @@ async function probeWith(options: CliOptions, env: NodeJS.ProcessEnv, log: Logge
       fileWriter.flush();
       if (!commitOutput(outFile)) return EXIT_CANTCREAT;
     }
-    const page = options.html === null && options.bundle === null ? '' : renderHtml(reportOf(result, options, kept), made);
+    const page = rows ? renderHtml(reportOf(result, options, rows.kept), rows.made) : '';
     const htmlFile = files.get('--html');
     if (htmlFile) {
       htmlFile.write(page);
@@ -162,15 +154,6 @@ function resolverFiles(): Record<string, string> {
   } catch {
     return {};
   }
-}
-
-/** The report the JSON holds, with the attempts kept for the page. */
-function reportOf(result: RunResult, options: CliOptions, attempts: Attempt[]): Report {
-  return {
-    schemaVersion: SCHEMA_VERSION, tool: TOOL, startedAt: result.startedAt.toISOString(), finishedAt: result.finishedAt.toISOString(),
-    interrupted: result.interrupted, options: options.probe, ranges: result.ranges, dns: result.dns, localPolicy: result.localPolicy,
-    pac: result.pac, proxyPaths: result.proxyPaths, attempts, summary: result.summary, verdict: result.verdict,
-  };
 }
 
 /** The run's length as its report's two times give it: g2probe show reads the same two, so both texts agree. */

@@ -1,5 +1,6 @@
 // `g2probe serve`: a probe on a schedule, never two at once, with the last whole run served over HTTP
-// for Prometheus (/metrics), for people and tickets (/report.json), and for the container's health check.
+// for Prometheus (/metrics), for people (the report page at /), for tickets (/report.json), and for the
+// container's health check.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { LevelWithSilent, Logger } from 'pino';
 import { UsageError, fail } from '../core/errors.js';
@@ -9,9 +10,11 @@ import { assertRunTargets } from '../net/guard.js';
 import { openFileLimit } from '../pc/open-files.js';
 import { TrustStore } from '../pc/trust-store.js';
 import { fitsOpenFiles } from '../probe/concurrency.js';
+import { PAGE_HEADERS, PageRows, renderHtml } from '../report/html.js';
 import { renderMetrics, type MetricsRun } from '../report/metrics.js';
 import { writeStdout } from '../report/output.js';
-import { runProbe } from '../run.js';
+import { WAIT_REFRESH_S, renderWaitingHtml, type RunStanding } from '../report/serve-html.js';
+import { reportOf, runProbe } from '../run.js';
 import { buildPlan } from '../targets/plan.js';
 import { loadRangeList } from '../targets/range-list.js';
 import { builtinRanges, loadRangesFile } from '../targets/ranges.js';
@@ -40,8 +43,11 @@ export const SERVE_HELP = `Usage: g2probe serve [--listen ADDR:PORT] [--every 5m
 Runs the probe on a schedule and serves the last whole run over HTTP, for
 Prometheus and for people. One run at a time: a run that outlasts --every
 delays the next one. SIGTERM or Ctrl-C stops within a second; a run cut short
-is dropped, so /report.json always holds a whole report.
+is dropped, so / and /report.json always hold a whole report.
 
+  GET /              the last run's report as a web page (as --html writes
+  GET /report.html   it): the verdict, what to do, the evidence; until a run
+                     has finished, a page saying when the first is due (503)
   GET /metrics       the last run in Prometheus text format (as --format
                      prometheus prints it), plus g2probe_runs_total
   GET /report.json   the last run's JSON report (503 until one has finished)
@@ -100,6 +106,8 @@ function parseServe(argv: readonly string[], env: NodeJS.ProcessEnv): ServeOptio
 interface Latest {
   json: string;
   metrics: MetricsRun;
+  /** The report page, made once per run rather than per request. */
+  page: string;
 }
 
 export async function serveCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -125,6 +133,8 @@ class Service {
   private latest: Latest | null = null;
   private runs = 0;
   private running: { since: number } | null = null;
+  /** When the next run is to start: the waiting page says it. */
+  private dueAt: number | null = null;
   private lastFinished: number | null = null;
   private readonly startedAt = Date.now();
   private readonly stop = new AbortController();
@@ -165,7 +175,7 @@ class Service {
     this.log.info({
       listen: formatListen(bound), every: formatDuration(this.options.everyMs), jitter: formatDuration(Math.round(this.options.jitterMs)),
       maxConnections: this.cap, openFiles: this.openFiles,
-    }, 'serving /metrics, /report.json and /healthz');
+    }, 'serving /, /metrics, /report.json and /healthz');
     this.warnIfConcurrencyCrowds();
 
     const stopped = new Promise<void>((resolve) => {
@@ -202,7 +212,8 @@ class Service {
     const { everyMs, jitterMs } = this.options;
     let slot = Date.now();
     while (!this.stop.signal.aborted) {
-      await this.sleep(slot + Math.random() * jitterMs - Date.now());
+      this.dueAt = slot + Math.random() * jitterMs;
+      await this.sleep(this.dueAt - Date.now());
       if (this.stop.signal.aborted) return;
       await this.runOnce();
       slot += everyMs;
@@ -236,15 +247,16 @@ class Service {
       const plan = buildPlan(rangeList.ranges, probe.probe);
       const trust = TrustStore.fromOptions(this.env, probe.probe.tlsRoots);
       const chunks: string[] = [];
+      const rows = new PageRows();
       const result = await runProbe({
         options: probe, rangeList, plan, trust, env: this.env, log: this.log, signal: this.stop.signal, report: (chunk) => { chunks.push(chunk); },
-        openFiles: this.runsShare(),
+        openFiles: this.runsShare(), onAttempt: rows.keep,
       });
       if (result.interrupted) {
         this.log.info({ attempts: result.summary.total, planned: result.planned }, 'run cut short by the stop: not published');
         return;
       }
-      this.latest = { json: chunks.join(''), metrics: { ...result, version: VERSION } };
+      this.latest = { json: chunks.join(''), metrics: { ...result, version: VERSION }, page: renderHtml(reportOf(result, probe, rows.kept), rows.made) };
       this.runs++;
       this.lastFinished = Date.now();
     } catch (err) {
@@ -281,6 +293,11 @@ class Service {
     return { ok: true, why: this.lastFinished ? `last run finished ${formatDuration(now - this.lastFinished)} ago` : 'first run not finished yet' };
   }
 
+  private standing(): RunStanding {
+    if (this.running) return { state: 'running', forMs: Date.now() - this.running.since };
+    return { state: 'due', inMs: (this.dueAt ?? Date.now()) - Date.now() };
+  }
+
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -301,10 +318,14 @@ class Service {
         return;
       }
       case '/':
-        send(res, 200, 'text/plain; charset=utf-8', `g2probe ${VERSION}: /metrics, /report.json, /healthz\n`);
+      case '/report.html':
+        // 503 until a run has finished, as /report.json: a script or a monitor can tell "no report yet" from a
+        // report by the status alone, and a browser shows the page all the same and asks again by itself.
+        if (this.latest) sendPage(res, 200, this.latest.page);
+        else sendPage(res, 503, renderWaitingHtml(VERSION, this.standing(), new Date(this.startedAt)), { 'retry-after': String(WAIT_REFRESH_S), refresh: String(WAIT_REFRESH_S) });
         return;
       default:
-        send(res, 404, 'text/plain; charset=utf-8', 'not found: try /metrics, /report.json or /healthz\n');
+        send(res, 404, 'text/plain; charset=utf-8', 'not found: try /, /metrics, /report.json or /healthz\n');
     }
   }
 }
@@ -312,4 +333,9 @@ class Service {
 function send(res: ServerResponse, status: number, type: string, body: string, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store', ...headers });
   res.end(res.req.method === 'HEAD' ? undefined : body);
+}
+
+/** A page, with the policy it carries in its own head sent as a header too. */
+function sendPage(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+  send(res, status, PAGE_HEADERS['content-type'], body, { ...PAGE_HEADERS, ...headers });
 }

@@ -1,15 +1,47 @@
 // The report as one page a person reads: self-contained (no font, script, image or link to fetch), readable
-// offline, from a mail attachment and on paper. The verdict first, coloured by status; then the ports, GoToMyPC's
-// servers, the ranges and this PC; the numbered steps with their evidence; every attempt in a table that a row
-// of radio buttons filters with CSS alone. Everything from the report is escaped: it may hold hostile names.
+// offline, from a mail attachment, on a phone and on paper. The verdict first, coloured by status; then the
+// numbered steps with their evidence, so both are in view on a laptop without scrolling; then the evidence: the
+// ports (with what their attempts saw), GoToMyPC's servers, the ranges, this PC, and every attempt in a table
+// that a row of radio buttons filters with CSS alone. Failures come first in every table. Everything from the
+// report is escaped: it may hold hostile names.
 import { escapeText } from '../core/escape.js';
 import type { Attempt, DnsReport, LocalPolicy, ProxyPath, Report, Status, VerdictStatus } from '../core/types.js';
 import { STATUSES } from '../core/types.js';
 import { plural } from '../core/words.js';
+import { failuresFirst, rank } from './failures-first.js';
+import { seenReasons } from './reasons.js';
 import { rangesFrom } from './text.js';
 
 /** A page past this many rows is slow to open and no one reads it: the JSON keeps every attempt. */
 export const MAX_ROWS = 5000;
+
+/**
+ * The attempts a page lists, at most MAX_ROWS of them (a sweep's whole list stays in the JSON, not in memory), and
+ * how many were made. Past MAX_ROWS a failure takes the place of the latest `ok` kept: a sweep's four blocked
+ * attempts are on the page even when 40,000 connected before them.
+ */
+export class PageRows {
+  private readonly failed: Attempt[] = [];
+  private readonly passed: Attempt[] = [];
+  made = 0;
+  readonly keep = (attempt: Attempt): void => {
+    this.made++;
+    const full = this.failed.length + this.passed.length >= MAX_ROWS;
+    if (attempt.status === 'ok') {
+      if (!full) this.passed.push(attempt);
+    } else if (!full || this.passed.pop() !== undefined) {
+      this.failed.push(attempt);
+    }
+  };
+
+  /** In the order made, within failures and within successes. */
+  get kept(): Attempt[] {
+    return [...this.failed, ...this.passed];
+  }
+}
+
+/** The statuses as the filters and the ports' columns list them: failures first. */
+const FAILURES_FIRST = failuresFirst(STATUSES, rank);
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -29,35 +61,55 @@ const HEADLINE: Record<VerdictStatus, string> = {
 const STYLE = `
 :root { color-scheme: light; --ok: #1a7f37; --partial: #9a6700; --blocked: #cf222e; --intercepted: #8250df; --unknown: #57606a; }
 * { box-sizing: border-box; }
-body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: #1f2328; background: #fff; }
+body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: #1f2328; background: #fff; overflow-wrap: anywhere; }
 main { max-width: 72rem; margin: 0 auto; padding: 0 1rem 2rem; }
-header.verdict { color: #fff; padding: 1.1rem 1rem 1rem; }
-header.verdict .inner { max-width: 72rem; margin: 0 auto; }
+header.verdict { color: #fff; padding: 1rem 0 .9rem; }
+header.verdict .inner { max-width: 72rem; margin: 0 auto; padding: 0 1rem; }
 header.verdict h1 { margin: 0 0 .3rem; font-size: 1.6rem; }
 header.verdict p { margin: .2rem 0; font-size: 1.05rem; }
 header.verdict .meta { font-size: .85rem; opacity: .9; }
 .s-ok { background: var(--ok); } .s-partial { background: var(--partial); } .s-blocked { background: var(--blocked); }
 .s-intercepted { background: var(--intercepted); } .s-unknown { background: var(--unknown); }
-h2 { font-size: 1.15rem; margin: 1.6rem 0 .5rem; border-bottom: 1px solid #d0d7de; padding-bottom: .2rem; }
+h2 { font-size: 1.15rem; margin: 1.4rem 0 .5rem; border-bottom: 1px solid #d0d7de; padding-bottom: .2rem; }
 table { border-collapse: collapse; width: 100%; font-size: .9rem; }
-th, td { text-align: left; padding: .25rem .5rem; border-bottom: 1px solid #eaeef2; vertical-align: top; }
+/* A short word keeps its column's width (the auto layout would squeeze it to a letter a line); only names,
+   addresses and evidence, which can be wider than a phone, break anywhere. */
+th, td { text-align: left; padding: .25rem .5rem; border-bottom: 1px solid #eaeef2; vertical-align: top; overflow-wrap: break-word; }
+.mono, .why, .long { overflow-wrap: anywhere; }
 th { background: #f6f8fa; }
-td.n { text-align: right; font-variant-numeric: tabular-nums; }
-.tag { display: inline-block; padding: 0 .4rem; border-radius: .6rem; color: #fff; font-size: .8rem; }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+.tag { display: inline-block; padding: 0 .4rem; border-radius: .6rem; color: #fff; font-size: .8rem; overflow-wrap: normal; }
 .t-reachable, .t-ok { background: var(--ok); } .t-blocked, .t-timeout { background: var(--blocked); }
 .t-intercepted { background: var(--intercepted); } .t-unconfirmed, .t-unknown, .t-error, .t-not-served { background: var(--unknown); }
 .t-held { background: var(--ok); } .t-idle-cut, .t-lifetime-cut, .t-down { background: var(--blocked); } .t-cut-once, .t-closed, .t-unanswered, .t-not-opened, .t-interrupted { background: var(--unknown); }
-ol.steps li { margin: .5rem 0; }
+ol.steps { padding-left: 1.6rem; }
+ol.steps li { margin: .5rem 0; font-size: 1.02rem; }
 .seen { color: #57606a; font-size: .85rem; }
 .why { color: #57606a; }
 .filters label { margin-right: .8rem; white-space: nowrap; }
 .filters { margin: .3rem 0 .6rem; }
 code, .mono { font-family: ui-monospace, SFMono-Regular, Consolas, monospace; font-size: .85rem; }
 ${STATUSES.map((s) => `body:has(#f-${s}:checked) #attempts tbody tr:not(.r-${s})`).join(',\n')} { display: none; }
+/* A phone: each row a block of "label: value" lines, so no table is wider than the screen. */
+@media screen and (max-width: 40rem) {
+  header.verdict h1 { font-size: 1.35rem; }
+  table, tbody, tr, td { display: block; width: 100%; }
+  thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }
+  tr { border-bottom: 1px solid #d0d7de; padding: .35rem 0; }
+  td, td.n { border: 0; padding: .05rem .25rem; text-align: left; }
+  td::before { content: attr(data-label) ": "; color: #57606a; font: .8rem system-ui, sans-serif; }
+  .filters label { display: inline-block; }
+}
+/* Paper: black on white, the words carry every status; rows kept whole, headers repeated on each page. */
 @media print {
-  header.verdict { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  body { font-size: 10pt; }
+  header.verdict { color: #000; background: none; border: 2px solid #000; }
+  header.verdict .meta { opacity: 1; }
+  .tag { color: #000; background: none; border: 1px solid #000; }
   .filters { display: none; }
   #attempts tbody tr { display: table-row !important; }
+  thead { display: table-header-group; }
+  tr, li { break-inside: avoid; }
   h2 { break-after: avoid; }
 }
 `;
@@ -66,9 +118,15 @@ export function tag(state: string): string {
   return `<span class="tag t-${escapeHtml(state)}">${escapeHtml(state)}</span>`;
 }
 
+/** A cell: markup escaped by the caller; labelled with its column, which a phone shows in place of the header. */
+function td(label: string, cell: string, className = ''): string {
+  return `<td data-label="${escapeHtml(label)}"${className ? ` class="${className}"` : ''}>${cell}</td>`;
+}
+
+/** A table of `rows` (markup, escaped by the caller) in the order given: callers put failures first. */
 export function table(head: readonly string[], rows: readonly string[][], numeric: (column: number) => boolean = () => false): string {
-  const th = head.map((h) => `<th>${escapeHtml(h)}</th>`).join('');
-  const body = rows.map((row) => `<tr>${row.map((cell, i) => `<td${numeric(i) ? ' class="n"' : ''}>${cell}</td>`).join('')}</tr>`).join('\n');
+  const th = head.map((h, i) => `<th${numeric(i) ? ' class="n"' : ''}>${escapeHtml(h)}</th>`).join('');
+  const body = rows.map((row) => `<tr>${row.map((cell, i) => td(head[i] ?? '', cell, numeric(i) ? 'n' : '')).join('')}</tr>`).join('\n');
   return `<table><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
@@ -76,7 +134,8 @@ function servers(dns: DnsReport | null, report: Report): string {
   if (!dns || dns.results.length === 0) return '';
   const hosts = new Map((report.summary.services?.hosts ?? []).map((h) => [h.host, h]));
   const ports = report.summary.ports.map((p) => p.port);
-  const rows = dns.results.map((r) => {
+  const worst = (host: string, status: Status): number => Math.min(rank(status), ...Object.values(hosts.get(host)?.ports ?? {}).map(rank));
+  const rows = failuresFirst(dns.results, (r) => worst(r.host, r.status)).map((r) => {
     const seen = hosts.get(r.host);
     return [
       `<span class="mono">${escapeHtml(r.host)}</span>${r.essential ? '' : ' <span class="why">(not essential)</span>'}`,
@@ -92,7 +151,8 @@ function thisPc(policy: LocalPolicy, paths: readonly ProxyPath[]): string {
   const items: string[] = [];
   if (!policy.applies) items.push(`<li>Windows firewall and programs: not checked (${escapeHtml(policy.why)})</li>`);
   else {
-    for (const e of policy.executables) items.push(`<li><span class="mono">${escapeHtml(e.name)}</span>: ${tag(e.verdict === 'blocked' ? 'blocked' : e.verdict === 'allowed' ? 'ok' : 'unknown')} <span class="why">${escapeHtml(e.why)}</span></li>`);
+    const shown = (verdict: string): Status | 'unknown' => (verdict === 'blocked' ? 'blocked' : verdict === 'allowed' ? 'ok' : 'unknown');
+    for (const e of failuresFirst(policy.executables, (e) => rank(shown(e.verdict)))) items.push(`<li><span class="mono">${escapeHtml(e.name)}</span>: ${tag(shown(e.verdict))} <span class="why">${escapeHtml(e.why)}</span></li>`);
     if (policy.missing.length > 0) items.push(`<li>Not installed here: ${escapeHtml(policy.missing.join(', '))}</li>`);
   }
   for (const p of paths) {
@@ -105,18 +165,24 @@ function thisPc(policy: LocalPolicy, paths: readonly ProxyPath[]): string {
 function attemptRow(a: Attempt): string {
   const where = a.host ? `${a.host} (${a.ip})` : a.ip;
   const via = a.path === 'proxy' ? 'proxy' : 'direct';
-  return `<tr class="r-${escapeHtml(a.status)}"><td class="mono">${escapeHtml(where)}</td><td class="n">${a.port}</td><td>${tag(a.status)}</td><td>${escapeHtml(a.reason)}</td><td>${escapeHtml(via)}${a.role ? ` (${escapeHtml(a.role)})` : ''}</td><td class="n">${escapeHtml(a.ms)}</td><td class="why">${escapeHtml(a.evidence.why)}</td></tr>`;
+  const cells = [
+    td('address', escapeHtml(where), 'mono'), td('port', String(a.port), 'n'), td('status', tag(a.status)), td('reason', escapeHtml(a.reason)),
+    td('path', `${escapeHtml(via)}${a.role ? ` (${escapeHtml(a.role)})` : ''}`), td('ms', escapeHtml(a.ms), 'n'), td('why', escapeHtml(a.evidence.why), 'why'),
+  ];
+  return `<tr class="r-${escapeHtml(a.status)}">${cells.join('')}</tr>`;
 }
 
 function attempts(report: Report, total: number): string {
-  const shown = report.attempts.slice(0, MAX_ROWS);
-  const filters = ['all', ...STATUSES].map((s) => {
+  const rows = new PageRows();
+  report.attempts.forEach(rows.keep);
+  const shown = failuresFirst(rows.kept, (a) => rank(a.status));
+  const filters = ['all', ...FAILURES_FIRST].map((s) => {
     const count = s === 'all' ? total : report.summary.counts[s as Status];
     return `<label><input type="radio" name="f" id="f-${s}"${s === 'all' ? ' checked' : ''}> ${escapeHtml(s)} (${count})</label>`;
   }).join('');
-  const note = total > shown.length ? `<p class="why">The first ${shown.length} of ${total} attempts; the JSON report (--out) has them all.</p>` : '';
-  const th = ['address', 'port', 'status', 'reason', 'path', 'ms', 'why'].map((h) => `<th>${h}</th>`).join('');
-  return `<section id="attempts"><h2>Every attempt</h2><div class="filters">Show: ${filters}</div>${note}
+  const note = total > shown.length ? `<p class="why">${shown.length} of the ${total} attempts, failures first; the JSON report (--out) has them all.</p>` : '';
+  const th = ['address', 'port', 'status', 'reason', 'path', 'ms', 'why'].map((h) => `<th${h === 'port' || h === 'ms' ? ' class="n"' : ''}>${h}</th>`).join('');
+  return `<section id="attempts"><h2>Every attempt, failures first</h2><div class="filters">Show: ${filters}</div>${note}
 <table><thead><tr>${th}</tr></thead><tbody>
 ${shown.map(attemptRow).join('\n')}
 </tbody></table></section>`;
@@ -128,31 +194,40 @@ export function renderHtml(report: Report, total = report.attempts.length): stri
   const status = verdict.status;
   const elapsed = (Date.parse(report.finishedAt) - Date.parse(report.startedAt)) / 1000;
   const meta = `g2probe ${escapeHtml(report.tool.version)} · ${plural(summary.total, 'attempt')} to ${plural(summary.ranges.length, 'range')} (${escapeHtml(rangesFrom(report.ranges))}) in ${elapsed.toFixed(1)} s · ${escapeHtml(report.startedAt)}${report.interrupted ? ' · INTERRUPTED: this covers only the attempts that finished' : ''}`;
-  const shownStatuses = STATUSES.filter((s) => s === 'ok' || summary.ports.some((p) => p.counts[s] > 0));
+  const shownStatuses = FAILURES_FIRST.filter((s) => s === 'ok' || summary.ports.some((p) => p.counts[s] > 0));
   const ports = table(
-    ['port', 'result', ...shownStatuses],
-    summary.ports.map((p) => [String(p.port), tag(p.state), ...shownStatuses.map((s) => String(p.counts[s]))]),
-    (i) => i >= 2,
+    ['port', 'result', ...shownStatuses, 'seen'],
+    failuresFirst(summary.ports, (p) => rank(p.state)).map((p) => [
+      String(p.port), tag(p.state), ...shownStatuses.map((s) => String(p.counts[s])), `<span class="why">${escapeHtml(seenReasons(p) || '-')}</span>`,
+    ]),
+    (i) => i >= 2 && i < 2 + shownStatuses.length,
   );
   const portNames = summary.ports.map((p) => String(p.port));
   const ranges = table(
     ['range', 'list', ...portNames],
-    summary.ranges.map((r) => [`<span class="mono">${escapeHtml(r.cidr)}</span>`, escapeHtml(r.lists.join(', ')), ...portNames.map((port) => {
+    failuresFirst(summary.ranges, (r) => Math.min(...Object.values(r.ports).map((cell) => rank(cell.state)))).map((r) => [`<span class="mono">${escapeHtml(r.cidr)}</span>`, `<span class="long">${escapeHtml(r.lists.join(', '))}</span>`, ...portNames.map((port) => {
       const cell = r.ports[port];
       return cell ? `${tag(cell.state)}${cell.reason && cell.state !== 'reachable' ? ` <span class="why">${escapeHtml(cell.reason)}</span>` : ''}` : '-';
     })]),
   );
-  const steps = stepsList(verdict.advice);
-  return page({ title: `g2probe: ${HEADLINE[status]}: ${verdict.text}`, colour: status, headline: HEADLINE[status], text: verdict.text, meta }, `<section id="ports"><h2>Ports</h2>${ports}</section>
+  return page({ title: `g2probe: ${HEADLINE[status]}: ${verdict.text}`, colour: status, headline: HEADLINE[status], text: verdict.text, meta }, `${stepsSection(verdict.advice)}
+<section id="ports"><h2>Ports</h2>${ports}</section>
 ${servers(report.dns, report)}
 <section id="ranges"><h2>Ranges</h2>${ranges}</section>
 ${thisPc(report.localPolicy, report.proxyPaths)}
-<section id="steps"><h2>What to do</h2><ol class="steps">
-${steps}
-</ol></section>
 ${attempts(report, total)}
 `);
 }
+
+/** Fetch nothing, run nothing: only the page's own style. In the page itself, and as serve's header. */
+export const PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'";
+
+/** What serve sends with a page: the same policy, and no guessing the type of what it sends. */
+export const PAGE_HEADERS = {
+  'content-type': 'text/html; charset=utf-8',
+  'content-security-policy': PAGE_POLICY,
+  'x-content-type-options': 'nosniff',
+} as const;
 
 export interface PageHead {
   /** Plain text: escaped here. */
@@ -171,7 +246,7 @@ export function page(head: PageHead, main: string): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<meta http-equiv="Content-Security-Policy" content="${PAGE_POLICY}">
 <title>${escapeHtml(head.title)}</title>
 <style>${STYLE}</style>
 </head>
@@ -188,7 +263,8 @@ ${main}</main>
 `;
 }
 
-/** The numbered steps, each with what was seen. */
-export function stepsList(advice: readonly { text: string; evidence: readonly string[] }[]): string {
-  return advice.map((step) => `<li>${escapeHtml(step.text)}${step.evidence.length > 0 ? `<div class="seen">Seen: ${escapeHtml(step.evidence.join('; '))}</div>` : ''}</li>`).join('\n');
+/** "What to do": the numbered steps, each with what was seen; right under the verdict on every page. */
+export function stepsSection(advice: readonly { text: string; evidence: readonly string[] }[]): string {
+  const steps = advice.map((step) => `<li>${escapeHtml(step.text)}${step.evidence.length > 0 ? `<div class="seen">Seen: ${escapeHtml(step.evidence.join('; '))}</div>` : ''}</li>`).join('\n');
+  return `<section id="steps"><h2>What to do</h2><ol class="steps">\n${steps}\n</ol></section>`;
 }

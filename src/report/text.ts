@@ -2,8 +2,9 @@
 import { escapeLines } from '../core/escape.js';
 import { inline } from '../core/errors.js';
 import { STATUSES } from '../core/types.js';
-import type { DnsAddress, DnsReport, FirewallSource, FirewallSources, LocalPolicy, PacStatus, ProxyPath, PortSummary, ProxySettings, RangePortSummary, RangesInfo, Status, Summary, Verdict } from '../core/types.js';
+import type { DnsAddress, DnsReport, FirewallSource, FirewallSources, LocalPolicy, PacStatus, ProxyPath, ProxySettings, RangePortSummary, RangesInfo, Status, Summary, Verdict } from '../core/types.js';
 import { plural, wrap } from '../core/words.js';
+import { seenReasons } from './reasons.js';
 
 export interface TextReportInput {
   version: string;
@@ -68,14 +69,6 @@ function table(rows: string[][], alignRight: (column: number) => boolean): strin
   );
 }
 
-function seen(port: PortSummary): string {
-  return Object.entries(port.reasons)
-    .filter(([reason]) => reason !== 'connected')
-    .sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0))
-    .map(([reason, count]) => `${reason} ×${count}`)
-    .join(', ');
-}
-
 export function renderText(input: TextReportInput): string {
   const { summary, verdict } = input;
   const shown: Status[] = STATUSES.filter((s) => s === 'ok' || summary.ports.some((p) => p.counts[s] > 0));
@@ -95,7 +88,7 @@ export function renderText(input: TextReportInput): string {
     ...table(
       [
         ['PORT', 'RESULT', ...shown.map((s) => s.toUpperCase()), 'SEEN'],
-        ...summary.ports.map((p) => [String(p.port), p.state, ...shown.map((s) => String(p.counts[s])), seen(p)]),
+        ...summary.ports.map((p) => [String(p.port), p.state, ...shown.map((s) => String(p.counts[s])), seenReasons(p)]),
       ],
       (i) => i >= 2 && i < 2 + shown.length,
     ),

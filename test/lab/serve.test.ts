@@ -169,7 +169,7 @@ t.test('serve --help teaches the endpoints and the schedule', async (t) => {
   const run = await g2probe(['serve', '--help']);
   t.equal(run.code, 0);
   t.match(run.stdout, /^Usage: g2probe serve/);
-  for (const word of ['/metrics', '/report.json', '/healthz', '--every', '--jitter', 'G2PROBE_LISTEN', 'SIGTERM']) t.match(run.stdout, word);
+  for (const word of ['GET /  ', '/report.html', '/metrics', '/report.json', '/healthz', '--every', '--jitter', 'G2PROBE_LISTEN', 'SIGTERM']) t.match(run.stdout, word);
 });
 
 const LOAD = fileURLToPath(new URL('serve-load.mjs', import.meta.url));
@@ -211,7 +211,7 @@ echo @@log; cat serve.log; rm -f serve.log fds.txt`, { timeoutMs: 90_000 });
   t.ok(over.silent.cut > 0 && over.slow.cut > 0, 'and were cut to make room');
 
   const log = (parts.log ?? '').trim().split('\n').map((line) => JSON.parse(line) as { msg: string; level: number; maxConnections?: number });
-  t.equal(log.find((l) => l.msg === 'serving /metrics, /report.json and /healthz')?.maxConnections, 64, 'a quarter of the 256 descriptors for connections');
+  t.equal(log.find((l) => l.msg === 'serving /, /metrics, /report.json and /healthz')?.maxConnections, 64, 'a quarter of the 256 descriptors for connections');
   t.ok(log.some((l) => l.level === 40 && /connections open, the most serve keeps/.test(l.msg)), 'the flood is said in the log');
   const finished = log.filter((l) => l.msg === 'probe finished').length;
   t.ok(finished >= 15, `runs kept finishing under load (${finished} in ~27 s of load, one a second)`);
