@@ -84,12 +84,15 @@ export class Progress {
   private readonly timer: NodeJS.Timeout;
   private readonly started = performance.now();
   private readonly redraw = (): void => this.draw();
+  /** A second Ctrl-C exits at once: the shell's prompt must not land on the line. */
+  private readonly clear = (): void => { process.stderr.write(CLEAR); };
 
   /** `render` gets the milliseconds since the start, and returns the line's parts. */
   constructor(private readonly render: (elapsedMs: number) => Part[]) {
     this.timer = setInterval(this.redraw, EVERY_MS);
     this.timer.unref();
     process.stderr.on('resize', this.redraw);
+    process.once('exit', this.clear);
     shown = this;
   }
 
@@ -107,7 +110,8 @@ export class Progress {
   stop(): void {
     clearInterval(this.timer);
     process.stderr.removeListener('resize', this.redraw);
+    process.removeListener('exit', this.clear);
     if (shown === this) shown = null;
-    process.stderr.write(CLEAR);
+    this.clear();
   }
 }
