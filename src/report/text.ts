@@ -169,8 +169,8 @@ export function renderText(input: TextReportInput, paint: Paint = plain): string
       () => false,
       paint,
       (row, column) => {
-        const state = row > 0 && column >= 2 ? summary.ranges[row - 1]!.ports[ports[column - 2]!]?.state : undefined;
-        return state === undefined ? null : toneOf(state);
+        const cell = row > 0 && column >= 2 ? summary.ranges[row - 1]!.ports[ports[column - 2]!] : undefined;
+        return cell === undefined || cell.reason === null ? null : toneOf(cell.state);
       },
     ),
   );

@@ -4,11 +4,10 @@
 // test on 127.0.0.1.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
-import { FIXTURES, ROOT, START_SH, g2probe, type Run } from '../helpers/cli.js';
+import { FIXTURES, ROOT, START_SH, countingListener, g2probe, type Run } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'g2probe-terminal-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,15 +17,8 @@ const CODES = /\x1b\[[0-9;]*[mK]/g;
 
 /** A listener on 127.0.0.1 that counts its connections, and the flags that probe it alone (connect only: ok). */
 async function target(t: Test): Promise<{ args: string[]; connections: () => number }> {
-  let connections = 0;
-  const server = net.createServer((socket) => {
-    connections++;
-    socket.destroy();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  const port = (server.address() as net.AddressInfo).port;
-  return { args: ['--ranges', `${FIXTURES}loopback-ok.txt`, '--no-dns', '--ports', String(port), '--connect-only', '--timeout', '1000'], connections: () => connections };
+  const { port, connections } = await countingListener(t);
+  return { args: ['--ranges', `${FIXTURES}loopback-ok.txt`, '--no-dns', '--ports', String(port), '--connect-only', '--timeout', '1000'], connections };
 }
 
 t.test('--color: always paints the verdict, bold; never, a pipe (auto) and NO_COLOR do not; always wins over NO_COLOR', async (t) => {
@@ -104,6 +96,13 @@ t.test('Saved lines: one per file, at the end of the text report; on stderr with
   t.equal(json.code, 0, json.stderr);
   t.equal((JSON.parse(json.stdout) as { kind?: string; attempts: unknown[] }).attempts.length, 1, 'stdout stays one JSON document');
   t.equal(json.stderr, `Saved: ${out} (the JSON report)\n`, 'the Saved line on stderr');
+
+  const hold = await g2probe(['hold', ...args.filter((arg) => arg !== '--connect-only'), '--for', '1s', '--every', 'never', '--out', out, '--html', html]);
+  t.match(hold.stdout, /\n(HELD|CUT|UNKNOWN): /, hold.stderr);
+  t.match(hold.stdout, new RegExp(`\\n\\nSaved: ${out} \\(the JSON report\\)\\nSaved: ${html} \\(the report as a web page\\)\\n$`), 'hold: the same lines');
+  const holdNone = await g2probe(['hold', ...args.filter((arg) => arg !== '--connect-only'), '--for', '1s', '--every', 'never']);
+  t.match(holdNone.stdout, /\n(HELD|CUT|UNKNOWN): /, holdNone.stderr);
+  t.notMatch(holdNone.stdout, /Saved|For a ticket/, 'hold saved nothing: no line, and no hint (it has none)');
 
   const plan = await g2probe(['--plan', '--ranges', `${FIXTURES}loopback-ok.txt`, '--no-dns', '--out', out]);
   t.match(plan.stdout, new RegExp(`\\nSaved: ${out} \\(the plan, as JSON\\)\\n$`), '--plan --out says where the plan went');
