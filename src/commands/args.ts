@@ -12,6 +12,7 @@ import { keepsProxySettings } from '../pc/proxy-discovery.js';
 import { proxyRoutes } from '../pc/proxy-settings.js';
 import { MAX_ATTEMPTS } from '../targets/plan.js';
 import { parseRangesUrl, redactRangesUrl } from '../targets/ranges-update.js';
+import { parseColor, type ColorChoice } from '../report/colour.js';
 import { parseFlags, type FlagValues } from './flags.js';
 import { LOG_LEVELS } from './log-levels.js';
 import { joinHostPort, splitHostPort } from '../core/host-port.js';
@@ -34,6 +35,8 @@ export interface CliOptions extends ProbeCommandOptions {
   /** --bundle: the support bundle (a zip), written once the run ends. */
   bundle: string | null;
   quiet: boolean;
+  /** --color: whether the text report on stdout is coloured. */
+  color: ColorChoice;
   /** Wait for Enter before exiting, so a console window opened for this run stays to be read. */
   pause: boolean;
 }
@@ -80,10 +83,16 @@ const SPEC = {
   html: { type: 'string' },
   bundle: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
+  color: { type: 'string' },
   pause: { type: 'boolean' },
 } as const;
 
 const FORMATS: readonly OutputFormat[] = ['text', 'json', 'prometheus'];
+
+/** --color in every command's help that prints a text report. */
+export const COLOR_HELP = `  --color WHEN        colour the verdict and the statuses: auto (the default:
+                      when stdout is a terminal and NO_COLOR is unset),
+                      always, or never`;
 
 export const HELP = `Usage: g2probe [options]
 
@@ -220,6 +229,7 @@ Output
   --role host|client  which PC this is: the path it follows (the host
                       service's or the viewer's) and the firewall advice
   -q, --quiet         no progress line on the terminal
+${COLOR_HELP}
   --pause             wait for Enter before exiting; on Windows a double-click
                       in Explorer gets this, with --out beside the program
   --log-level LEVEL   fatal, error, warn (default), info, debug, trace, silent;
@@ -309,7 +319,7 @@ function passwordFile(path: string | undefined): string | null {
 
 export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOptions {
   const values = parseFlags(argv, SPEC, { command: 'g2probe', secret: { flag: '--proxy-user', form: 'USER:PASSWORD' } });
-  for (const name of ['out', 'html', 'bundle', 'format'] as const) {
+  for (const name of ['out', 'html', 'bundle', 'format', 'color'] as const) {
     if (values[name] === '') throw new UsageError(`option --${name} needs a value`);
   }
   const format = values.format ?? (values.json ? 'json' : 'text');
@@ -326,6 +336,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
     html: values.html ?? null,
     bundle: values.bundle ?? null,
     quiet: values.quiet ?? false,
+    color: parseColor(values.color),
     pause: values.pause ?? false,
   };
 }

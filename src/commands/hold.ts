@@ -21,13 +21,15 @@ import { renderHoldHtml } from '../report/hold-html.js';
 import { renderHoldMetrics } from '../report/metrics.js';
 import { renderHoldText } from '../report/hold-text.js';
 import { EXIT_CANTCREAT, writeStdout } from '../report/output.js';
-import { commitOutput, openOutputs, requested, type OutputFile } from '../report/output-file.js';
-import { Progress } from '../report/progress.js';
+import { openOutputs, requested, type OutputFile } from '../report/output-file.js';
+import { duration, Progress } from '../report/progress.js';
+import { painter, parseColor, wantsColor, type ColorChoice } from '../report/colour.js';
+import { HOLDS, Saves } from '../report/footer.js';
 import { TOOL } from '../run.js';
 import { buildPlan } from '../targets/plan.js';
 import { loadRangeList } from '../targets/range-list.js';
 import { isCurrentPort, portsOf } from '../targets/ranges.js';
-import { parseHosts, parsePorts, parseProbeFlags, PROBE_SPEC, type OutputFormat, type ProbeCommandOptions } from './args.js';
+import { COLOR_HELP, parseHosts, parsePorts, parseProbeFlags, PROBE_SPEC, type OutputFormat, type ProbeCommandOptions } from './args.js';
 import { formatDuration, parseDuration } from './duration.js';
 import { parseFlags } from './flags.js';
 import { createLogger } from './log.js';
@@ -49,6 +51,7 @@ const SPEC = {
   out: { type: 'string' },
   html: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
+  color: { type: 'string' },
 } as const;
 
 export const HOLD_PORTS = [443, 8200];
@@ -113,6 +116,7 @@ Options
   --out FILE          also write the JSON report to FILE
   --html FILE         also write the report as one self-contained web page
   -q, --quiet         no progress line on the terminal
+${COLOR_HELP}
   --log-level LEVEL   as for g2probe
   -h, --help          this text
 
@@ -138,6 +142,7 @@ interface HoldCli {
   out: string | null;
   html: string | null;
   quiet: boolean;
+  color: ColorChoice;
   hostsGiven: boolean;
   probe: ProbeCommandOptions;
 }
@@ -145,9 +150,10 @@ interface HoldCli {
 function parseHold(argv: readonly string[], env: NodeJS.ProcessEnv): HoldCli | null {
   const values = parseFlags(argv, SPEC, { command: 'g2probe hold', secret: { flag: '--proxy-user', form: 'USER:PASSWORD' } });
   if (values.help) return null;
-  for (const name of ['for', 'every', 'out', 'html', 'format'] as const) {
+  for (const name of ['for', 'every', 'out', 'html', 'format', 'color'] as const) {
     if (values[name] === '') throw new UsageError(`option --${name} needs a value`);
   }
+  const color = parseColor(values.color);
   const forMs = values.for === undefined ? 15 * 60_000 : parseDuration(values.for, '--for', MIN_FOR_MS, MAX_FOR_MS);
   const everyMs = values.every === 'never' ? null : values.every === undefined ? 60_000 : parseDuration(values.every, '--every', MIN_EVERY_MS, MAX_FOR_MS);
   if (everyMs !== null && everyMs > forMs) throw new UsageError(`--every ${formatDuration(everyMs)} is longer than --for ${formatDuration(forMs)}: no exchange would come before the end (use --every never for that)`);
@@ -159,7 +165,7 @@ function parseHold(argv: readonly string[], env: NodeJS.ProcessEnv): HoldCli | n
   const hostsGiven = values.hosts !== undefined;
   probe.probe.hosts = values['no-dns'] ? [] : hostsGiven ? parseHosts(values.hosts!) : HELD_NAMES;
   return {
-    forMs, everyMs, format: format as OutputFormat, out: values.out ?? null, html: values.html ?? null, quiet: values.quiet ?? false, hostsGiven,
+    forMs, everyMs, format: format as OutputFormat, out: values.out ?? null, html: values.html ?? null, quiet: values.quiet ?? false, color, hostsGiven,
     probe,
   };
 }
@@ -211,7 +217,14 @@ async function hold(cli: HoldCli, env: NodeJS.ProcessEnv, log: Logger, files: Ou
     const progress = process.stderr.isTTY && !cli.quiet && plans.length > 0 ? new Progress(() => {
       const open = engine.lines.filter((l) => l.open).length;
       const cuts = engine.lines.reduce((n, l) => n + l.sessions.filter((s) => s.end.how === 'cut').length, 0);
-      return `holding ${open}/${plans.length} open  ${seconds(engine.elapsed())} of ${formatDuration(cli.forMs)}  cuts ${cuts}  (Ctrl-C ends it with a report)`;
+      const elapsed = engine.elapsed();
+      return [
+        { text: `holding ${open}/${plans.length} open`, rank: 0 },
+        { text: `${seconds(elapsed)} of ${formatDuration(cli.forMs)}`, rank: 3 },
+        { text: `${duration(cli.forMs - elapsed)} left`, rank: 1 },
+        { text: `cuts ${cuts}`, rank: 2 },
+        { text: '(Ctrl-C ends it with a report)', rank: 4 },
+      ];
     }) : null;
     try {
       await engine.hold();
@@ -231,12 +244,14 @@ async function hold(cli: HoldCli, env: NodeJS.ProcessEnv, log: Logger, files: Ou
     };
     log.info({ verdict: report.verdict.status, lines: lines.map((l) => ({ port: l.target.port, state: l.state })) }, 'hold finished');
     const json = `${JSON.stringify(report, null, 2)}\n`;
-    writeStdout(cli.format === 'json' ? json : cli.format === 'prometheus' ? renderHoldMetrics(report, VERSION) : renderHoldText(report));
+    const paint = painter(wantsColor(cli.color, process.stdout.isTTY === true, env));
+    writeStdout(cli.format === 'json' ? json : cli.format === 'prometheus' ? renderHoldMetrics(report, VERSION) : renderHoldText(report, paint));
+    const saves = new Saves(cli.format === 'text', false);
     for (const file of files) {
       file.write(file.flag === '--out' ? json : renderHoldHtml(report));
-      if (!commitOutput(file)) return EXIT_CANTCREAT;
+      if (!saves.commit(file, file.flag === '--out' ? HOLDS['--out'] : HOLDS['--html'])) return saves.end(EXIT_CANTCREAT);
     }
-    return stop.by ? exitForSignal(stop.by) : report.verdict.exitCode;
+    return saves.end(stop.by ? exitForSignal(stop.by) : report.verdict.exitCode);
   } finally {
     stop.dispose();
   }

@@ -1,6 +1,7 @@
 // Structured logs on stderr: JSON for machines, short lines for a person at a terminal. Stdout is the report's.
 import { pino, type Logger, type LevelWithSilent } from 'pino';
 import { escapeText } from '../core/escape.js';
+import { writeStderr } from '../report/progress.js';
 
 const LABELS: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
 
@@ -17,7 +18,7 @@ export function terminalLine(line: string): string {
 /** `keep`: also every line at debug level, whatever `level` shows on stderr (the support bundle's log). */
 export function createLogger(level: LevelWithSilent, pretty: boolean, keep: ((line: string) => void) | null = null): Logger {
   const stream = pretty
-    ? { write: (line: string) => { process.stderr.write(terminalLine(line)); } }
+    ? { write: (line: string) => { writeStderr(terminalLine(line)); } }
     : pino.destination({ fd: 2, sync: true });
   const options = { base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime };
   if (keep === null) return pino({ ...options, level }, stream);

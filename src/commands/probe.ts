@@ -12,7 +12,9 @@ import { PageRows, renderHtml } from '../report/html.js';
 import { renderMetrics } from '../report/metrics.js';
 import { buildBundle, CappedText, recordingRunner, type RawReading } from '../report/bundle.js';
 import { BufferedWriter, EXIT_CANTCREAT, writeStdout } from '../report/output.js';
-import { commitOutput, openOutputs, requested, type OutputFile, type OutputRequest } from '../report/output-file.js';
+import { openOutputs, requested, type OutputFile, type OutputRequest } from '../report/output-file.js';
+import { painter, plain, wantsColor } from '../report/colour.js';
+import { HOLDS, Saves } from '../report/footer.js';
 import { writePlanJson, writePlanText } from '../report/plan.js';
 import { Progress } from '../report/progress.js';
 import { renderText } from '../report/text.js';
@@ -79,6 +81,7 @@ function outputsOf(options: CliOptions): OutputRequest[] {
 async function probeWith(options: CliOptions, env: NodeJS.ProcessEnv, log: Logger, bundleLog: CappedText | null, files: Map<string, OutputFile>): Promise<number> {
   // First Ctrl-C (or SIGTERM, or the window closing): stop launching, report what finished. A second one: leave at once.
   const stop = listenForStop(log, 'interrupted: finishing the report with the attempts done so far');
+  const saves = new Saves(options.format === 'text', !options.plan);
   try {
     const rangeList = await loadRangeList(options, log, stop.signal);
     if (options.probe.loopbackOnly && !options.plan) assertRunTargets(options, rangeList.ranges);
@@ -96,7 +99,7 @@ async function probeWith(options: CliOptions, env: NodeJS.ProcessEnv, log: Logge
       }
       stdout.flush();
       fileWriter?.flush();
-      return outFile && !commitOutput(outFile) ? EXIT_CANTCREAT : 0;
+      return saves.end(outFile && !saves.commit(outFile, 'the plan, as JSON') ? EXIT_CANTCREAT : 0);
     }
     const trust = TrustStore.fromOptions(env, options.probe.tlsRoots);
 
@@ -115,22 +118,22 @@ async function probeWith(options: CliOptions, env: NodeJS.ProcessEnv, log: Logge
         return () => progress.stop();
       },
     });
-    const text = (): string => renderText({ version: VERSION, summary: result.summary, verdict: result.verdict, elapsedMs: reportedMs(result), ranges: result.ranges, planned: result.interrupted ? result.planned : null, proxies: options.probe.proxies, dns: result.dns, localPolicy: result.localPolicy, pac: result.pac, proxyPaths: result.proxyPaths });
+    const text = (paint = plain): string => renderText({ version: VERSION, summary: result.summary, verdict: result.verdict, elapsedMs: reportedMs(result), ranges: result.ranges, planned: result.interrupted ? result.planned : null, proxies: options.probe.proxies, dns: result.dns, localPolicy: result.localPolicy, pac: result.pac, proxyPaths: result.proxyPaths }, paint);
     if (options.format === 'text') {
-      stdout.write(text());
+      stdout.write(text(painter(wantsColor(options.color, process.stdout.isTTY === true, env))));
     } else if (options.format === 'prometheus') {
       stdout.write(renderMetrics({ ...result, version: VERSION }, VERSION));
     }
     stdout.flush();
     if (outFile && fileWriter) {
       fileWriter.flush();
-      if (!commitOutput(outFile)) return EXIT_CANTCREAT;
+      if (!saves.commit(outFile, HOLDS['--out'])) return saves.end(EXIT_CANTCREAT);
     }
     const page = rows ? renderHtml(reportOf(result, options, rows.kept), rows.made) : '';
     const htmlFile = files.get('--html');
     if (htmlFile) {
       htmlFile.write(page);
-      if (!commitOutput(htmlFile)) return EXIT_CANTCREAT;
+      if (!saves.commit(htmlFile, HOLDS['--html'])) return saves.end(EXIT_CANTCREAT);
     }
     const bundleFile = files.get('--bundle');
     if (bundleFile && bundleJson && bundleLog) {
@@ -139,9 +142,9 @@ async function probeWith(options: CliOptions, env: NodeJS.ProcessEnv, log: Logge
         json: bundleJson.text('the JSON report'), html: page, text: text(), log: bundleLog.text('the log'), readings,
         files: resolverFiles(), version: VERSION, argv: process.argv.slice(2), secrets,
       }));
-      if (!commitOutput(bundleFile)) return EXIT_CANTCREAT;
+      if (!saves.commit(bundleFile, HOLDS['--bundle'])) return saves.end(EXIT_CANTCREAT);
     }
-    return stop.by ? exitForSignal(stop.by) : result.verdict.exitCode;
+    return saves.end(stop.by ? exitForSignal(stop.by) : result.verdict.exitCode);
   } finally {
     stop.dispose();
   }

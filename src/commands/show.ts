@@ -8,10 +8,14 @@ import { renderHtml } from '../report/html.js';
 import { writeStdout } from '../report/output.js';
 import { sameFile, writeWhole } from '../report/output-file.js';
 import { renderText } from '../report/text.js';
+import { painter, parseColor, wantsColor } from '../report/colour.js';
+import { HOLDS, savedLines } from '../report/footer.js';
+import { COLOR_HELP } from './args.js';
 import { parseFlags } from './flags.js';
 
 const SPEC = {
   html: { type: 'string' },
+  color: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -34,6 +38,7 @@ Options
   --html OUT          write the report as one self-contained web page to OUT
                       instead (no script, font or image fetched: it opens
                       offline, from a mail attachment, and prints)
+${COLOR_HELP}
   -h, --help          this text
 
 Exit codes
@@ -43,7 +48,14 @@ Exit codes
       stderr says which)
 `;
 
-export async function showCommand(argv: readonly string[]): Promise<number> {
+/** The page to OUT, and on success its Saved line on stderr: stdout stays empty, as the page is the output. */
+async function savePage(path: string, page: string): Promise<number> {
+  const code = await writeWhole('--html', path, page);
+  if (code === 0) process.stderr.write(savedLines([{ path, what: HOLDS['--html'] }]));
+  return code;
+}
+
+export async function showCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   const file = argv[0] !== undefined && !argv[0].startsWith('-') ? argv[0] : null;
   const values = parseFlags(file === null ? argv : argv.slice(1), SPEC, { command: 'g2probe show' });
   if (values.help) {
@@ -52,15 +64,17 @@ export async function showCommand(argv: readonly string[]): Promise<number> {
   }
   if (file === null) throw new UsageError('show needs the report file: g2probe show FILE');
   if (values.html === '') throw new UsageError('option --html needs a value');
+  if (values.color === '') throw new UsageError('option --color needs a value');
+  const paint = painter(wantsColor(parseColor(values.color), process.stdout.isTTY === true, env));
   if (values.html !== undefined && sameFile(file, values.html)) throw new UsageError(`--html ${quote(values.html)} is the report being shown: the page would replace it; give another file`);
   const saved = readSaved(file);
   if (saved.kind === 'hold') {
-    if (values.html !== undefined) return writeWhole('--html', values.html, renderHoldHtml(saved.report));
-    writeStdout(renderHoldText(saved.report));
+    if (values.html !== undefined) return savePage(values.html, renderHoldHtml(saved.report));
+    writeStdout(renderHoldText(saved.report, paint));
     return 0;
   }
   const report = saved.report;
-  if (values.html !== undefined) return writeWhole('--html', values.html, renderHtml(report));
+  if (values.html !== undefined) return savePage(values.html, renderHtml(report));
   const text = renderText({
     version: report.tool.version,
     summary: report.summary,
@@ -73,7 +87,7 @@ export async function showCommand(argv: readonly string[]): Promise<number> {
     localPolicy: report.localPolicy,
     pac: report.pac,
     proxyPaths: report.proxyPaths,
-  });
+  }, paint);
   writeStdout(text);
   return 0;
 }

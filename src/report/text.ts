@@ -1,9 +1,10 @@
 // The plain-language report: the verdict first, then the evidence as tables, then what to do.
-import { escapeLines } from '../core/escape.js';
+import { escapeLines, escapeText } from '../core/escape.js';
 import { inline } from '../core/errors.js';
 import { STATUSES } from '../core/types.js';
 import type { DnsAddress, DnsReport, FirewallSource, FirewallSources, LocalPolicy, PacStatus, ProxyPath, ProxySettings, RangePortSummary, RangesInfo, Status, Summary, Verdict } from '../core/types.js';
 import { plural, wrap } from '../core/words.js';
+import { plain, toneOf, type Paint, type Tone } from './colour.js';
 import { seenReasons } from './reasons.js';
 
 export interface TextReportInput {
@@ -52,6 +53,33 @@ function settingsLine(path: ProxyPath): string {
 
 const WIDTH = 78;
 
+/** A line already escaped, and perhaps painted: the other lines are escaped when the report is put together. */
+class Ready {
+  constructor(readonly text: string) {}
+}
+type Line = string | Ready;
+
+function joinLines(lines: readonly Line[]): string {
+  return lines.map((line) => (line instanceof Ready ? line.text : escapeLines(line))).join('\n');
+}
+
+/**
+ * `text` (wrapped, not yet escaped) escaped, with our own `word` painted where it follows `head`; unpainted when
+ * the wrapping moved it. Escaping is character by character, so the escaped text starts with the escaped head.
+ */
+export function paintWord(text: string, head: string, word: string, tone: Tone | null, paint: Paint, bold = false): string {
+  const escaped = escapeLines(text);
+  const at = escapeText(head, Number.POSITIVE_INFINITY).length;
+  if (tone === null || !escaped.startsWith(word, at)) return escaped;
+  return `${escaped.slice(0, at)}${paint(tone, word, bold)}${escaped.slice(at + word.length)}`;
+}
+
+/** The verdict's line: its status in capitals, bold and in its tone, then the sentence. */
+export function verdictLine(status: string, text: string, paint: Paint): string {
+  const word = `${status.toUpperCase()}:`;
+  return paintWord(wrap(`${word} ${text}`, WIDTH, '  '), '', word, toneOf(status), paint, true);
+}
+
 /** Where the ranges came from, as the first line says it. */
 export function rangesFrom(info: RangesInfo): string {
   switch (info.origin) {
@@ -62,36 +90,51 @@ export function rangesFrom(info: RangesInfo): string {
   }
 }
 
-function table(rows: string[][], alignRight: (column: number) => boolean): string[] {
+/** Columns padded to their widest cell, then each cell escaped and painted in its tone (`toneAt`, by row and column). */
+function table(rows: string[][], alignRight: (column: number) => boolean, paint: Paint = plain, toneAt: (row: number, column: number) => Tone | null = () => null): Ready[] {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-  return rows.map((row) =>
-    `  ${row.map((cell, i) => (alignRight(i) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ')}`.trimEnd(),
-  );
+  return rows.map((row, r) => {
+    const cells = row.map((cell, i) => {
+      const tone = toneAt(r, i);
+      const shown = escapeText(cell, Number.POSITIVE_INFINITY);
+      const painted = tone === null ? shown : paint(tone, shown);
+      const pad = ' '.repeat(widths[i]! - cell.length);
+      return alignRight(i) ? pad + painted : painted + pad;
+    });
+    return new Ready(`  ${cells.join('  ')}`.trimEnd());
+  });
 }
 
-export function renderText(input: TextReportInput): string {
+/** A table's tones: none for its header row, a state's for the cells of `columns`. */
+function statesIn(rows: string[][], columns: (column: number) => boolean): (row: number, column: number) => Tone | null {
+  return (row, column) => (row > 0 && columns(column) ? toneOf(rows[row]![column]!) : null);
+}
+
+/** The text report, without its footer (footer.ts: where the files went); `paint` colours our own words. */
+export function renderText(input: TextReportInput, paint: Paint = plain): string {
   const { summary, verdict } = input;
   const shown: Status[] = STATUSES.filter((s) => s === 'ok' || summary.ports.some((p) => p.counts[s] > 0));
-  const out: string[] = [];
+  const out: Line[] = [];
   out.push(
     `g2probe ${input.version} · ${plural(summary.total, 'attempt')} to ${plural(summary.ranges.length, 'range')} (${rangesFrom(input.ranges)}) in ${(input.elapsedMs / 1000).toFixed(1)} s`,
     ...[pathLine(input.proxies, input.pac ?? null)].filter((line): line is string => line !== null).map((line) => wrap(line, WIDTH, '  ')),
     ...(input.proxyPaths ?? []).map((p) => wrap(settingsLine(p), WIDTH, '  ')),
     ...(input.ranges.update?.warning ? [wrap(`Warning: ${input.ranges.update.warning}`, WIDTH, '  ')] : []),
     '',
-    ...(input.planned === null ? [] : [`INTERRUPTED after ${input.planned === 'unknown' ? plural(summary.total, 'attempt') : `${summary.total} of ${input.planned} attempts`}: what follows covers only those.`, '']),
-    wrap(`${verdict.status.toUpperCase()}: ${verdict.text}`, WIDTH, '  '),
+    ...(input.planned === null ? [] : [new Ready(paintWord(`INTERRUPTED after ${input.planned === 'unknown' ? plural(summary.total, 'attempt') : `${summary.total} of ${input.planned} attempts`}: what follows covers only those.`, '', 'INTERRUPTED', 'doubtful', paint, true)), '']),
+    new Ready(verdictLine(verdict.status, verdict.text, paint)),
     '',
     'Ports',
   );
+  const portRows = [
+    ['PORT', 'RESULT', ...shown.map((s) => s.toUpperCase()), 'SEEN'],
+    ...summary.ports.map((p) => [String(p.port), p.state, ...shown.map((s) => String(p.counts[s])), seenReasons(p)]),
+  ];
   out.push(
-    ...table(
-      [
-        ['PORT', 'RESULT', ...shown.map((s) => s.toUpperCase()), 'SEEN'],
-        ...summary.ports.map((p) => [String(p.port), p.state, ...shown.map((s) => String(p.counts[s])), seenReasons(p)]),
-      ],
-      (i) => i >= 2 && i < 2 + shown.length,
-    ),
+    ...table(portRows, (i) => i >= 2 && i < 2 + shown.length, paint, (row, column) => {
+      if (row === 0) return column >= 2 && column < 2 + shown.length ? toneOf(shown[column - 2]!) : null;
+      return column === 1 ? toneOf(portRows[row]![1]!) : null;
+    }),
   );
   if (summary.retried) {
     const { attempts, answered } = summary.retried;
@@ -100,15 +143,15 @@ export function renderText(input: TextReportInput): string {
   }
   if (summary.paths) {
     const states = new Map(summary.paths.map((path) => [path.role, new Map(path.ports.map((p) => [p.port, p.state]))]));
-    out.push('', "Each program's path");
-    out.push(...table([['PORT', "VIEWER'S PATH", "HOST SERVICE'S PATH"], ...summary.ports.map((p) => [String(p.port), states.get('client')?.get(p.port) ?? '-', states.get('host')?.get(p.port) ?? '-'])], () => false));
+    const rows = [['PORT', "VIEWER'S PATH", "HOST SERVICE'S PATH"], ...summary.ports.map((p) => [String(p.port), states.get('client')?.get(p.port) ?? '-', states.get('host')?.get(p.port) ?? '-'])];
+    out.push('', "Each program's path", ...table(rows, () => false, paint, statesIn(rows, (c) => c > 0)));
   }
   if (summary.comparison) {
-    out.push('', 'Proxy path against direct');
-    out.push(...table([['PORT', 'PROXY PATH', 'DIRECT', ''], ...summary.comparison.map((c) => [String(c.port), c.configured, c.direct, c.differs ? 'differs' : 'same'])], () => false));
+    const rows = [['PORT', 'PROXY PATH', 'DIRECT', ''], ...summary.comparison.map((c) => [String(c.port), c.configured, c.direct, c.differs ? 'differs' : 'same'])];
+    out.push('', 'Proxy path against direct', ...table(rows, () => false, paint, statesIn(rows, (c) => c === 1 || c === 2)));
   }
   const ports = summary.ports.map((p) => String(p.port));
-  if (input.dns) out.push('', ...servers(input.dns, summary, ports));
+  if (input.dns) out.push('', ...servers(input.dns, summary, ports, paint));
   out.push('', 'Ranges (what each port saw)');
   out.push(
     ...table(
@@ -117,6 +160,11 @@ export function renderText(input: TextReportInput): string {
         ...summary.ranges.map((r) => [r.cidr, r.lists.join(','), ...ports.map((port) => cellText(r.ports[port]))]),
       ],
       () => false,
+      paint,
+      (row, column) => {
+        const cell = row > 0 && column >= 2 ? summary.ranges[row - 1]!.ports[ports[column - 2]!] : undefined;
+        return cell === undefined || cell.reason === null ? null : toneOf(cell.state);
+      },
     ),
   );
   out.push('', ...thisPc(input.localPolicy));
@@ -125,8 +173,7 @@ export function renderText(input: TextReportInput): string {
     out.push(wrap(`  ${i + 1}. ${step.text}`, WIDTH, '     '));
     if (step.evidence.length > 0) out.push(wrap(`     Seen: ${step.evidence.join('; ')}`, WIDTH, '       '));
   });
-  out.push('', 'For a ticket, save the full evidence: g2probe --out g2probe-report.json');
-  return `${escapeLines(out.join('\n'))}\n`;
+  return `${joinLines(out)}\n`;
 }
 
 /** Two addresses and a count; a sinkhole or an address the guard kept out is marked. */
@@ -136,7 +183,7 @@ function addressesText(addresses: readonly DnsAddress[]): string {
 }
 
 /** One row per name: what DNS said, and what its addresses saw on each port. */
-function servers(dns: DnsReport, summary: Summary, ports: readonly string[]): string[] {
+function servers(dns: DnsReport, summary: Summary, ports: readonly string[], paint: Paint): Line[] {
   const states = new Map((summary.services?.hosts ?? []).map((h) => [h.host, h.ports]));
   const rows = dns.results.map((r) => [
     r.host,
@@ -145,13 +192,19 @@ function servers(dns: DnsReport, summary: Summary, ports: readonly string[]): st
     ...ports.map((port) => states.get(r.host)?.[port] ?? '-'),
   ]);
   const from = dns.server === 'system' ? "this PC's resolver" : dns.server;
-  return [`GoToMyPC's servers (names asked of ${from}; their addresses probed first, on the ports each name is used on)`, ...table([['NAME', 'DNS', 'ADDRESSES', ...ports], ...rows], () => false)];
+  const all = [['NAME', 'DNS', 'ADDRESSES', ...ports], ...rows];
+  return [`GoToMyPC's servers (names asked of ${from}; their addresses probed first, on the ports each name is used on)`, ...table(all, () => false, paint, (row, column) => {
+    if (row === 0 || column === 0 || column === 2) return null;
+    // A name DNS did not answer for is in the way, whatever the reason.
+    return column === 1 ? (all[row]![1] === 'ok' ? 'good' : 'bad') : toneOf(all[row]![column]!);
+  })];
 }
 
 /** The GoToMyPC programs and what Windows Defender Firewall says of each; elsewhere, one line on why not. */
-function thisPc(policy: LocalPolicy): string[] {
-  const out = ['This PC (GoToMyPC programs, Windows Defender Firewall, WinHTTP proxy)'];
-  if (!policy.applies) return [...out, wrap(`  Not checked: ${policy.why}`, WIDTH, '  ')];
+function thisPc(policy: LocalPolicy): Line[] {
+  // Off Windows one line: the why's first clause (the report keeps all of it).
+  if (!policy.applies) return [wrap(`This PC: not checked (${policy.why.split(/[,.](?:\s|$)/)[0]})`, WIDTH, '  ')];
+  const out: Line[] = ['This PC (GoToMyPC programs, Windows Defender Firewall, WinHTTP proxy)'];
   if (policy.executables.length > 0) {
     out.push(...table([['PROGRAM', 'FIREWALL', 'RULES'], ...policy.executables.map((e) => [e.name, e.verdict, e.rules.map((r) => `"${r.name}"`).join(', ') || '-'])], () => false));
   } else {

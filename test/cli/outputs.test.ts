@@ -4,11 +4,10 @@
 // counts; the rest are --plan runs, which send no packet.
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
-import { FIXTURES, g2probe } from '../helpers/cli.js';
+import { FIXTURES, countingListener, g2probe } from '../helpers/cli.js';
 
 function scratch(t: Test): string {
   const dir = mkdtempSync(join(tmpdir(), 'g2probe-outputs-'));
@@ -18,17 +17,10 @@ function scratch(t: Test): string {
 
 /** A listener on 127.0.0.1 that counts the connections it gets, and the flags that probe it alone. */
 async function target(t: Test, dir: string): Promise<{ args: string[]; hold: string[]; connections: () => number }> {
-  let connections = 0;
-  const server = net.createServer((socket) => {
-    connections++;
-    socket.destroy();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  const port = (server.address() as net.AddressInfo).port;
+  const { port, connections } = await countingListener(t);
   writeFileSync(join(dir, 'ranges.txt'), '127.0.0.1/32\n');
   const where = ['--ranges', join(dir, 'ranges.txt'), '--no-dns', '--ports', String(port), '--timeout', '1000'];
-  return { args: [...where, '--connect-only'], hold: ['hold', ...where, '--for', '10m'], connections: () => connections };
+  return { args: [...where, '--connect-only'], hold: ['hold', ...where, '--for', '10m'], connections };
 }
 
 const PLAN = ['--plan', '--ranges', `${FIXTURES}loopback-ok.txt`, '--no-dns'];

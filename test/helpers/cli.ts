@@ -1,8 +1,10 @@
 // Runs the built CLI as a user would, with the loopback-only guard forced on: `node bin/g2probe.js`, or with
 // G2PROBE_TEST_EXE=FILE a single executable (npm run dist), so the same suites prove what ships.
 import { spawn } from 'node:child_process';
+import net from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Test } from 'tap';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const CLI = fileURLToPath(new URL('../../bin/g2probe.js', import.meta.url));
@@ -50,4 +52,16 @@ export function collect(command: string, args: string[], env: NodeJS.ProcessEnv 
 
 export function g2probe(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   return collect(START[0], [...START.slice(1), ...args], env);
+}
+
+/** A listener on 127.0.0.1, closed with the test, that counts the connections it gets (and closes each). */
+export async function countingListener(t: Test): Promise<{ port: number; connections: () => number }> {
+  let connections = 0;
+  const server = net.createServer((socket) => {
+    connections++;
+    socket.destroy();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return { port: (server.address() as net.AddressInfo).port, connections: () => connections };
 }

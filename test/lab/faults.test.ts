@@ -104,7 +104,7 @@ ${PRINT_CUT}; cat ${dir}/report.json`);
   const report = asReport(t, file!, 'the --out report');
   t.equal(report.interrupted, true);
   t.match(ended.stdout, new RegExp(`^INTERRUPTED after ${report.attempts.length} of 254 attempts: what follows covers only those\\.$`, 'm'));
-  t.match(ended.stdout, /^For a ticket/m, 'the whole text report follows');
+  t.match(ended.stdout, new RegExp(`\nSaved: ${dir}/report\\.json \\(the JSON report\\)\n$`), 'the whole text report follows, to where --out saved it');
 }, ['iptables']);
 
 lab(t, 'a second Ctrl-C while the first one is finishing: exit 130 (not death by SIGINT) within 500 ms; --out keeps its old content or gets the whole report, never a temporary file', async (t) => {

@@ -11,6 +11,7 @@ import { SummaryBuilder } from '../../../src/judge/summary.js';
 import { decideVerdict } from '../../../src/judge/verdict.js';
 import { JsonReportStream, SCHEMA_VERSION, type ReportHeader } from '../../../src/report/json.js';
 import { writePlanJson, writePlanText } from '../../../src/report/plan.js';
+import { ansi } from '../../../src/report/colour.js';
 import { renderText } from '../../../src/report/text.js';
 import { buildPlan } from '../../../src/targets/plan.js';
 import { isCurrentPort, parseRange, portsOf } from '../../../src/targets/ranges.js';
@@ -378,6 +379,20 @@ t.test('report/text.ts and words.ts', async (t) => {
     t.match(text.split('\n')[2], /^BLOCKED: /);
   });
 
+  t.test('renderText in colour: our own words painted after escaping, and nothing else changed', async (t) => {
+    const { summary, verdict } = report((r, port) => (port === 8200 ? timeout : r === B && port === 443 ? refused : ok));
+    const input = { version: '9.9.9', summary, verdict: { ...verdict, text: 'evil \x1b[2J\u202e text' }, elapsedMs: 1234, ranges: LAB_RANGES, planned: 4, proxies: NO_PROXIES, dns: null, localPolicy: NOT_WINDOWS };
+    const plainText = renderText(input);
+    const coloured = renderText(input, ansi);
+    t.equal(coloured.replace(/\x1b\[[0-9;]*m/g, ''), plainText, 'without its colour codes, the very same text');
+    t.notMatch(coloured.replace(/\x1b\[[0-9;]*m/g, ''), '\x1b', 'the untrusted escape shown escaped, never raw');
+    t.match(coloured, '\x1b[1;33mINTERRUPTED\x1b[0m after');
+    t.match(coloured, `\n\x1b[1;31m${verdict.status.toUpperCase()}:\x1b[0m evil \\x1b[2J\\u{202E} text`, 'the verdict bold and red, its sentence escaped and uncoloured');
+    t.match(coloured, /\n {2}8200 {2}\x1b\[31mblocked\x1b\[0m {3}/, "a port's result in its tone, padded outside the codes");
+    t.match(coloured, /\x1b\[32mok\x1b\[0m {2}\x1b\[31mrefused\x1b\[0m {2}\x1b\[33mno-answer \(old list\)\x1b\[0m|\x1b\[31mno-answer\x1b\[0m/, "a range's cells in their state's tone");
+    t.notMatch(plainText, '\x1b[', 'no colour unless asked');
+  });
+
   t.test('renderText: a partial run', async (t) => {
     const { text } = report((r, port) => (r === B && port === 443 ? refused : ok));
     t.match(text.split('\n')[2], /^PARTIAL: /);
@@ -397,8 +412,9 @@ t.test('report/text.ts and words.ts', async (t) => {
     t.match(portRows[2], /^\s+8200\s+blocked\b.*no-answer ×3/);
     t.match(lines[portsAt + 1], /PORT\s+RESULT\s+OK\s+BLOCKED\s+TIMEOUT\s+SEEN/, 'only statuses seen, plus OK');
     t.notMatch(lines[portsAt + 1], 'ERROR');
-    const rangeRows = lines.slice(rangesAt + 2, lines.indexOf('This PC (GoToMyPC programs, Windows Defender Firewall, WinHTTP proxy)') - 1);
-    t.equal(lines[todoAt - 2], '  Not checked: Windows only: this PC runs linux.', 'off Windows, the local policy section says it does not apply');
+    const rangeRows = lines.slice(rangesAt + 2, todoAt - 3);
+    t.equal(lines[todoAt - 2], 'This PC: not checked (Windows only: this PC runs linux)', 'off Windows, the local policy section is one line saying it does not apply');
+    t.equal(lines[todoAt - 3], '', 'and only that line');
     t.equal(rangeRows.length, 3, 'one row per range');
     t.match(rangeRows[0], /^\s+192\.0\.2\.0\/24\s+lab\.txt\s+ok\s+ok\s+no-answer$/);
     t.match(rangeRows[1], /^\s+198\.51\.100\.0\/24\s+lab\.txt\s+ok\s+refused\s+no-answer$/);
@@ -421,7 +437,7 @@ t.test('report/text.ts and words.ts', async (t) => {
     const todoAt = lines.indexOf('What to do');
     const numbered = lines.slice(todoAt + 1).filter((l) => /^ {2}\d+\. /.test(l));
     t.same(numbered.map((l) => Number(/^ {2}(\d+)\./.exec(l)![1])), verdict.advice.map((_, i) => i + 1));
-    const body = lines.slice(todoAt + 1, lines.length - 3);
+    const body = lines.slice(todoAt + 1, lines.length - 1);
     t.ok(body.length > numbered.length, 'long steps wrap onto more lines');
     t.same(body.filter((line) => line.length > 78), [], 'advice wrapped at 78 columns');
     t.same(body.filter((line) => line !== '' && !/^ {2}\d+\. \S/.test(line) && !/^ {5}\S/.test(line) && !/^ {7}\S/.test(line)), [], 'continuation lines indented under the text');
