@@ -117,7 +117,8 @@ Examples
                                 iptables, nftables, windows, csv: rules --help)
 
 Commands (each has --help)
-  g2probe serve       probe on a schedule; serve /metrics, /report.json, /healthz
+  g2probe serve       probe on a schedule; serve the page at /, /metrics,
+                      /report.json and /healthz
   g2probe rules       firewall rules for the ranges and ports
   g2probe schema      the JSON Schema of the --json report
   g2probe show FILE   a saved report (--out) as the text report of its run
