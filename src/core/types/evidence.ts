@@ -1,7 +1,7 @@
 // What the judgement says of one attempt: status, reason, and the evidence that decided.
 import type { DnsRecordType, HttpReadInfo, ProxyAuthScheme } from './observation.js';
 import type { Reason, Status } from './status.js';
-import type { CertificateSummary, ChainTrust } from './trust.js';
+import type { CertificateSummary, ChainTrust, RootRef } from './trust.js';
 
 export type Stage = 'dns' | 'connect' | 'proxy' | 'http' | 'tls' | 'service';
 
@@ -42,7 +42,10 @@ export interface Evidence {
     protocol?: string;
     trust?: ChainTrust;
     verifyError?: string;
-    extraRoot?: { subject: string; source: string };
+    /** The root added on this machine the chain verified through, when trust is `extra-root`. */
+    extraRoot?: RootRef;
+    /** The root given with --tls-roots that anchors the chain, when trust is `given-root`. */
+    givenRoot?: RootRef;
     /** The product whose inspection CA issued the chain, when known. */
     product?: string;
     chain?: CertificateSummary[];

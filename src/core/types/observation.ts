@@ -1,38 +1,43 @@
 // What the checks saw, before any interpretation: one observation per stage, and the trace of one attempt.
-import type { CertificateSummary, ChainTrust } from './trust.js';
+import type { CertificateSummary, RootRef } from './trust.js';
 
-/** What a TCP connect attempt saw, before any interpretation. */
-export interface TcpObservation {
-  kind: 'tcp';
-  outcome: 'connected' | 'failed' | 'timeout' | 'interrupted';
-  /** errno-style code from the OS (ECONNREFUSED, EHOSTUNREACH, …); absent when connected or timed out. */
-  code?: string;
-  syscall?: string;
-  elapsedMs: number;
-  localAddress?: string;
-  localPort?: number;
+/**
+ * What a TCP connect attempt saw, before any interpretation; each outcome carries exactly what it always has.
+ * `deadlines` is set when the deadline was learned and the handshake was tried again: each try's, in order.
+ */
+export type TcpObservation = { kind: 'tcp'; elapsedMs: number; deadlines?: number[] } & (
+  | { outcome: 'connected'; localAddress: string; localPort: number; resetAfterHandshake?: undefined }
   /** The handshake completed and the far end reset the connection before it was seen: an answer all the same. */
-  resetAfterHandshake?: true;
-  /** Set when the deadline was learned and the handshake was tried again: each try's deadline, in order. */
-  deadlines?: number[];
+  | { outcome: 'connected'; resetAfterHandshake: true }
+  /** `code`: errno-style, from the OS (ECONNREFUSED, EHOSTUNREACH, …), `UNKNOWN` when it gave none. */
+  | { outcome: 'failed'; code: string; syscall?: string }
+  | { outcome: 'timeout' | 'interrupted' }
+);
+
+/** How an HTTP answer's head reads: a status line and headers, or, for bytes that are not HTTP, status 0 and none. */
+export interface HttpHead {
+  /** 0 for bytes without a status line. */
+  status: number;
+  statusText: string;
+  headers: Record<string, string>;
+}
+
+/** An HTTP answer as the checks keep it (80, 8200): its head, the start of its body, the body as text, how it was read. */
+export interface HttpAnswer extends HttpHead {
+  /** The start of the body (or of bytes without a status line), escaped, as the report shows it; absent when empty. */
+  body?: string;
+  /**
+   * The body as read (all the bytes when there is no status line), decoded but not escaped: what the judgement
+   * reads signs in. Never reported as it is: the report keeps `body`.
+   */
+  text: string;
+  /** How the answer was read: its framing, its bytes, whether the cap cut it. */
+  read?: HttpReadInfo;
 }
 
 /** What a CONNECT request to an explicit proxy got back. */
-export interface ProxyObservation {
+export type ProxyObservation = {
   kind: 'proxy';
-  /**
-   * `answered`: a final answer's head arrived (any status); the tunnel is open only when status is 200.
-   * `not-http`: bytes arrived that are not an HTTP answer (`reply`); `closed`: the proxy closed the connection
-   * before any final answer.
-   */
-  outcome: 'answered' | 'not-http' | 'closed' | 'timeout' | 'failed' | 'interrupted';
-  status?: number;
-  statusText?: string;
-  headers?: Record<string, string>;
-  /** How the last answer was read: its framing, HTTP version, line ends, interim answers skipped. */
-  read?: HttpReadInfo;
-  /** The start of bytes that are not HTTP (`not-http`), escaped. */
-  reply?: string;
   /** Whether a Proxy-Authorization header was sent (never its value). */
   credentialsSent: boolean;
   /** The scheme of the last Proxy-Authorization sent, when one was. */
@@ -41,11 +46,21 @@ export interface ProxyObservation {
   authProblem?: string;
   /** Why the proxy was asked again on a new connection, once per new connection (a 407 that left its connection unusable, …). */
   reconnected?: string[];
-  /** The last new connection to the proxy did not open: `outcome` and `code` are its handshake's. */
-  reconnectFailed?: true;
-  code?: string;
   elapsedMs: number;
-}
+} & (
+  /** A final answer's head arrived (any status); the tunnel is open only when status is 200. */
+  | ({ outcome: 'answered'; read?: HttpReadInfo } & HttpHead)
+  /** Bytes arrived that are not an HTTP answer: `reply`, their start, escaped. */
+  | { outcome: 'not-http'; reply: string; read?: HttpReadInfo }
+  /**
+   * No final answer: `read` when part of one came (an interim answer, a head cut short). `reconnectFailed`: the last
+   * new connection to the proxy did not open, and the outcome (and code) are its handshake's.
+   */
+  | { outcome: 'closed'; read?: HttpReadInfo }
+  | { outcome: 'timeout'; read?: HttpReadInfo; reconnectFailed?: true }
+  | { outcome: 'failed'; code: string; read?: HttpReadInfo; reconnectFailed?: true }
+  | { outcome: 'interrupted' }
+);
 
 /** How g2probe signed in at a proxy: Basic, or the NTLM handshake on the CONNECT's connection. */
 export type ProxyAuthScheme = 'basic' | 'ntlm';
@@ -74,74 +89,63 @@ export interface HttpReadInfo {
 }
 
 /** What one small HTTP request (port 80) got back. */
-export interface HttpObservation {
+export type HttpObservation = {
   kind: 'http';
-  outcome: 'answered' | 'closed' | 'timeout' | 'failed' | 'interrupted';
   /** What was sent: the request line and the Host header. */
   request: string;
   /** The Host header sent: a name GoToMyPC uses, or (the neutral request) the address itself. */
   host: string;
-  status?: number;
-  statusText?: string;
-  headers?: Record<string, string>;
-  /** The start of the body (or of bytes without a status line), escaped, as the report shows it. */
-  body?: string;
-  /**
-   * The body as read (all the bytes when there is no status line), decoded but not escaped: what the judgement
-   * reads signs in. Never reported as it is: the report keeps `body`.
-   */
-  text?: string;
-  /** How the answer was read: its framing, its bytes, whether the cap cut it. */
-  read?: HttpReadInfo;
   bytes: number;
-  code?: string;
   elapsedMs: number;
-}
+} & (
+  | ({ outcome: 'answered' } & HttpAnswer)
+  | { outcome: 'failed'; code: string }
+  | { outcome: 'closed' | 'timeout' | 'interrupted' }
+);
 
-export interface TlsObservation {
+/** A presented chain and how it is trusted: `root` names the root a user gave or this machine added that anchors it. */
+export type ChainVerdict =
+  | { trust: 'public' | 'untrusted' }
+  | { trust: 'given-root' | 'extra-root'; root: RootRef };
+
+/** The handshake with 443 (SNI `servername`, or none for the neutral one). */
+export type TlsObservation = {
   kind: 'tls';
-  outcome: 'handshake' | 'closed' | 'timeout' | 'failed' | 'interrupted';
   /** The name sent as SNI, or null for none (the neutral handshake). */
   servername: string | null;
-  protocol?: string;
-  chain?: CertificateSummary[];
-  /** The names the leaf certificate is for (subjectAltName, else its CN), escaped. */
-  names?: string[];
-  /** Whether the leaf covers `servername`; absent without SNI. A public chain for another name is a server's own. */
-  nameMatches?: boolean;
-  trust?: ChainTrust;
-  /** OpenSSL's reason when the chain does not verify against the public roots. */
-  verifyError?: string;
-  /** The local root the chain verified through, when trust is `extra-root`. */
-  extraRoot?: { subject: string; source: string };
-  code?: string;
-  /** The TLS library's message on a failed handshake (alert or protocol error). */
-  message?: string;
   elapsedMs: number;
-}
+} & (
+  | ({
+      outcome: 'handshake';
+      protocol: string;
+      chain: CertificateSummary[];
+      /** The names the leaf certificate is for (subjectAltName, else its CN), escaped. */
+      names: string[];
+      /** Whether the leaf covers `servername`; absent without SNI. A public chain for another name is a server's own. */
+      nameMatches?: boolean;
+      /** OpenSSL's reason when the chain does not verify against the public roots. */
+      verifyError?: string;
+    } & ChainVerdict)
+  /** `message`: the TLS library's own on a failed handshake (an alert, a protocol error). */
+  | { outcome: 'failed'; code: string; message: string }
+  | { outcome: 'closed' | 'timeout' | 'interrupted' }
+);
 
 /** Port 8200: unsolicited bytes, then the answer to a request. */
-export interface ServiceObservation {
+export type ServiceObservation = {
   kind: 'service';
-  outcome: 'quiet' | 'answered' | 'closed' | 'failed' | 'interrupted';
   /** What was sent: GoToMyPC's own ping, or the neutral request. */
   request: string;
-  /** Bytes the far end sent before we said anything, escaped. */
-  unsolicited?: string;
-  /** Bytes sent back after the probe, escaped. */
-  reply?: string;
-  status?: number;
-  statusText?: string;
-  headers?: Record<string, string>;
-  /** The start of an HTTP answer's body (or of bytes without a status line), escaped. */
-  body?: string;
-  /** The body as read (all the bytes when there is no status line), decoded but not escaped: the judgement's, never reported. */
-  text?: string;
-  /** How the answer (or the unsolicited bytes) was read. */
-  read?: HttpReadInfo;
-  code?: string;
   elapsedMs: number;
-}
+} & (
+  /**
+   * Bytes came, escaped as their first line: `unsolicited` before anything was sent, else `reply`, the answer
+   * to the request; either way judged as an HTTP answer.
+   */
+  | ({ outcome: 'answered' } & ({ unsolicited: string; reply?: undefined } | { reply: string; unsolicited?: undefined }) & HttpAnswer)
+  | { outcome: 'failed'; code: string }
+  | { outcome: 'quiet' | 'closed' | 'interrupted' }
+);
 
 export type ApplicationObservation = HttpObservation | TlsObservation | ServiceObservation;
 

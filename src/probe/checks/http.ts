@@ -37,7 +37,7 @@ export async function checkHttp(socket: Socket, options: HttpCheckOptions, signa
   if (response !== null) return { ...base, outcome: 'answered', bytes: response.read.bytes, ...answerParts(response) };
   switch (read.outcome) {
     case 'failed':
-      return { ...base, outcome: 'failed', bytes: 0, ...(read.code ? { code: read.code } : {}) };
+      return { ...base, outcome: 'failed', bytes: 0, code: read.code ?? 'UNKNOWN' };
     case 'closed':
       return { ...base, outcome: 'closed', bytes: 0 };
     default:

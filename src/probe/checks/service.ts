@@ -73,5 +73,6 @@ export async function checkService(socket: Socket, options: ServiceCheckOptions,
 
 function answered(response: HttpResponse, request: string, when: 'unsolicited' | 'reply', elapsedMs: number): ServiceObservation {
   const parts = answerParts(response);
-  return { kind: 'service', request, outcome: 'answered', [when]: firstLine(response, parts.text), ...parts, elapsedMs };
+  const line = firstLine(response, parts.text);
+  return { kind: 'service', request, outcome: 'answered', ...(when === 'unsolicited' ? { unsolicited: line } : { reply: line }), ...parts, elapsedMs };
 }

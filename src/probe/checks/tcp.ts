@@ -18,7 +18,8 @@ export interface Connection {
   socket: net.Socket | null;
 }
 
-type Outcome = Omit<TcpObservation, 'kind' | 'elapsedMs'>;
+/** An observation without what finishing adds: its kind and the time taken. */
+type Outcome = TcpObservation extends infer O ? (O extends TcpObservation ? Omit<O, 'kind' | 'elapsedMs'> : never) : never;
 
 function ignore(): void {}
 
@@ -59,7 +60,7 @@ function connectSocket(dial: Dial, timeoutMs: number, signal: AbortSignal, keep:
     });
     socket.once('error', (err: NodeJS.ErrnoException) => {
       if (!keep && err.code === 'ECONNRESET' && err.syscall === 'connect') return finish({ outcome: 'connected', resetAfterHandshake: true }, false);
-      finish({ outcome: 'failed', ...(err.code ? { code: err.code } : {}), ...(err.syscall ? { syscall: err.syscall } : {}) }, false);
+      finish({ outcome: 'failed', code: err.code ?? 'UNKNOWN', ...(err.syscall ? { syscall: err.syscall } : {}) }, false);
     });
   });
 }

@@ -4,10 +4,13 @@ import type { Socket } from 'node:net';
 import tls from 'node:tls';
 import { escapeText } from '../../core/escape.js';
 import type { TlsObservation } from '../../core/types.js';
-import { judgeChain, summarize } from '../../judge/trust.js';
+import { summarize, trustOfChain } from '../../judge/trust.js';
 import type { TrustStore } from '../../pc/trust-store.js';
 import { startDeadline } from './deadline.js';
 import { onInterrupt } from './interrupt.js';
+
+/** An observation without what finishing adds. */
+type Seen = TlsObservation extends infer O ? (O extends TlsObservation ? Omit<O, 'kind' | 'servername' | 'elapsedMs'> : never) : never;
 
 export interface TlsCheckOptions {
   /** The SNI: a name GoToMyPC uses, or null for none (the neutral handshake). */
@@ -52,7 +55,7 @@ export function checkTls(socket: Socket, options: TlsCheckOptions, signal: Abort
       rejectUnauthorized: false,
       checkServerIdentity: () => undefined,
     });
-    const finish = (obs: Omit<TlsObservation, 'kind' | 'servername' | 'elapsedMs'>): void => {
+    const finish = (obs: Seen): void => {
       if (done) return;
       done = true;
       deadline.cancel();
@@ -65,7 +68,7 @@ export function checkTls(socket: Socket, options: TlsCheckOptions, signal: Abort
 
     secure.once('secureConnect', () => {
       const chain = presentedChain(secure);
-      const verdict = judgeChain(secure.authorized, chain, options.trust);
+      const verdict = trustOfChain(secure.authorized, chain, options.trust);
       const verifyError = secure.authorizationError ? String(secure.authorizationError) : undefined;
       const leaf = secure.getPeerCertificate();
       const names = leaf?.raw ? leafNames(leaf) : [];
