@@ -112,7 +112,7 @@ class Session {
     this.current.destroy();
     this.reconnected.push(why);
     const { target, proxy } = this;
-    const opened = await connectTcp({ to: { host: proxy.host, port: proxy.port }, tunnelTo: { host: target.ip, port: target.port } }, this.timeoutMs, this.signal, true);
+    const opened = await connectTcp({ to: { host: proxy.host, port: proxy.port }, tunnelTo: { host: target.ip, port: target.port } }, { timeoutMs: this.timeoutMs, signal: this.signal, keep: true });
     this.elapsedMs += opened.observation.elapsedMs;
     if (opened.socket) {
       this.current = opened.socket;
