@@ -83,11 +83,12 @@ export function classify(trace: Trace, ctx: TargetContext = EXPECTED_TARGET): Cl
   const { app } = trace;
   if (!app) return withAuth(connected);
   // A neutral exchange is the same check without GoToMyPC in it: one of another kind compares with nothing.
-  const decided = trace.neutral && (!trace.neutral.app || trace.neutral.app.kind === app.kind) ? compare(trace, app, trace.neutral, ctx) : judgeApp(app, ctx);
+  const decided = trace.neutral && (!trace.neutral.app || trace.neutral.app.kind === app.kind) ? compareWithNeutral(trace, app, trace.neutral, ctx) : classifyCheck(app, ctx);
   return withAuth(connected.evidence.local ? { ...decided, evidence: { ...decided.evidence, local: connected.evidence.local } } : decided);
 }
 
-function judgeApp(app: ApplicationObservation, ctx: TargetContext): Classification {
+/** The check after the handshake (80, 443, 8200) by itself, without the neutral exchange. */
+function classifyCheck(app: ApplicationObservation, ctx: TargetContext): Classification {
   switch (app.kind) {
     case 'http': return classifyHttp(app, ctx);
     case 'tls': return classifyTls(app, ctx);
@@ -131,7 +132,7 @@ function failedCode(exchange: Exchange): string | undefined {
   return connect.outcome === 'failed' ? connect.code : undefined;
 }
 
-function record(exchange: Exchange, fallbackSent: string): ExchangeRecord {
+function exchangeRecord(exchange: Exchange, fallbackSent: string): ExchangeRecord {
   const { app, connect } = exchange;
   const outcome = outcomeOf(exchange);
   // A code says how an exchange failed; silence and a clean close have none.
@@ -159,15 +160,15 @@ const NEUTRAL_SENT: Record<ApplicationObservation['kind'], string> = {
  * application-aware filter. On 8200 silence is weaker: what GoTo's service answers to a ping from anyone but
  * its own client is not known, so it is only possible.
  */
-function compare(trace: Trace, app: ApplicationObservation, neutral: Exchange, ctx: TargetContext): Classification {
-  const alone = judgeApp(app, ctx);
-  const gotomypc = record({ connect: trace.connect, app }, sentBy(app));
-  const other = record(neutral, NEUTRAL_SENT[app.kind]);
+function compareWithNeutral(trace: Trace, app: ApplicationObservation, neutral: Exchange, ctx: TargetContext): Classification {
+  const alone = classifyCheck(app, ctx);
+  const gotomypc = exchangeRecord({ connect: trace.connect, app }, sentBy(app));
+  const other = exchangeRecord(neutral, NEUTRAL_SENT[app.kind]);
   const exchanges = { gotomypc, neutral: other };
   if (gotomypc.outcome !== 'reset' && gotomypc.outcome !== 'silent' && gotomypc.outcome !== 'closed') return { ...alone, evidence: { ...alone.evidence, exchanges } };
   // A middlebox that signs the neutral answer is the one in the way (a transparent proxy slow to look up the
   // name in GoToMyPC's Host, say): that is interception, not a filter.
-  const neutralApp = other.outcome === 'answered' && neutral.app ? judgeApp(neutral.app, ctx) : null;
+  const neutralApp = other.outcome === 'answered' && neutral.app ? classifyCheck(neutral.app, ctx) : null;
   if (neutralApp?.status === 'intercepted') return { ...neutralApp, evidence: { ...neutralApp.evidence, exchanges } };
   const stage = alone.evidence.stage;
   const what = app.kind === 'tls' ? `GoToMyPC's SNI (${app.servername})` : app.kind === 'http' ? `GoToMyPC's Host (${app.host})` : "GoToMyPC's ping (Jedi)";
@@ -204,12 +205,13 @@ function proxyUnreachable(connected: Classification): Classification {
   return { ...connected, status: 'blocked', reason: 'proxy-unreachable' };
 }
 
+/** The handshake as the attempt's first stage: through a proxy, one that took no connection is said as the proxy. */
 function classifyConnect(obs: TcpObservation, path: Trace['path']): Classification {
-  const judged = judgeConnect(obs, path);
+  const judged = classifyHandshake(obs, path);
   return path === 'proxy' && obs.outcome !== 'connected' && obs.outcome !== 'interrupted' ? proxyUnreachable(judged) : judged;
 }
 
-function judgeConnect(obs: TcpObservation, path: Trace['path']): Classification {
+function classifyHandshake(obs: TcpObservation, path: Trace['path']): Classification {
   const viaProxy = path === 'proxy';
   const proxyNote = (why: string): string => (viaProxy ? `could not reach the proxy: ${why}` : why);
   switch (obs.outcome) {
