@@ -248,7 +248,7 @@ export function entryText(entry: PacEntry): string {
 function proxyTookNoConnection(seen: Trace): string | null {
   const { connect } = seen;
   if (connect.outcome === 'timeout') return 'the proxy did not answer the connection';
-  if (connect.outcome === 'failed') return `the proxy took no connection (${connect.code ?? 'failed'})`;
+  if (connect.outcome === 'failed') return `the proxy took no connection (${connect.code})`;
   return null;
 }
 

@@ -148,7 +148,7 @@ export async function openHeld(target: HoldTarget, proxy: Proxy | null, settings
   const dial = proxy ? { to: { host: proxy.host, port: proxy.port }, tunnelTo: to } : { to };
   const { observation, socket: tcp } = await connectTcp(dial, { timeoutMs: settings.timeoutMs, signal, keep: true });
   if (!tcp) {
-    const why = observation.outcome === 'timeout' ? 'no answer to the handshake' : observation.outcome === 'failed' ? `the handshake failed (${observation.code ?? 'failed'})` : 'interrupted';
+    const why = observation.outcome === 'timeout' ? 'no answer to the handshake' : observation.outcome === 'failed' ? `the handshake failed (${observation.code})` : 'interrupted';
     return { ok: false, stage: 'connect', why: proxy ? `to the proxy ${joinHostPort(proxy.host, proxy.port)}: ${why}` : why };
   }
   let socket: Socket = tcp;
@@ -175,9 +175,9 @@ export async function openHeld(target: HoldTarget, proxy: Proxy | null, settings
   return { ok: true, connection: new HeldConnection(socket, name, local), openMs: Math.round(performance.now() - started) };
 }
 
-/** The TLS handshake, kept open. Whose chain answers is the probe's question; here only that the session opens. */
 type Secured = { ok: true; socket: tls.TLSSocket } | { ok: false; why: string };
 
+/** The TLS handshake, kept open. Whose chain answers is the probe's question; here only that the session opens. */
 function secure(socket: Socket, servername: string, settings: HoldSettings, signal: AbortSignal): Promise<Secured> {
   const limits = { timeoutMs: settings.timeoutMs, signal, expired: (): Secured => ({ ok: false, why: 'no TLS answer' }), interrupted: (): Secured => ({ ok: false, why: 'interrupted' }) };
   return settleOnce<Secured, Secured>(limits, (finish) => {
