@@ -5,8 +5,8 @@ import { offeredSchemes } from '../core/auth-challenge.js';
 import { inspectionProduct } from '../data/inspection-cas.js';
 import { readHttpAnswer } from '../data/http-signs.js';
 import type {
-  ApplicationObservation, Classification, Evidence, Exchange, ExchangeRecord, HttpObservation, ProxyObservation, Reason,
-  ServiceObservation, Stage, Status, TcpObservation, TlsObservation, Trace,
+  ApplicationObservation, ChainVerdict, Classification, Evidence, Exchange, ExchangeRecord, HttpAnswer, HttpObservation, ProxyObservation,
+  Reason, ServiceObservation, Stage, Status, TcpObservation, TlsObservation, Trace,
 } from '../core/types.js';
 
 /** What the judgement needs to know of the target beside what the attempt saw. */
@@ -55,9 +55,8 @@ const UNEXPECTED: Rule = { status: 'error', reason: 'unexpected', why: 'an unexp
 /** Codes for a connection cut after the handshake: a middlebox (or the server) resetting it once it saw our bytes. */
 const CUT = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
 
-function byCode(code: string | undefined): Rule {
-  const key = code ?? 'UNKNOWN';
-  return Object.hasOwn(BY_CODE, key) ? BY_CODE[key]! : UNEXPECTED;
+function byCode(code: string): Rule {
+  return Object.hasOwn(BY_CODE, code) ? BY_CODE[code]! : UNEXPECTED;
 }
 
 function result(status: Status, reason: Reason, stage: Stage, elapsedMs: number, why: string, extra: Partial<Evidence> = {}): Classification {
@@ -84,11 +83,12 @@ export function classify(trace: Trace, ctx: TargetContext = EXPECTED_TARGET): Cl
   const { app } = trace;
   if (!app) return withAuth(connected);
   // A neutral exchange is the same check without GoToMyPC in it: one of another kind compares with nothing.
-  const decided = trace.neutral && (!trace.neutral.app || trace.neutral.app.kind === app.kind) ? compare(trace, app, trace.neutral, ctx) : judgeApp(app, ctx);
+  const decided = trace.neutral && (!trace.neutral.app || trace.neutral.app.kind === app.kind) ? compareWithNeutral(trace, app, trace.neutral, ctx) : classifyCheck(app, ctx);
   return withAuth(connected.evidence.local ? { ...decided, evidence: { ...decided.evidence, local: connected.evidence.local } } : decided);
 }
 
-function judgeApp(app: ApplicationObservation, ctx: TargetContext): Classification {
+/** The check after the handshake (80, 443, 8200) by itself, without the neutral exchange. */
+function classifyCheck(app: ApplicationObservation, ctx: TargetContext): Classification {
   switch (app.kind) {
     case 'http': return classifyHttp(app, ctx);
     case 'tls': return classifyTls(app, ctx);
@@ -106,7 +106,7 @@ function outcomeOf(exchange: Exchange): ExchangeRecord['outcome'] {
     case 'timeout':
     case 'quiet': return 'silent';
     case 'closed': return 'closed';
-    case 'failed': return CUT.has(app.code ?? '') ? 'reset' : 'failed';
+    case 'failed': return CUT.has(app.code) ? 'reset' : 'failed';
     default: return 'failed';
   }
 }
@@ -119,16 +119,24 @@ function sentBy(app: ApplicationObservation | undefined): string {
 
 function answerOf(app: ApplicationObservation | undefined): string | undefined {
   if (!app) return undefined;
-  if (app.kind === 'tls') return app.chain?.[0] ? `certificate ${app.chain[0].subject}, issued by ${app.chain[0].issuer}` : undefined;
-  if (app.kind === 'http') return app.status === undefined ? app.body : `HTTP ${app.status}${app.statusText ? ` ${app.statusText}` : ''}`;
-  return app.status === undefined ? (app.reply ?? app.unsolicited) : `HTTP ${app.status}`;
+  if (app.kind === 'tls') return app.outcome === 'handshake' && app.chain[0] ? `certificate ${app.chain[0].subject}, issued by ${app.chain[0].issuer}` : undefined;
+  if (app.outcome !== 'answered') return undefined;
+  if (app.kind === 'http') return app.status === 0 ? app.body : `HTTP ${app.status}${app.statusText ? ` ${app.statusText}` : ''}`;
+  return app.status === 0 ? app.reply ?? app.unsolicited : `HTTP ${app.status}`;
 }
 
-function record(exchange: Exchange, fallbackSent: string): ExchangeRecord {
+/** The code an exchange failed with: its check's, else its handshake's; none when neither failed. */
+function failedCode(exchange: Exchange): string | undefined {
+  const { app, connect } = exchange;
+  if (app?.outcome === 'failed') return app.code;
+  return connect.outcome === 'failed' ? connect.code : undefined;
+}
+
+function exchangeRecord(exchange: Exchange, fallbackSent: string): ExchangeRecord {
   const { app, connect } = exchange;
   const outcome = outcomeOf(exchange);
   // A code says how an exchange failed; silence and a clean close have none.
-  const code = outcome === 'reset' || outcome === 'failed' ? app?.code ?? connect.code : undefined;
+  const code = outcome === 'reset' || outcome === 'failed' ? failedCode(exchange) : undefined;
   const answer = outcome === 'answered' ? answerOf(app) : undefined;
   return {
     sent: app ? sentBy(app) : fallbackSent,
@@ -152,18 +160,18 @@ const NEUTRAL_SENT: Record<ApplicationObservation['kind'], string> = {
  * application-aware filter. On 8200 silence is weaker: what GoTo's service answers to a ping from anyone but
  * its own client is not known, so it is only possible.
  */
-function compare(trace: Trace, app: ApplicationObservation, neutral: Exchange, ctx: TargetContext): Classification {
-  const alone = judgeApp(app, ctx);
-  const gotomypc = record({ connect: trace.connect, app }, sentBy(app));
-  const other = record(neutral, NEUTRAL_SENT[app.kind]);
+function compareWithNeutral(trace: Trace, app: ApplicationObservation, neutral: Exchange, ctx: TargetContext): Classification {
+  const alone = classifyCheck(app, ctx);
+  const gotomypc = exchangeRecord({ connect: trace.connect, app }, sentBy(app));
+  const other = exchangeRecord(neutral, NEUTRAL_SENT[app.kind]);
   const exchanges = { gotomypc, neutral: other };
   if (gotomypc.outcome !== 'reset' && gotomypc.outcome !== 'silent' && gotomypc.outcome !== 'closed') return { ...alone, evidence: { ...alone.evidence, exchanges } };
   // A middlebox that signs the neutral answer is the one in the way (a transparent proxy slow to look up the
   // name in GoToMyPC's Host, say): that is interception, not a filter.
-  const neutralApp = other.outcome === 'answered' && neutral.app ? judgeApp(neutral.app, ctx) : null;
+  const neutralApp = other.outcome === 'answered' && neutral.app ? classifyCheck(neutral.app, ctx) : null;
   if (neutralApp?.status === 'intercepted') return { ...neutralApp, evidence: { ...neutralApp.evidence, exchanges } };
   const stage = alone.evidence.stage;
-  const what = app.kind === 'tls' ? `GoToMyPC's SNI (${app.servername ?? ''})` : app.kind === 'http' ? `GoToMyPC's Host (${app.host})` : "GoToMyPC's ping (Jedi)";
+  const what = app.kind === 'tls' ? `GoToMyPC's SNI (${app.servername})` : app.kind === 'http' ? `GoToMyPC's Host (${app.host})` : "GoToMyPC's ping (Jedi)";
   const cutHow = gotomypc.outcome === 'reset' ? 'was reset' : gotomypc.outcome === 'closed' ? 'was closed' : 'went unanswered';
   const neutralHow = other.outcome === 'answered' ? 'was answered' : other.outcome === 'silent' ? 'was left open, not reset' : 'was not reset';
   const unheard = gotomypc.outcome === 'silent' || gotomypc.outcome === 'closed';
@@ -197,21 +205,22 @@ function proxyUnreachable(connected: Classification): Classification {
   return { ...connected, status: 'blocked', reason: 'proxy-unreachable' };
 }
 
+/** The handshake as the attempt's first stage: through a proxy, one that took no connection is said as the proxy. */
 function classifyConnect(obs: TcpObservation, path: Trace['path']): Classification {
-  const judged = judgeConnect(obs, path);
+  const judged = classifyHandshake(obs, path);
   return path === 'proxy' && obs.outcome !== 'connected' && obs.outcome !== 'interrupted' ? proxyUnreachable(judged) : judged;
 }
 
-function judgeConnect(obs: TcpObservation, path: Trace['path']): Classification {
+function classifyHandshake(obs: TcpObservation, path: Trace['path']): Classification {
   const viaProxy = path === 'proxy';
   const proxyNote = (why: string): string => (viaProxy ? `could not reach the proxy: ${why}` : why);
   switch (obs.outcome) {
     case 'connected': {
       const done = viaProxy ? 'the TCP handshake with the proxy completed' : 'the TCP handshake completed';
-      const reset = obs.resetAfterHandshake ? '; the far end reset the connection right after it, which leaves the port answering' : '';
-      return result('ok', 'connected', 'connect', obs.elapsedMs, `${done}${reset}${retried(obs)}`, obs.resetAfterHandshake ? {} : {
-        local: joinHostPort(obs.localAddress ?? '', obs.localPort ?? 0),
-      });
+      if (obs.resetAfterHandshake) {
+        return result('ok', 'connected', 'connect', obs.elapsedMs, `${done}; the far end reset the connection right after it, which leaves the port answering${retried(obs)}`);
+      }
+      return result('ok', 'connected', 'connect', obs.elapsedMs, `${done}${retried(obs)}`, { local: joinHostPort(obs.localAddress, obs.localPort) });
     }
     case 'timeout': {
       const tries = obs.deadlines && obs.deadlines.length > 1
@@ -224,7 +233,7 @@ function judgeConnect(obs: TcpObservation, path: Trace['path']): Classification 
     case 'failed': {
       const rule = byCode(obs.code);
       return result(rule.status, rule.reason, 'connect', obs.elapsedMs, proxyNote(rule.why), {
-        code: obs.code ?? 'UNKNOWN',
+        code: obs.code,
         ...(obs.syscall ? { syscall: obs.syscall } : {}),
       });
     }
@@ -242,16 +251,16 @@ function classifyProxy(obs: ProxyObservation): Classification | null {
   if (obs.outcome === 'answered' && obs.status === 200) return null;
   if (obs.outcome === 'interrupted') return result('error', 'unexpected', 'proxy', ms, 'the run was interrupted before this attempt finished');
   const reconnected = obs.reconnected ?? [];
-  if (obs.reconnectFailed && (obs.outcome === 'timeout' || obs.outcome === 'failed')) {
+  if ((obs.outcome === 'timeout' || obs.outcome === 'failed') && obs.reconnectFailed) {
     // The proxy did answer (a 407); it is the new connection to it, for the next message, that did not open.
     const before = `${reconnected.at(-1) ?? 'the proxy left its connection unusable'}, and a new connection to the proxy`;
     if (obs.outcome === 'timeout') return result('timeout', 'no-answer', 'proxy', ms, `${before} went unanswered`);
     const rule = byCode(obs.code);
-    return result(rule.status, rule.reason, 'proxy', ms, `${before} failed: ${rule.why}`, { code: obs.code ?? 'UNKNOWN' });
+    return result(rule.status, rule.reason, 'proxy', ms, `${before} failed: ${rule.why}`, { code: obs.code });
   }
   const again = reconnected.length > 0 ? ` (asked again on a new connection: ${reconnected.join('; ')})` : '';
-  if (obs.authProblem && (obs.outcome === 'closed' || (obs.outcome === 'failed' && CUT.has(obs.code ?? '')))) {
-    return result('blocked', 'proxy-auth-required', 'proxy', ms, `the proxy offers NTLM, but the handshake could not finish: ${obs.authProblem}`, obs.outcome === 'failed' ? { code: obs.code ?? 'UNKNOWN' } : {});
+  if (obs.authProblem && (obs.outcome === 'closed' || (obs.outcome === 'failed' && CUT.has(obs.code)))) {
+    return result('blocked', 'proxy-auth-required', 'proxy', ms, `the proxy offers NTLM, but the handshake could not finish: ${obs.authProblem}`, obs.outcome === 'failed' ? { code: obs.code } : {});
   }
   // Only an interim answer, or a head cut short, before the proxy went quiet or away: no final answer.
   const partly = obs.read?.interim ? ` after only an interim answer (${obs.read.interim.join(', ')})` : obs.read ? ' in the middle of its answer' : '';
@@ -262,20 +271,19 @@ function classifyProxy(obs: ProxyObservation): Classification | null {
     return result('blocked', 'reset', 'proxy', ms, obs.read ? `the proxy closed the connection${partly}, with no final answer to the CONNECT request${again}` : `the proxy closed the connection without answering the CONNECT request${again}`);
   }
   if (obs.outcome === 'failed') {
-    const rule = CUT.has(obs.code ?? '')
+    const rule = CUT.has(obs.code)
       ? { status: 'blocked' as const, reason: 'reset' as const, why: obs.read ? `the proxy reset the connection${partly}, with no final answer to the CONNECT request${again}` : `the proxy reset the connection instead of answering the CONNECT request${again}` }
       : byCode(obs.code);
-    return result(rule.status, rule.reason, 'proxy', ms, rule.why, { code: obs.code ?? 'UNKNOWN' });
+    return result(rule.status, rule.reason, 'proxy', ms, rule.why, { code: obs.code });
   }
   const proxy = { proxy: proxyEvidence(obs) };
   if (obs.outcome === 'not-http') {
     // A TLS record (an alert or a handshake) is a proxy that wants TLS from its first byte: an HTTPS proxy. A proxy
     // in this PC's settings is spoken to in plain HTTP, by GoToMyPC as by g2probe, so it is no path either way.
-    const tls = /^\\x1[56]\\x03/.test(obs.reply ?? '') ? ' (a TLS record: it wants TLS, an HTTPS proxy, and proxy settings are spoken to in plain HTTP)' : '';
-    return result('blocked', 'proxy-denied', 'proxy', ms, `what answered at the proxy's address did not answer the CONNECT request in HTTP${tls}: it sent ${obs.reply ?? 'bytes'}`, proxy);
+    const tls = /^\\x1[56]\\x03/.test(obs.reply) ? ' (a TLS record: it wants TLS, an HTTPS proxy, and proxy settings are spoken to in plain HTTP)' : '';
+    return result('blocked', 'proxy-denied', 'proxy', ms, `what answered at the proxy's address did not answer the CONNECT request in HTTP${tls}: it sent ${obs.reply}`, proxy);
   }
-  const status = obs.status ?? 0;
-  const headers = obs.headers ?? {};
+  const { status, headers } = obs;
   const line = `${status}${obs.statusText ? ` ${obs.statusText}` : ''}`;
   const squid = headers['x-squid-error'] ? ` (X-Squid-Error: ${headers['x-squid-error']})` : '';
   if (status === 407) {
@@ -299,10 +307,11 @@ function classifyProxy(obs: ProxyObservation): Classification | null {
 }
 
 /** The proxy's answer as the evidence shows it: how it was read, and why it was asked again, when either is known. */
-function proxyEvidence(obs: ProxyObservation): NonNullable<Evidence['proxy']> {
+function proxyEvidence(obs: ProxyObservation & { outcome: 'answered' | 'not-http' }): NonNullable<Evidence['proxy']> {
+  const head = obs.outcome === 'answered' ? { status: obs.status, statusText: obs.statusText, headers: obs.headers } : { status: 0, statusText: '', headers: {} };
   return {
-    status: obs.status ?? 0, statusText: obs.statusText ?? '', headers: obs.headers ?? {}, credentialsSent: obs.credentialsSent,
-    ...(obs.read ? { read: obs.read } : {}), ...(obs.reply === undefined ? {} : { reply: obs.reply }), ...(obs.reconnected ? { reconnected: obs.reconnected } : {}),
+    ...head, credentialsSent: obs.credentialsSent,
+    ...(obs.read ? { read: obs.read } : {}), ...(obs.outcome === 'not-http' ? { reply: obs.reply } : {}), ...(obs.reconnected ? { reconnected: obs.reconnected } : {}),
   };
 }
 
@@ -323,9 +332,9 @@ function okNotes(goto: string | null, possible: readonly string[]): Partial<Evid
 }
 
 /** The answer as evidence: status (0 without a status line), headers, the short sample, how it was read, whose page it is. */
-function httpEvidence(obs: HttpObservation | ServiceObservation, product: string | null): NonNullable<Evidence['http']> {
+function httpEvidence(obs: HttpAnswer, product: string | null): NonNullable<Evidence['http']> {
   return {
-    status: obs.status ?? 0, statusText: obs.statusText ?? '', headers: obs.status === undefined ? {} : obs.headers ?? {},
+    status: obs.status, statusText: obs.statusText, headers: obs.headers,
     ...(obs.body ? { body: obs.body } : {}),
     ...(obs.read ? { read: obs.read } : {}),
     ...(product ? { product } : {}),
@@ -333,7 +342,7 @@ function httpEvidence(obs: HttpObservation | ServiceObservation, product: string
 }
 
 /** ", judged on its first 16384 bytes (the rest was past g2probe's cap)" when the cap cut the answer. */
-function cutNote(obs: HttpObservation | ServiceObservation): string {
+function cutNote(obs: HttpAnswer): string {
   return obs.read?.truncated ? `, judged on its first ${obs.read.bytes} bytes (the rest was past g2probe's cap)` : '';
 }
 
@@ -341,15 +350,14 @@ function classifyHttp(obs: HttpObservation, ctx: TargetContext): Classification 
   const ms = obs.elapsedMs;
   switch (obs.outcome) {
     case 'answered': {
-      const status = obs.status ?? 0;
-      const headers = obs.status === undefined ? {} : obs.headers ?? {};
-      const reading = readHttpAnswer({ status, headers, text: obs.text ?? '' }, { host: obs.host, ip: ctx.ip });
+      const { status } = obs;
+      const reading = readHttpAnswer(obs, { host: obs.host, ip: ctx.ip });
       const http = { http: httpEvidence(obs, reading.product) };
-      const what = obs.status === undefined ? 'bytes that are not HTTP' : `HTTP ${status}`;
+      const what = status === 0 ? 'bytes that are not HTTP' : `HTTP ${status}`;
       if (reading.signs.length > 0) {
         return result('intercepted', 'http-proxy', 'http', ms, `something in the path answered in the server's place (${what}${cutNote(obs)}): ${reading.signs.join('; ')}`, { ...http, signs: reading.signs });
       }
-      if (obs.status === undefined) {
+      if (status === 0) {
         const possible = [...reading.possible, `bytes that are not HTTP answered ${obs.request} on port 80 (${sampleOf(obs.body)}): not a web server's answer; another service, or something in the path`];
         return result('ok', 'connected', 'http', ms, `the far end answered ${obs.request} with bytes that are not HTTP${cutNote(obs)}: answered, not recognised`, { ...http, ...okNotes(null, possible) });
       }
@@ -370,56 +378,66 @@ function classifyHttp(obs: HttpObservation, ctx: TargetContext): Classification 
   }
 }
 
-/** The start of bytes, short enough for a finding's sentence (already escaped). */
-function sampleOf(body: string | undefined): string {
-  const text = body ?? '';
+/** The start of bytes, short enough for a finding's sentence (already escaped); `text` is empty when none came. */
+function sampleOf(text = ''): string {
   return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }
 
-function cutOrCode(code: string | undefined, stage: Stage, ms: number, cutWhy: string): Classification {
-  if (CUT.has(code ?? '')) return result('blocked', 'reset', stage, ms, cutWhy, { code: code ?? 'UNKNOWN' });
+function cutOrCode(code: string, stage: Stage, ms: number, cutWhy: string): Classification {
+  if (CUT.has(code)) return result('blocked', 'reset', stage, ms, cutWhy, { code });
   const rule = byCode(code);
-  return result(rule.status, rule.reason, stage, ms, rule.why, { code: code ?? 'UNKNOWN' });
+  return result(rule.status, rule.reason, stage, ms, rule.why, { code });
+}
+
+/** Where the chain's trust comes from, in words; null for a chain nothing here vouches for. */
+function anchorText(verdict: ChainVerdict, top: string): string | null {
+  switch (verdict.trust) {
+    case 'public': return `a public root (${top})`;
+    case 'given-root': return `a root you gave (${verdict.root.source}: ${verdict.root.subject})`;
+    case 'extra-root': return `a root added on this machine (${verdict.root.subject} from ${verdict.root.source})`;
+    case 'untrusted': return null;
+  }
 }
 
 /**
  * The chain's trust decides, apart from its names: a chain a public root vouches for is not inspection, whatever
- * name it is for (a CDN edge, a media server). Inspection is a chain trusted only through a root added on this
- * PC, one issued by a known inspection CA, or (where a GoTo server is expected) one no public root vouches for.
+ * name it is for (a CDN edge, a media server); nor is one a root the user gave vouches for (--tls-roots: they
+ * vouched for it), though it is said as theirs, never as public. Inspection is a chain trusted only through a root
+ * added on this PC, one issued by a known inspection CA, or (where a GoTo server is expected) one no public root
+ * vouches for.
  */
 function classifyTls(obs: TlsObservation, ctx: TargetContext): Classification {
   const ms = obs.elapsedMs;
   const sni = obs.servername === null ? 'no SNI' : `SNI ${obs.servername}`;
-  const base = { servername: obs.servername, ...(obs.protocol ? { protocol: obs.protocol } : {}) };
+  const base = { servername: obs.servername };
   switch (obs.outcome) {
     case 'handshake': {
-      const chain = obs.chain ?? [];
+      const { chain, names, trust } = obs;
       const issuer = chain[0]?.issuer ?? 'an unknown issuer';
       const top = chain.at(-1)?.issuer ?? issuer;
-      const trust = obs.trust ?? 'untrusted';
-      const product = trust === 'public' ? undefined : inspectionProduct(chain.flatMap((c) => [...nameValues(c.subject), ...nameValues(c.issuer)]))?.product;
-      const names = obs.names ?? [];
+      const vouched = trust === 'public' || trust === 'given-root';
+      const product = vouched ? undefined : inspectionProduct(chain.flatMap((c) => [...nameValues(c.subject), ...nameValues(c.issuer)]))?.product;
       const tls = {
         tls: {
-          ...base, trust,
+          ...base, protocol: obs.protocol, trust,
           ...(obs.verifyError ? { verifyError: obs.verifyError } : {}),
-          ...(obs.extraRoot ? { extraRoot: obs.extraRoot } : {}),
+          ...(obs.trust === 'extra-root' ? { extraRoot: obs.root } : obs.trust === 'given-root' ? { givenRoot: obs.root } : {}),
           ...(product ? { product } : {}),
           chain, names,
           ...(obs.nameMatches === undefined ? {} : { nameMatches: obs.nameMatches }),
         },
       };
-      if (trust === 'public') {
+      const anchor = anchorText(obs, top);
+      if (vouched) {
         const other = obs.nameMatches === false
-          ? `; the certificate is for ${names.slice(0, 3).join(', ') || 'other names'}, not ${obs.servername}: a publicly issued certificate for another name is the server's own (a CDN edge, another GoTo service), not inspection`
+          ? `; the certificate is for ${names.slice(0, 3).join(', ') || 'other names'}, not ${obs.servername}: a ${trust === 'public' ? 'publicly issued certificate' : 'certificate under a root you gave'} for another name is the server's own (a CDN edge, another GoTo service), not inspection`
           : '';
         const expired = obs.verifyError && obs.verifyError !== 'ERR_TLS_CERT_ALTNAME_INVALID' ? ` (OpenSSL noted ${obs.verifyError})` : '';
-        return result('ok', 'connected', 'tls', ms, `the ${obs.protocol ?? 'TLS'} handshake (${sni}) completed; the chain leads to a public root (${top})${expired}${other}`, { ...tls, recognised: obs.nameMatches === true });
+        return result('ok', 'connected', 'tls', ms, `the ${obs.protocol} handshake (${sni}) completed; the chain leads to ${anchor}${expired}${other}`, { ...tls, recognised: obs.nameMatches === true });
       }
       const who = product ? `${product} (certificate issued by ${issuer})` : `a certificate issued by ${issuer}`;
-      if (trust === 'extra-root') {
-        return result('intercepted', 'tls-inspection', 'tls', ms,
-          `something inspects HTTPS: 443 answered with ${who}, trusted only through a root added on this machine (${obs.extraRoot?.subject} from ${obs.extraRoot?.source})`, tls);
+      if (obs.trust === 'extra-root') {
+        return result('intercepted', 'tls-inspection', 'tls', ms, `something inspects HTTPS: 443 answered with ${who}, trusted only through ${anchor}`, tls);
       }
       if (product || ctx.expected) {
         return result('intercepted', 'tls-inspection', 'tls', ms, `something inspects HTTPS: 443 answered with ${who}, which no public root vouches for (${obs.verifyError ?? 'unverified'})`, tls);
@@ -435,10 +453,10 @@ function classifyTls(obs: TlsObservation, ctx: TargetContext): Classification {
     case 'interrupted':
       return result('error', 'unexpected', 'tls', ms, 'the run was interrupted before this attempt finished');
     case 'failed': {
-      const tls = { tls: { ...base, ...(obs.message ? { message: obs.message } : {}) } };
-      if (CUT.has(obs.code ?? '')) return result('blocked', 'reset', 'tls', ms, `the connection was reset during the TLS handshake (${sni}): a middlebox cutting it`, { code: obs.code ?? 'UNKNOWN', ...tls });
-      if (obs.code?.startsWith('ERR_SSL_') || obs.code === 'EPROTO') {
-        return result('blocked', 'tls-failed', 'tls', ms, `the TLS handshake failed: ${obs.message ?? obs.code}`, { code: obs.code, ...tls });
+      const tls = { tls: { ...base, message: obs.message } };
+      if (CUT.has(obs.code)) return result('blocked', 'reset', 'tls', ms, `the connection was reset during the TLS handshake (${sni}): a middlebox cutting it`, { code: obs.code, ...tls });
+      if (obs.code.startsWith('ERR_SSL_') || obs.code === 'EPROTO') {
+        return result('blocked', 'tls-failed', 'tls', ms, `the TLS handshake failed: ${obs.message}`, { code: obs.code, ...tls });
       }
       return cutOrCode(obs.code, 'tls', ms, '');
     }
@@ -452,30 +470,27 @@ function classifyTls(obs: TlsObservation, ctx: TargetContext): Classification {
  */
 function classifyService(obs: ServiceObservation, ctx: TargetContext): Classification {
   const ms = obs.elapsedMs;
-  const bytes = { ...(obs.unsolicited ? { unsolicited: obs.unsolicited } : {}), ...(obs.reply ? { reply: obs.reply } : {}) };
-  const service = Object.keys(bytes).length ? { service: bytes } : {};
   switch (obs.outcome) {
     case 'quiet':
       return result('ok', 'connected', 'service', ms, `the handshake completed and ${obs.request} got no answer within the window: GoToMyPC's service may wait for more; no sign of a middlebox`, { recognised: false });
     case 'closed':
       return result('ok', 'connected', 'service', ms, `the handshake completed; the far end closed the connection after ${obs.request}`, { recognised: false });
     case 'answered': {
-      const first = obs.unsolicited ? 'before anything was sent' : obs.request;
-      // Headers come with a status line; bytes without one are judged by themselves.
-      const headers = obs.status === undefined ? {} : obs.headers ?? {};
-      const reading = readHttpAnswer({ status: obs.status ?? 0, headers, text: obs.text ?? '' }, { host: '', ip: ctx.ip });
+      const service = { service: obs.unsolicited === undefined ? { reply: obs.reply } : { unsolicited: obs.unsolicited } };
+      const first = obs.unsolicited === undefined ? obs.request : 'before anything was sent';
+      const reading = readHttpAnswer(obs, { host: '', ip: ctx.ip });
       const http = { http: httpEvidence(obs, reading.product) };
-      const what = obs.status === undefined ? 'bytes that are not HTTP' : `HTTP ${obs.status}`;
+      const what = obs.status === 0 ? 'bytes that are not HTTP' : `HTTP ${obs.status}`;
       if (reading.signs.length > 0) {
         return result('intercepted', 'http-proxy', 'service', ms, `a proxy or firewall answered on 8200 in GoTo's place (${what} ${first}${cutNote(obs)}): ${reading.signs.join('; ')}`, { ...http, ...service, signs: reading.signs });
       }
       const other = anotherService(obs);
       const possible = other === null ? reading.possible : [other, ...reading.possible];
-      if (obs.status !== undefined) {
-        const why = reading.goto && !obs.unsolicited
+      if (obs.status !== 0) {
+        const why = reading.goto && obs.unsolicited === undefined
           ? `GoTo's service answered ${first} with HTTP ${obs.status}: ${reading.goto}`
           : `the far end answered ${first} with HTTP ${obs.status}, with no sign of a middlebox${cutNote(obs)}: answered, not recognised`;
-        return result('ok', 'connected', 'service', ms, why, { ...http, ...service, ...okNotes(obs.unsolicited ? null : reading.goto, possible) });
+        return result('ok', 'connected', 'service', ms, why, { ...http, ...service, ...okNotes(obs.unsolicited === undefined ? reading.goto : null, possible) });
       }
       return result('ok', 'connected', 'service', ms, `the far end answered ${first} with bytes that are not HTTP: another service answered, not GoTo's`, { ...http, ...service, ...okNotes(null, possible) });
     }
@@ -490,9 +505,9 @@ function classifyService(obs: ServiceObservation, ctx: TargetContext): Classific
  * Bytes before GoToMyPC's client has spoken, or bytes that are not HTTP, are not GoTo's service (it waits for its
  * client, then answers in HTTP): another service holds the port at this address, or something in the path does.
  */
-function anotherService(obs: ServiceObservation): string | null {
-  if (obs.unsolicited) return `another service answered on 8200: it spoke before GoToMyPC's client had (${sampleOf(obs.unsolicited)}), while GoTo's service waits for its client to speak first`;
-  if (obs.status === undefined) return `another service answered on 8200: it answered ${obs.request} with bytes that are not HTTP (${sampleOf(obs.reply)}), while GoTo's service answers in HTTP`;
+function anotherService(obs: ServiceObservation & { outcome: 'answered' }): string | null {
+  if (obs.unsolicited !== undefined) return `another service answered on 8200: it spoke before GoToMyPC's client had (${sampleOf(obs.unsolicited)}), while GoTo's service waits for its client to speak first`;
+  if (obs.status === 0) return `another service answered on 8200: it answered ${obs.request} with bytes that are not HTTP (${sampleOf(obs.reply)}), while GoTo's service answers in HTTP`;
   return null;
 }
 

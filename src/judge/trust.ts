@@ -1,7 +1,8 @@
-// Whose chain answered on 443: one leading to a public root, to a root added on this machine, or to none.
+// Whose chain answered on 443: one leading to a public root, to a root the user gave, to a root added on this
+// machine, or to none.
 import type { X509Certificate } from 'node:crypto';
 import { escapeText } from '../core/escape.js';
-import type { CertificateSummary, ChainTrust, Root, RootSource } from '../core/types.js';
+import type { CertificateSummary, ChainVerdict, Root, RootRef, RootSource } from '../core/types.js';
 
 /**
  * The root among `roots` that anchors `chain` (leaf first), or null. Each presented certificate must
@@ -48,20 +49,22 @@ export function summarize(cert: X509Certificate): CertificateSummary {
   };
 }
 
-export interface TrustResult {
-  trust: ChainTrust;
-  extraRoot?: { subject: string; source: string };
+function refOf(root: Root): RootRef {
+  return { subject: oneLineName(root.cert.subject), source: root.source };
 }
 
-
 /**
- * `authorized` is OpenSSL's answer against the public roots (names aside). When it says no, a chain that still
- * leads to a public root (an expired leaf, say) is public all the same: inspection mints fresh certificates
- * under its own root. Only then are the roots added on this machine consulted.
+ * `authorized` is OpenSSL's answer against the public roots and those the user gave (names aside). A chain one of
+ * the user's roots anchors is said as theirs, never as public. When OpenSSL says no, a chain that still leads to a
+ * public root (an expired leaf, say) is public all the same: inspection mints fresh certificates under its own
+ * root. Only then are the roots added on this machine consulted.
  */
-export function judgeChain(authorized: boolean, chain: readonly X509Certificate[], roots: RootSource): TrustResult {
+export function trustOfChain(authorized: boolean, chain: readonly X509Certificate[], roots: RootSource): ChainVerdict {
+  const given = roots.givenRoots();
+  const mine = given.length > 0 ? anchorOf(chain, given) : null;
+  if (mine) return { trust: 'given-root', root: refOf(mine) };
   if (authorized || anchorOf(chain, roots.publicRoots())) return { trust: 'public' };
   const root = anchorOf(chain, roots.extraRoots());
-  if (root) return { trust: 'extra-root', extraRoot: { subject: oneLineName(root.cert.subject), source: root.source } };
+  if (root) return { trust: 'extra-root', root: refOf(root) };
   return { trust: 'untrusted' };
 }

@@ -108,7 +108,7 @@ function ownServers(summary: Summary, ports: readonly number[] | null = null): s
  */
 export function decideVerdict(summary: Summary, role: Role | null, dns: DnsReport | null = null, localPolicy: LocalPolicy | null = null): Verdict {
   const noRoute = hasNoRoute(summary);
-  const network = judge(summary, dns, noRoute);
+  const network = networkVerdict(summary, dns, noRoute);
   const { status, text } = withLocalBlocks(network, localPolicy);
   const paths = pathsText(summary);
   return { status, exitCode: EXIT_CODES[status], text: paths === null ? text : `${text} ${paths}`, advice: adviseOn(summary, status, noRoute, role, dns, localPolicy) };
@@ -144,7 +144,8 @@ function withLocalBlocks(network: { status: VerdictStatus; text: string }, polic
   return { status: 'blocked', text: `${local} The network itself: ${network.text}` };
 }
 
-function judge(summary: Summary, dns: DnsReport | null, noRoute: boolean): { status: VerdictStatus; text: string } {
+/** The verdict on the network alone, from what the attempts and the names saw; this PC's firewall is added after. */
+function networkVerdict(summary: Summary, dns: DnsReport | null, noRoute: boolean): { status: VerdictStatus; text: string } {
   const failedNames = failedEssentialNames(dns);
   if (summary.total === 0 && failedNames.length === 0) return { status: 'unknown', text: 'Nothing was tested: the run ended before any attempt finished.' };
   if (noRoute) {

@@ -71,7 +71,7 @@ export async function inspectLocalPolicy(opts: LocalPolicyOptions): Promise<Loca
     for (const name of [...EXECUTABLES[role].primary, ...EXECUTABLES[role].additional]) {
       const found = searched.map((folder) => path.win32.join(folder, name)).filter((file) => opts.exists(file));
       if (found.length === 0) missing.push(name);
-      for (const file of found) executables.push({ name, path: file, role, ...judge(file, rules, outbound, profiles, { blocks: generalBlocks, maybe: generalMaybe, allows: generalAllows }, opts.env) });
+      for (const file of found) executables.push({ name, path: file, role, ...verdictForProgram(file, rules, outbound, profiles, { blocks: generalBlocks, maybe: generalMaybe, allows: generalAllows }, opts.env) });
     }
   }
   return {
@@ -278,7 +278,8 @@ const portsOf = (refs: RuleRef[]) => GOTOMYPC_PORTS.filter((port) => refs.some((
 const names = (refs: RuleRef[]) => listing(refs.map((r) => `"${r.name}"`));
 const ruleWord = (refs: RuleRef[]) => (refs.length === 1 ? 'rule' : 'rules');
 
-function judge(
+/** What the firewall's rules (and its profiles' defaults) say about one of GoToMyPC's programs going out. */
+function verdictForProgram(
   file: string,
   rules: Reading<FirewallRule[]>,
   outbound: Scoped[],

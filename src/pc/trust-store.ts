@@ -27,7 +27,10 @@ export class TrustStore implements RootSource {
   private extras: Root[] | null = null;
   private publics: Root[] | null = null;
 
-  constructor(private readonly env: NodeJS.ProcessEnv, private readonly labRoots: string[]) {}
+  private givens: Root[] | null = null;
+
+  /** `labRoots`: the PEM certificates of --tls-roots, read from `labRootsFile`. */
+  constructor(private readonly env: NodeJS.ProcessEnv, private readonly labRoots: string[], private readonly labRootsFile: string | null = null) {}
 
   /**
    * The context every TLS check verifies with: Node's public roots plus --tls-roots, nothing from the
@@ -49,13 +52,20 @@ export class TrustStore implements RootSource {
     }
     const certs = parsePemBundle(text);
     if (certs.length === 0) throw new UsageError(`--tls-roots ${quote(tlsRoots)} holds no PEM certificate`);
-    return new TrustStore(env, certs.map((c) => c.toString()));
+    return new TrustStore(env, certs.map((c) => c.toString()), tlsRoots);
   }
 
-  /** Node's public roots and --tls-roots as certificates, parsed on first use (only a chain OpenSSL refused needs them). */
+  /** Node's public roots as certificates, parsed on first use (only a chain OpenSSL refused needs them). */
   publicRoots(): Root[] {
-    this.publics ??= [...tls.rootCertificates, ...this.labRoots].map((pem) => ({ cert: new X509Certificate(pem), source: 'public' }));
+    this.publics ??= tls.rootCertificates.map((pem) => ({ cert: new X509Certificate(pem), source: 'public' }));
     return this.publics;
+  }
+
+  /** The roots of --tls-roots: trusted as public ones are, and said as the user's own. */
+  givenRoots(): Root[] {
+    const file = this.labRootsFile;
+    this.givens ??= file === null ? [] : this.labRoots.map((pem) => ({ cert: new X509Certificate(pem), source: `--tls-roots ${file}` }));
+    return this.givens;
   }
 
   /**

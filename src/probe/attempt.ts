@@ -2,21 +2,22 @@
 // spoken the way GoToMyPC speaks; when that is cut or unanswered, the same check without GoToMyPC's names.
 import type { Socket } from 'node:net';
 import type { Proxy } from '../core/proxy.js';
-import type { ApplicationObservation, Attempt, Exchange, PacRoute, PathKind, Role, Target, TcpObservation, Trace } from '../core/types.js';
+import type { Attempt, Exchange, PacRoute, PathKind, Role, Target, TcpObservation, Trace } from '../core/types.js';
 import { classify, round } from '../judge/classify.js';
 import { isLoopbackHost } from '../net/loopback.js';
 import type { PacAnswer, PacEntry } from '../pc/pac.js';
 import type { TrustStore } from '../pc/trust-store.js';
-import { startDeadline } from './checks/deadline.js';
 import { type DownProxies, tryOrder } from './down-proxies.js';
 import { checkHttp } from './checks/http.js';
 import { onInterrupt } from './checks/interrupt.js';
+import { pause } from './checks/settle.js';
 import { openTunnel } from './checks/proxy.js';
-import { NEUTRAL_REQUEST, checkService, jediPing } from './checks/service.js';
-import { connectTcp, type Connection, type Dial } from './checks/tcp.js';
+import { checkService } from './checks/service.js';
+import { connectTcp, type Connection, type Dial, type HandshakeOptions } from './checks/tcp.js';
 import type { HandshakeTimer } from './rtt.js';
 import { checkTls } from './checks/tls.js';
-import { bracketHost, joinHostPort } from '../core/host-port.js';
+import { joinHostPort } from '../core/host-port.js';
+import type { Check, CheckContext, Voice } from './checks/check.js';
 
 /**
  * A target and how to reach it: a proxy, or whatever the router answers for it. `comparison` marks the direct
@@ -58,11 +59,20 @@ export interface ProbeSettings {
   downProxies?: DownProxies;
 }
 
-/** The check that follows the handshake on each GoToMyPC port; other ports get the handshake only. */
-type PortCheck = 'http' | 'tls' | 'service';
+/**
+ * The check after the handshake on each GoToMyPC port (other ports get the handshake only), and when the neutral
+ * check may start: beside the first once it has waited a while (80, 443), or after it (8200, whose windows are short).
+ */
+interface PortCheck {
+  run: Check;
+  neutral: 'beside' | 'after';
+}
 
-/** Who speaks: GoToMyPC's names and bytes, or nothing of GoToMyPC (the comparison). */
-type Voice = 'gotomypc' | 'neutral';
+const CHECKS: ReadonlyMap<number, PortCheck> = new Map([
+  [80, { run: checkHttp, neutral: 'beside' }],
+  [443, { run: checkTls, neutral: 'beside' }],
+  [8200, { run: checkService, neutral: 'after' }],
+]);
 
 /**
  * How long the GoToMyPC-shaped check on 80 and 443 may stay unanswered, as a share of the timeout, before the
@@ -71,25 +81,22 @@ type Voice = 'gotomypc' | 'neutral';
  */
 const PATIENCE = 1 / 3;
 
-function checkFor(port: number): PortCheck | null {
-  return port === 80 ? 'http' : port === 443 ? 'tls' : port === 8200 ? 'service' : null;
-}
-
 /** Every stage gets the full timeout as its own deadline; the 8200 windows are shorter. */
 export function trace(job: Job, settings: ProbeSettings, signal: AbortSignal): Promise<Trace> {
   const { target, proxy } = job;
   const path: PathKind = proxy ? 'proxy' : 'direct';
-  const check = settings.connectOnly ? null : checkFor(target.port);
+  const check = settings.connectOnly ? null : CHECKS.get(target.port) ?? null;
   // Through a proxy the tunnel must stay open for the check; a bare CONNECT answer is still evidence.
   const keep = proxy !== null || check !== null;
   const to = dialOf(job);
   // Learned deadlines are for the targets' own round trips: a proxy's handshake keeps --timeout.
   const timer = proxy === null ? settings.handshakes ?? null : null;
+  const options = { timeoutMs: settings.timeoutMs, signal, keep };
   // A handshake alone is a sweep's whole attempt: no async frame around it.
-  if (!keep) return handshake(to, job.target, timer, settings.timeoutMs, signal, false).then(({ observation }) => ({ path, connect: observation }));
-  return handshake(to, job.target, timer, settings.timeoutMs, signal, true).then(async ({ observation: connect, socket }) => {
+  if (!keep) return handshake(to, job.target, timer, options).then(({ observation }) => ({ path, connect: observation }));
+  return handshake(to, job.target, timer, options).then(async ({ observation: connect, socket }) => {
     if (!socket) return { path, connect };
-    if (check === null) return { path, ...(await stages(socket, connect, job, null, 'gotomypc', settings.timeoutMs, settings, signal)) };
+    if (check === null) return { path, ...(await stages(socket, connect, job, null, contextOf(job, settings, 'gotomypc', settings.timeoutMs, signal))) };
     return { path, ...(await compared(socket, connect, job, check, settings, signal)) };
   });
 }
@@ -103,18 +110,19 @@ function answeredAfter(observation: TcpObservation): boolean {
  * The handshake with a learned deadline, each answer teaching the timer; one that went silent is tried again on
  * a fresh connection (a new SYN), with a longer deadline, as often as the timer allows once it has learned.
  */
-function handshake(to: Dial, target: Target, timer: HandshakeTimer | null, timeoutMs: number, signal: AbortSignal, keep: boolean): Promise<Connection> {
-  if (timer === null) return connectTcp(to, timeoutMs, signal, keep);
+function handshake(to: Dial, target: Target, timer: HandshakeTimer | null, options: HandshakeOptions): Promise<Connection> {
+  if (timer === null) return connectTcp(to, options);
   const first = timer.first(target);
-  return connectTcp(to, first.ms, signal, keep).then((connection) => {
+  return connectTcp(to, { ...options, timeoutMs: first.ms }).then((connection) => {
     const { observation } = connection;
     if (answeredAfter(observation)) timer.answered(target, observation.elapsedMs);
     if (observation.outcome !== 'timeout') return connection;
-    return retryHandshake(connection, to, target, timer, signal, keep);
+    return retryHandshake(connection, to, target, timer, options);
   });
 }
 
-async function retryHandshake(first: Connection, to: Dial, target: Target, timer: HandshakeTimer, signal: AbortSignal, keep: boolean): Promise<Connection> {
+async function retryHandshake(first: Connection, to: Dial, target: Target, timer: HandshakeTimer, options: HandshakeOptions): Promise<Connection> {
+  const { signal } = options;
   const deadlines = [Math.round(first.observation.elapsedMs)];
   let waited = first.observation.elapsedMs;
   for (;;) {
@@ -122,7 +130,7 @@ async function retryHandshake(first: Connection, to: Dial, target: Target, timer
     const ms = timer.retry(deadlines.length, target);
     if (ms === null) break;
     deadlines.push(ms);
-    const connection = await connectTcp(to, ms, signal, keep);
+    const connection = await connectTcp(to, { ...options, timeoutMs: ms });
     const { observation } = connection;
     if (observation.outcome === 'timeout') {
       waited += observation.elapsedMs;
@@ -140,31 +148,26 @@ function dialOf(job: Job): Dial {
   return job.proxy ? { to: { host: job.proxy.host, port: job.proxy.port }, tunnelTo: target } : { to: target };
 }
 
-/** The stages after the handshake on one connection, which they own and close. */
-async function stages(socket: Socket, connect: TcpObservation, job: Job, check: PortCheck | null, voice: Voice, timeoutMs: number, settings: ProbeSettings, signal: AbortSignal): Promise<Exchange> {
+/** What a check of `job` is given: the name spoken to its target (its own, or --sni), the voice, the deadline. */
+function contextOf(job: Job, settings: ProbeSettings, voice: Voice, timeoutMs: number, signal: AbortSignal): CheckContext {
+  const { ip, host } = job.target;
+  return { ip, name: host ?? settings.servername, voice, timeoutMs, signal, trust: settings.trust };
+}
+
+/** The stages after the handshake on one connection, which they own and close: CONNECT through a proxy, then `check`. */
+async function stages(socket: Socket, connect: TcpObservation, job: Job, check: Check | null, context: CheckContext): Promise<Exchange> {
   try {
     if (job.proxy) {
       // An NTLM handshake may need a new connection to the proxy: the tunnel is on the one it returns.
-      const tunnel = await openTunnel(socket, job.target, job.proxy, timeoutMs, signal);
+      const tunnel = await openTunnel(socket, job.target, job.proxy, context.timeoutMs, context.signal);
       socket = tunnel.socket;
       const proxy = tunnel.observation;
       if (proxy.outcome !== 'answered' || proxy.status !== 200 || check === null) return { connect, proxy };
-      return { connect, proxy, app: await runCheck(check, voice, socket, job, timeoutMs, settings, signal) };
+      return { connect, proxy, app: await check(socket, context) };
     }
-    return { connect, ...(check ? { app: await runCheck(check, voice, socket, job, timeoutMs, settings, signal) } : {}) };
+    return { connect, ...(check ? { app: await check(socket, context) } : {}) };
   } finally {
     socket.destroy();
-  }
-}
-
-function runCheck(check: PortCheck, voice: Voice, socket: Socket, job: Job, timeoutMs: number, settings: ProbeSettings, signal: AbortSignal): Promise<ApplicationObservation> {
-  const { ip, host } = job.target;
-  const name = host ?? settings.servername;
-  const neutral = voice === 'neutral';
-  switch (check) {
-    case 'http': return checkHttp(socket, { host: neutral ? bracketHost(ip) : name, timeoutMs }, signal);
-    case 'tls': return checkTls(socket, { servername: neutral ? null : name, timeoutMs, trust: settings.trust }, signal);
-    case 'service': return checkService(socket, { request: neutral ? NEUTRAL_REQUEST : jediPing(name), listenFirst: !neutral, timeoutMs }, signal);
   }
 }
 
@@ -193,8 +196,8 @@ function unanswered(exchange: Exchange): boolean {
 async function compared(socket: Socket, connect: TcpObservation, job: Job, check: PortCheck, settings: ProbeSettings, signal: AbortSignal): Promise<Exchange & { neutral?: Exchange }> {
   const budgetEnd = performance.now() + settings.timeoutMs;
   const seen: { first: Exchange | null } = { first: null };
-  const first = stages(socket, connect, job, check, 'gotomypc', settings.timeoutMs, settings, signal).then((e) => (seen.first = e));
-  if (check === 'service') {
+  const first = stages(socket, connect, job, check.run, contextOf(job, settings, 'gotomypc', settings.timeoutMs, signal)).then((e) => (seen.first = e));
+  if (check.neutral === 'after') {
     await first;
   } else {
     const patience = pause(settings.timeoutMs * PATIENCE, signal);
@@ -219,22 +222,10 @@ async function compared(socket: Socket, connect: TcpObservation, job: Job, check
 async function neutralExchange(job: Job, check: PortCheck, budgetEnd: number, settings: ProbeSettings, signal: AbortSignal): Promise<Exchange | null> {
   const left = (): number => Math.floor(budgetEnd - performance.now());
   if (left() <= 0) return null;
-  const { observation: connect, socket } = await connectTcp(dialOf(job), left(), signal, true);
+  const { observation: connect, socket } = await connectTcp(dialOf(job), { timeoutMs: left(), signal, keep: true });
   if (connect.outcome === 'interrupted') return null;
   if (!socket) return { connect };
-  return stages(socket, connect, job, check, 'neutral', Math.max(1, left()), settings, signal);
-}
-
-/** Done after `ms`, or at once when the run is interrupted; cancel it when no longer waited for. */
-function pause(ms: number, signal: AbortSignal): { done: Promise<void>; cancel: () => void } {
-  let cancel = (): void => {};
-  const done = new Promise<void>((resolve) => {
-    const end = (): void => { deadline.cancel(); stopWaiting(); resolve(); };
-    const stopWaiting = onInterrupt(signal, end);
-    const deadline = startDeadline(ms, end);
-    cancel = end;
-  });
-  return { done, cancel };
+  return stages(socket, connect, job, check.run, contextOf(job, settings, 'neutral', Math.max(1, left()), signal));
 }
 
 function interrupted(t: Trace): boolean {
@@ -257,7 +248,7 @@ export function entryText(entry: PacEntry): string {
 function proxyTookNoConnection(seen: Trace): string | null {
   const { connect } = seen;
   if (connect.outcome === 'timeout') return 'the proxy did not answer the connection';
-  if (connect.outcome === 'failed') return `the proxy took no connection (${connect.code ?? 'failed'})`;
+  if (connect.outcome === 'failed') return `the proxy took no connection (${connect.code})`;
   return null;
 }
 

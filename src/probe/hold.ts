@@ -5,10 +5,9 @@ import { networkInterfaces } from 'node:os';
 import { splitHostPort } from '../core/host-port.js';
 import type { Proxy } from '../core/proxy.js';
 import type { HoldEnd, HoldEvent, HoldSession, HoldTarget, PathKind } from '../core/types.js';
-import { startDeadline } from './checks/deadline.js';
 import { resolveName, type DnsSettings } from './checks/dns.js';
 import { openHeld, type HeldConnection, type HoldSettings } from './checks/held.js';
-import { onInterrupt } from './checks/interrupt.js';
+import { pause, settleOnce } from './checks/settle.js';
 import { IdleSearch } from './idle-search.js';
 
 /** A close this soon after an answer is the server ending the exchange, not the path cutting an idle connection. */
@@ -47,28 +46,12 @@ type Woke = 'time' | 'ended' | 'interrupted';
 
 /** Waits `ms`, unless the connection ends or the run is interrupted first. */
 function idle(connection: HeldConnection, ms: number, signal: AbortSignal): Promise<Woke> {
-  return new Promise((resolve) => {
-    let done = false;
-    let stopListening = (): void => {};
-    const wake = (why: Woke): void => {
-      if (done) return;
-      done = true;
-      deadline.cancel();
-      stopWaiting();
+  return settleOnce<Woke, Woke>({ timeoutMs: Math.max(0, ms), signal, expired: () => 'time', interrupted: () => 'interrupted' }, (wake) => {
+    const stopListening = connection.onEnd(() => wake('ended'));
+    return (why) => {
       stopListening();
-      resolve(why);
+      return why;
     };
-    const deadline = startDeadline(Math.max(0, ms), () => wake('time'));
-    const stopWaiting = onInterrupt(signal, () => wake('interrupted'));
-    stopListening = connection.onEnd(() => wake('ended'));
-  });
-}
-
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const end = (): void => { deadline.cancel(); stopWaiting(); resolve(); };
-    const deadline = startDeadline(Math.max(0, ms), end);
-    const stopWaiting = onInterrupt(signal, end);
   });
 }
 
@@ -119,7 +102,7 @@ export class HoldEngine {
         if (signal.aborted) break;
         line.sessions.push({ openedAtMs: this.at(openedAt), endedAtMs: this.at(), openMs: null, local: null, answeredMs: [], idleMs: 0, end: { how: 'not-opened', stage: result.stage, why: result.why } });
         if (!opened) return;
-        await pause(Math.min(REOPEN_PAUSE_MS, this.left()), signal);
+        await pause(Math.min(REOPEN_PAUSE_MS, this.left()), signal).done;
         continue;
       }
       opened = true;
@@ -212,7 +195,7 @@ export class HoldEngine {
     const held = new Map(names.map((name) => [name, this.lines.find((l) => l.plan.target.host === name)!.plan.target.ip]));
     const gone = new Set<string>();
     while (!signal.aborted && this.left() > every / 2) {
-      await pause(every, signal);
+      await pause(every, signal).done;
       if (signal.aborted) break;
       for (const local of this.localAddresses()) {
         if (gone.has(local) || hasAddress(local)) continue;

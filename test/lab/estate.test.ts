@@ -100,7 +100,8 @@ for (const variant of VARIANTS) {
         const served = report.attempts.filter((a) => LIVE.has(a.ip));
         t.ok(served.every((a) => a.evidence.exchanges === undefined), 'nothing was cut or left unanswered, so nothing needed comparing');
         t.ok(served.filter((a) => a.port === 8200).every((a) => a.evidence.recognised === true && /400/.test(a.evidence.why)), "8200 answers GoTo's own 400 to the ping");
-        t.ok(served.filter((a) => a.port === 443).every((a) => a.evidence.tls?.trust === 'public'), 'every chain on 443 is public, whatever its names');
+        t.ok(served.filter((a) => a.port === 443).every((a) => a.evidence.tls?.trust === 'given-root' && /^--tls-roots /.test(a.evidence.tls.givenRoot?.source ?? '') && /leads to a root you gave \(--tls-roots /.test(a.evidence.why)),
+          'every chain on 443 leads to the lab root given with --tls-roots, said as such (never as public), whatever its names');
         const poll = served.find((a) => a.host === 'poll.gotomypc.com' && a.port === 80);
         t.match(poll?.evidence, { stage: 'http', recognised: variant.name.startsWith('Akamai') ? false : true }, 'a name\'s address is asked with its name as Host');
       }

@@ -45,7 +45,10 @@ NODE_EXTRA_CA_CERTS=${pki.chains.extra.root} g2probe --ranges "$ranges" --timeou
     t.match(find(t, report, '127.0.0.1', port), { status: 'ok', reason: 'connected', path: 'direct' }, `the GoTo stand-in is ok on ${port}`);
   }
   t.match(find(t, report, '127.0.0.1', 80).evidence, { stage: 'http', http: { status: 301 } });
-  t.match(find(t, report, '127.0.0.1', 443).evidence, { stage: 'tls', tls: { trust: 'public', servername: 'www.gotomypc.com', protocol: /^TLSv1\.[23]$/ } });
+  const goto443 = find(t, report, '127.0.0.1', 443).evidence;
+  t.match(goto443, { stage: 'tls', tls: { trust: 'given-root', givenRoot: { source: `--tls-roots ${pki.chains.goto.root}` }, servername: 'www.gotomypc.com', protocol: /^TLSv1\.[23]$/ } });
+  t.match(goto443.why, 'the chain leads to a root you gave (--tls-roots ', 'the lab root is said as the one given, not as a public root');
+  t.notMatch(goto443.why, /public root/);
   t.match(find(t, report, '127.0.0.1', 8200).evidence, { stage: 'service', recognised: true, why: /^GoTo's service answered GET \/Jedi\?request=ping&jedi=100 \(Host: www\.gotomypc\.com\) with HTTP 400/ });
 
   const unknown = find(t, report, '127.0.0.2', 443);
@@ -140,7 +143,7 @@ g2probe --ranges "$ranges" --ports 443 --proxy http://127.0.0.1:${squid.ports.au
 echo '=== end'`);
   const [open, auth, wrong] = run.stdout.split(/^=== \w+$/m).slice(1, 4).map((part) => parseReport(t, { ...run, stdout: part }));
   t.match(find(t, open!, '127.0.0.1', 80), { status: 'ok', path: 'proxy', evidence: { stage: 'http', http: { status: 301 } } }, 'HTTP through the tunnel reaches the server');
-  t.match(find(t, open!, '127.0.0.1', 443), { status: 'ok', path: 'proxy', evidence: { stage: 'tls', tls: { trust: 'public' } } }, 'TLS through the tunnel');
+  t.match(find(t, open!, '127.0.0.1', 443), { status: 'ok', path: 'proxy', evidence: { stage: 'tls', tls: { trust: 'given-root' } } }, 'TLS through the tunnel');
   t.match(find(t, open!, '127.0.0.1', 8200), { status: 'blocked', reason: 'proxy-denied', path: 'proxy', evidence: { stage: 'proxy', proxy: { status: 403, headers: { 'x-squid-error': /ERR_ACCESS_DENIED/ } } } });
   t.match(open!.options, { proxies: { http: { url: `http://127.0.0.1:${squid.ports.open}`, source: '--proxy' } } });
   t.match(find(t, auth!, '127.0.0.1', 443), {

@@ -91,7 +91,7 @@ cat "$dir/report.json"`);
   for (const port of [80, 443]) {
     t.match(find(t, env, '127.0.0.1', port), { status: 'ok', path: 'proxy', evidence: { proxyAuth: 'ntlm' } }, `NTLM opens the tunnel on ${port}`);
   }
-  t.match(find(t, env, '127.0.0.1', 443).evidence, { stage: 'tls', tls: { trust: 'public' } }, 'TLS through the NTLM tunnel');
+  t.match(find(t, env, '127.0.0.1', 443).evidence, { stage: 'tls', tls: { trust: 'given-root' } }, 'TLS through the NTLM tunnel');
   t.match(env.options, { proxies: { https: { url: `http://LAB%5Chelpdesk:***@127.0.0.1:${squid.port}` } } }, 'the account is shown, the password is not');
 
   const file = report('file');

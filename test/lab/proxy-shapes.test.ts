@@ -78,7 +78,7 @@ const signal = new AbortController().signal;
 const proxy = new Proxy({ url: 'http://127.0.0.1:4031', source: 'lab' }, '127.0.0.1', 4031, new ProxyCredentials('lab', 'Lab-Shapes-pw'));
 proxy.scheme = 'ntlm';
 const target = { ip: '127.0.0.1', port: 80 };
-const { socket } = await connectTcp({ to: { host: '127.0.0.1', port: 4031 }, tunnelTo: { host: target.ip, port: target.port } }, 3000, signal, true);
+const { socket } = await connectTcp({ to: { host: '127.0.0.1', port: 4031 }, tunnelTo: { host: target.ip, port: target.port } }, { timeoutMs: 3000, signal, keep: true });
 const tunnel = await openTunnel(socket, target, proxy, 3000, signal);
 tunnel.socket.destroy();
 console.log(JSON.stringify({ ...tunnel.observation, remembered: proxy.scheme }));

@@ -2,21 +2,11 @@
 // as text for the judgement, a short escaped sample for the report, and how it was read.
 import { escapeText } from '../../core/escape.js';
 import { bodyText, readResponse, type HttpResponse, type ReadLimits } from '../../core/http-response.js';
-import type { HttpReadInfo } from '../../core/types.js';
+import type { HttpAnswer } from '../../core/types.js';
 import type { ResponseRead } from './response.js';
 
 /** Characters of the body the report keeps; the judgement reads all of what was read. */
 const SAMPLE_CHARS = 300;
-
-export interface AnswerParts {
-  /** Absent when the bytes had no status line. */
-  status?: number;
-  statusText?: string;
-  headers?: Record<string, string>;
-  body?: string;
-  text: string;
-  read: HttpReadInfo;
-}
 
 /**
  * The answer as far as it came: what the reader settled on, or, when the deadline came first, what arrived judged
@@ -27,11 +17,12 @@ export function answerRead(read: ResponseRead, limits: ReadLimits): HttpResponse
   return readResponse(read.data, limits, { ended: true });
 }
 
-export function answerParts(response: HttpResponse): AnswerParts {
+/** The answer as an observation keeps it; bytes without a status line are status 0, with no headers. */
+export function answerParts(response: HttpResponse): HttpAnswer & { read: NonNullable<HttpAnswer['read']> } {
   const text = bodyText(response.body, response.headers['content-type']);
   const body = escapeText(text, SAMPLE_CHARS);
   return {
-    ...(response.status === null ? {} : { status: response.status, statusText: response.statusText, headers: response.headers }),
+    ...(response.status === null ? { status: 0, statusText: '', headers: {} } : { status: response.status, statusText: response.statusText, headers: response.headers }),
     ...(body ? { body } : {}),
     text,
     read: response.read,

@@ -1,7 +1,6 @@
 // One bounded exchange on a connected socket: optionally write, then read until enough, closed, or the deadline.
 import type { Socket } from 'node:net';
-import { startDeadline } from './deadline.js';
-import { onInterrupt } from './interrupt.js';
+import { settleOnce } from './settle.js';
 
 export interface ExchangeOptions {
   /** Sent first, when given. */
@@ -22,31 +21,21 @@ export interface ExchangeResult {
   elapsedMs: number;
 }
 
+/** How an exchange ended, and the socket's code when it failed. */
+type Ended = { outcome: ExchangeResult['outcome']; code?: string };
+
 /**
  * Reads in paused mode and leaves the socket paused with nothing lost, so a later stage (a TLS
  * handshake through a proxy tunnel) can take over. Never rejects: a reset is an outcome.
  */
 export function exchange(socket: Socket, options: ExchangeOptions): Promise<ExchangeResult> {
-  return new Promise((resolve) => {
+  const limits = { timeoutMs: options.timeoutMs, signal: options.signal, expired: (): Ended => ({ outcome: 'quiet' }), interrupted: (): Ended => ({ outcome: 'interrupted' }) };
+  return settleOnce<Ended, ExchangeResult>(limits, (settle) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let done = false;
-    const deadline = startDeadline(options.timeoutMs, () => finish('quiet'));
-    let stopWaiting = (): void => {};
     let overflow: Buffer | null = null;
     const data = (): Buffer => (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
 
-    function finish(outcome: ExchangeResult['outcome'], code?: string): void {
-      if (done) return;
-      done = true;
-      deadline.cancel();
-      stopWaiting();
-      socket.off('data', onData).off('end', onEnd).off('close', onEnd).off('error', onError);
-      socket.pause();
-      // Put back only once paused and unheard: inside a flowing 'data' handler, unshift() is emitted again at once.
-      if (overflow !== null) socket.unshift(overflow);
-      resolve({ outcome, data: data(), ...(code ? { code } : {}), elapsedMs: deadline.elapsed() });
-    }
     function onData(chunk: Buffer): void {
       const room = options.maxBytes - size;
       if (chunk.length > room) {
@@ -56,21 +45,29 @@ export function exchange(socket: Socket, options: ExchangeOptions): Promise<Exch
       }
       chunks.push(chunk);
       size += chunk.length;
-      if (size >= options.maxBytes || options.enough?.(size, chunk, data)) finish('enough');
+      if (size >= options.maxBytes || options.enough?.(size, chunk, data)) settle({ outcome: 'enough' });
     }
     function onEnd(): void {
-      finish('closed');
+      settle({ outcome: 'closed' });
     }
     function onError(err: NodeJS.ErrnoException): void {
-      finish('failed', err.code ?? 'UNKNOWN');
+      settle({ outcome: 'failed', code: err.code ?? 'UNKNOWN' });
     }
 
-    if (options.signal.aborted) return finish('interrupted');
-    if (socket.errored) return finish('failed', (socket.errored as NodeJS.ErrnoException).code ?? 'UNKNOWN');
-    if (socket.destroyed || socket.readableEnded) return finish('closed');
-    stopWaiting = onInterrupt(options.signal, () => finish('interrupted'));
-    // A 'data' listener does not restart a socket an earlier exchange paused: resume explicitly.
-    socket.on('data', onData).on('end', onEnd).on('close', onEnd).on('error', onError).resume();
-    if (options.send !== undefined) socket.write(options.send);
+    if (options.signal.aborted) settle({ outcome: 'interrupted' });
+    else if (socket.errored) settle({ outcome: 'failed', code: (socket.errored as NodeJS.ErrnoException).code ?? 'UNKNOWN' });
+    else if (socket.destroyed || socket.readableEnded) settle({ outcome: 'closed' });
+    else {
+      // A 'data' listener does not restart a socket an earlier exchange paused: resume explicitly.
+      socket.on('data', onData).on('end', onEnd).on('close', onEnd).on('error', onError).resume();
+      if (options.send !== undefined) socket.write(options.send);
+    }
+    return ({ outcome, code }, elapsedMs) => {
+      socket.off('data', onData).off('end', onEnd).off('close', onEnd).off('error', onError);
+      socket.pause();
+      // Put back only once paused and unheard: inside a flowing 'data' handler, unshift() is emitted again at once.
+      if (overflow !== null) socket.unshift(overflow);
+      return { outcome, data: data(), ...(code ? { code } : {}), elapsedMs };
+    };
   });
 }

@@ -6,10 +6,9 @@ import { readResponse, type HttpResponse } from '../../core/http-response.js';
 import type { Proxy } from '../../core/proxy.js';
 import type { HoldCutKind, HoldTarget } from '../../core/types.js';
 import type { TrustStore } from '../../pc/trust-store.js';
-import { startDeadline } from './deadline.js';
-import { onInterrupt } from './interrupt.js';
 import { openTunnel } from './proxy.js';
 import { jediPing } from './service.js';
+import { settleOnce } from './settle.js';
 import { connectTcp } from './tcp.js';
 import { joinHostPort } from '../../core/host-port.js';
 
@@ -109,17 +108,14 @@ export class HeldConnection {
     if (this.ending) return Promise.resolve({ answered: false, kind: this.ending.kind, ...(this.ending.code ? { code: this.ending.code } : {}), ms: 0 });
     this.buffer = [];
     this.size = 0;
-    return new Promise((resolve) => {
-      const finish = (outcome: ExchangeOutcome): void => {
-        this.waiter = null;
-        deadline.cancel();
-        stopWaiting();
-        resolve(outcome);
-      };
-      const read = (ended: boolean): HttpResponse | null => readResponse(Buffer.concat(this.buffer, this.size), LIMITS, { ended });
-      const answer = (response = read(false)): ExchangeOutcome & { answered: true } => ({ answered: true, ms: ms(), status: response?.status ?? null, closing: closes(response) });
-      const deadline = startDeadline(timeoutMs, () => finish(this.size > 0 ? answer() : { answered: false, kind: 'silence', ms: ms() }));
-      const stopWaiting = onInterrupt(signal, () => finish({ answered: false, kind: 'interrupted', ms: ms() }));
+    const read = (ended: boolean): HttpResponse | null => readResponse(Buffer.concat(this.buffer, this.size), LIMITS, { ended });
+    const answer = (response = read(false)): ExchangeOutcome & { answered: true } => ({ answered: true, ms: ms(), status: response?.status ?? null, closing: closes(response) });
+    const limits = {
+      timeoutMs, signal,
+      expired: (): ExchangeOutcome => (this.size > 0 ? answer() : { answered: false, kind: 'silence', ms: ms() }),
+      interrupted: (): ExchangeOutcome => ({ answered: false, kind: 'interrupted', ms: ms() }),
+    };
+    return settleOnce<ExchangeOutcome, ExchangeOutcome>(limits, (finish) => {
       this.waiter = (event) => {
         if (event === 'data') {
           // Whole by its own framing (a length, the last chunk), or as much as is read: the rhythm holds either way.
@@ -132,6 +128,10 @@ export class HeldConnection {
       };
       this.lastTraffic = performance.now();
       this.socket.write(jediPing(this.host, 'keep-alive').text);
+      return (outcome) => {
+        this.waiter = null;
+        return outcome;
+      };
     });
   }
 
@@ -146,9 +146,9 @@ export async function openHeld(target: HoldTarget, proxy: Proxy | null, settings
   const started = performance.now();
   const to = { host: target.ip, port: target.port };
   const dial = proxy ? { to: { host: proxy.host, port: proxy.port }, tunnelTo: to } : { to };
-  const { observation, socket: tcp } = await connectTcp(dial, settings.timeoutMs, signal, true);
+  const { observation, socket: tcp } = await connectTcp(dial, { timeoutMs: settings.timeoutMs, signal, keep: true });
   if (!tcp) {
-    const why = observation.outcome === 'timeout' ? 'no answer to the handshake' : observation.outcome === 'failed' ? `the handshake failed (${observation.code ?? 'failed'})` : 'interrupted';
+    const why = observation.outcome === 'timeout' ? 'no answer to the handshake' : observation.outcome === 'failed' ? `the handshake failed (${observation.code})` : 'interrupted';
     return { ok: false, stage: 'connect', why: proxy ? `to the proxy ${joinHostPort(proxy.host, proxy.port)}: ${why}` : why };
   }
   let socket: Socket = tcp;
@@ -175,21 +175,20 @@ export async function openHeld(target: HoldTarget, proxy: Proxy | null, settings
   return { ok: true, connection: new HeldConnection(socket, name, local), openMs: Math.round(performance.now() - started) };
 }
 
+type Secured = { ok: true; socket: tls.TLSSocket } | { ok: false; why: string };
+
 /** The TLS handshake, kept open. Whose chain answers is the probe's question; here only that the session opens. */
-function secure(socket: Socket, servername: string, settings: HoldSettings, signal: AbortSignal): Promise<{ ok: true; socket: tls.TLSSocket } | { ok: false; why: string }> {
-  return new Promise((resolve) => {
+function secure(socket: Socket, servername: string, settings: HoldSettings, signal: AbortSignal): Promise<Secured> {
+  const limits = { timeoutMs: settings.timeoutMs, signal, expired: (): Secured => ({ ok: false, why: 'no TLS answer' }), interrupted: (): Secured => ({ ok: false, why: 'interrupted' }) };
+  return settleOnce<Secured, Secured>(limits, (finish) => {
     const secured = tls.connect({ socket, servername, secureContext: settings.trust.secureContext, rejectUnauthorized: false, checkServerIdentity: () => undefined });
-    const finish = (result: { ok: true; socket: tls.TLSSocket } | { ok: false; why: string }): void => {
-      deadline.cancel();
-      stopWaiting();
-      secured.removeAllListeners('secureConnect').removeAllListeners('error').removeAllListeners('end');
-      if (!result.ok) secured.on('error', () => undefined).destroy();
-      resolve(result);
-    };
-    const deadline = startDeadline(settings.timeoutMs, () => finish({ ok: false, why: 'no TLS answer' }));
-    const stopWaiting = onInterrupt(signal, () => finish({ ok: false, why: 'interrupted' }));
     secured.once('secureConnect', () => finish({ ok: true, socket: secured }));
     secured.once('error', (err: NodeJS.ErrnoException) => finish({ ok: false, why: `TLS failed (${err.code ?? err.message})` }));
     secured.once('end', () => finish({ ok: false, why: 'closed during the TLS handshake' }));
+    return (result) => {
+      secured.removeAllListeners('secureConnect').removeAllListeners('error').removeAllListeners('end');
+      if (!result.ok) secured.on('error', () => undefined).destroy();
+      return result;
+    };
   });
 }

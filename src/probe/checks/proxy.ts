@@ -8,6 +8,9 @@ import { offeredSchemes } from '../../core/auth-challenge.js';
 import type { HttpResponse, ReadLimits } from '../../core/http-response.js';
 import type { Proxy } from '../../core/proxy.js';
 import type { ProxyAuthScheme, ProxyObservation } from '../../core/types.js';
+
+/** What every outcome of a CONNECT carries. */
+type ProxySeen = Pick<ProxyObservation, 'kind' | 'credentialsSent' | 'scheme' | 'authProblem' | 'reconnected' | 'elapsedMs'>;
 import { VERSION } from '../../core/version.js';
 import { escapeText } from '../../core/escape.js';
 import { authenticateMessage, challengeIn, negotiateMessage, parseChallenge } from './ntlm.js';
@@ -109,24 +112,28 @@ class Session {
     this.current.destroy();
     this.reconnected.push(why);
     const { target, proxy } = this;
-    const opened = await connectTcp({ to: { host: proxy.host, port: proxy.port }, tunnelTo: { host: target.ip, port: target.port } }, this.timeoutMs, this.signal, true);
+    const opened = await connectTcp({ to: { host: proxy.host, port: proxy.port }, tunnelTo: { host: target.ip, port: target.port } }, { timeoutMs: this.timeoutMs, signal: this.signal, keep: true });
     this.elapsedMs += opened.observation.elapsedMs;
     if (opened.socket) {
       this.current = opened.socket;
       return null;
     }
-    const { outcome, code } = opened.observation;
-    const failed = outcome === 'connected' ? 'failed' : outcome;
-    return { socket: this.current, observation: { ...this.base(), outcome: failed, ...(failed === 'failed' ? { code: code ?? 'UNKNOWN' } : {}), reconnectFailed: true } };
+    const seen = opened.observation;
+    const observation: ProxyObservation = seen.outcome === 'failed'
+      ? { ...this.base(), outcome: 'failed', code: seen.code, reconnectFailed: true }
+      : seen.outcome === 'connected' ? { ...this.base(), outcome: 'failed', code: 'UNKNOWN', reconnectFailed: true }
+        : seen.outcome === 'timeout' ? { ...this.base(), outcome: 'timeout', reconnectFailed: true } : { ...this.base(), outcome: 'interrupted' };
+    return { socket: this.current, observation };
   }
 
-  base(): ProxyObservation {
+  /** What every outcome of this CONNECT carries: who signed in, the time spent, why the proxy was asked again. */
+  base(): ProxySeen {
     const { scheme, elapsedMs, reconnected } = this;
-    return { kind: 'proxy', outcome: 'answered', credentialsSent: scheme !== null, ...(scheme ? { scheme } : {}), elapsedMs, ...(reconnected.length > 0 ? { reconnected: [...reconnected] } : {}) };
+    return { kind: 'proxy', credentialsSent: scheme !== null, ...(scheme ? { scheme } : {}), elapsedMs, ...(reconnected.length > 0 ? { reconnected: [...reconnected] } : {}) };
   }
 
   /** The observation for the last answer read. */
-  finish(read: ResponseRead, extra: Partial<ProxyObservation> = {}): Tunnel {
+  finish(read: ResponseRead, extra: Pick<ProxySeen, 'authProblem'> = {}): Tunnel {
     const base = { ...this.base(), ...extra };
     const socket = this.current;
     const { response } = read;

@@ -1,9 +1,9 @@
 // Port 8200: listen briefly for unsolicited bytes, then speak and see what answers, read with the one tolerant reader.
-import type { Socket } from 'node:net';
 import type { HttpResponse } from '../../core/http-response.js';
 import type { ServiceObservation } from '../../core/types.js';
 import { VERSION } from '../../core/version.js';
 import { answerParts, answerRead, firstLine } from './answer.js';
+import type { Check } from './check.js';
 import { HTTP_LIMITS } from './http.js';
 import { readHttp } from './response.js';
 
@@ -31,33 +31,28 @@ export function jediPing(host: string, connection: 'close' | 'keep-alive' = 'clo
 }
 
 /** A request with nothing of GoToMyPC in it: nmap's own HTTP probe, which GoTo's servers answer with a 400. */
-export const NEUTRAL_REQUEST: ServiceRequest = { text: 'GET / HTTP/1.0\r\n\r\n', shown: 'GET / (HTTP/1.0, no Host)' };
-
-export interface ServiceCheckOptions {
-  request: ServiceRequest;
-  /** Wait for unsolicited bytes before speaking (the first connection; the neutral one speaks at once). */
-  listenFirst: boolean;
-  timeoutMs: number;
-}
+const NEUTRAL_REQUEST: ServiceRequest = { text: 'GET / HTTP/1.0\r\n\r\n', shown: 'GET / (HTTP/1.0, no Host)' };
 
 /**
  * Unsolicited bytes mean something other than GoTo's service holds the port. After the request, an HTTP
  * answer is judged by its signs; a reset, a close or silence is compared with the neutral exchange.
  */
-export async function checkService(socket: Socket, options: ServiceCheckOptions, signal: AbortSignal): Promise<ServiceObservation> {
+export const checkService: Check<ServiceObservation> = async (socket, { name, voice, timeoutMs, signal }) => {
   const started = performance.now();
   const elapsedMs = (): number => performance.now() - started;
-  const request = options.request.shown;
-  if (options.listenFirst) {
+  const sent = voice === 'neutral' ? NEUTRAL_REQUEST : jediPing(name);
+  const request = sent.shown;
+  // GoToMyPC's connection waits for unsolicited bytes before speaking; the neutral one speaks at once.
+  if (voice === 'gotomypc') {
     // Whatever arrives in the window is read whole (to the close, the cap or the window's end) and judged by itself.
-    const first = await readHttp(socket, { limits: LIMITS, timeoutMs: Math.min(UNSOLICITED_WINDOW_MS, options.timeoutMs), signal });
+    const first = await readHttp(socket, { limits: LIMITS, timeoutMs: Math.min(UNSOLICITED_WINDOW_MS, timeoutMs), signal });
     if (first.outcome === 'interrupted') return { kind: 'service', request, outcome: 'interrupted', elapsedMs: elapsedMs() };
     const unsolicited = answerRead(first, LIMITS);
     if (unsolicited !== null) return answered(unsolicited, request, 'unsolicited', elapsedMs());
     if (first.outcome === 'failed') return { kind: 'service', request, outcome: 'failed', code: first.code ?? 'UNKNOWN', elapsedMs: elapsedMs() };
     if (first.outcome === 'closed') return { kind: 'service', request, outcome: 'closed', elapsedMs: elapsedMs() };
   }
-  const second = await readHttp(socket, { send: options.request.text, limits: LIMITS, timeoutMs: Math.min(REPLY_WINDOW_MS, options.timeoutMs), signal });
+  const second = await readHttp(socket, { send: sent.text, limits: LIMITS, timeoutMs: Math.min(REPLY_WINDOW_MS, timeoutMs), signal });
   if (second.outcome === 'interrupted') return { kind: 'service', request, outcome: 'interrupted', elapsedMs: elapsedMs() };
   const reply = answerRead(second, LIMITS);
   if (reply !== null) return answered(reply, request, 'reply', elapsedMs());
@@ -69,9 +64,10 @@ export async function checkService(socket: Socket, options: ServiceCheckOptions,
     default:
       return { kind: 'service', request, outcome: 'quiet', elapsedMs: elapsedMs() };
   }
-}
+};
 
 function answered(response: HttpResponse, request: string, when: 'unsolicited' | 'reply', elapsedMs: number): ServiceObservation {
   const parts = answerParts(response);
-  return { kind: 'service', request, outcome: 'answered', [when]: firstLine(response, parts.text), ...parts, elapsedMs };
+  const line = firstLine(response, parts.text);
+  return { kind: 'service', request, outcome: 'answered', ...(when === 'unsolicited' ? { unsolicited: line } : { reply: line }), ...parts, elapsedMs };
 }

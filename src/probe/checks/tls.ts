@@ -1,20 +1,14 @@
 // Port 443: a TLS handshake with SNI, to see whose certificate chain answers.
 import { X509Certificate } from 'node:crypto';
-import type { Socket } from 'node:net';
 import tls from 'node:tls';
 import { escapeText } from '../../core/escape.js';
 import type { TlsObservation } from '../../core/types.js';
-import { judgeChain, summarize } from '../../judge/trust.js';
-import type { TrustStore } from '../../pc/trust-store.js';
-import { startDeadline } from './deadline.js';
-import { onInterrupt } from './interrupt.js';
+import { summarize, trustOfChain } from '../../judge/trust.js';
+import type { Check } from './check.js';
+import { settleOnce } from './settle.js';
 
-export interface TlsCheckOptions {
-  /** The SNI: a name GoToMyPC uses, or null for none (the neutral handshake). */
-  servername: string | null;
-  timeoutMs: number;
-  trust: TrustStore;
-}
+/** An observation without what finishing adds. */
+type Seen = TlsObservation extends infer O ? (O extends TlsObservation ? Omit<O, 'kind' | 'servername' | 'elapsedMs'> : never) : never;
 
 /** The leaf's names: its subjectAltName DNS names and addresses, else its CN. */
 function leafNames(cert: tls.PeerCertificate): string[] {
@@ -39,38 +33,28 @@ function presentedChain(socket: tls.TLSSocket): X509Certificate[] {
 }
 
 /** Never rejects. Verification never aborts the handshake: an inspecting proxy's chain is the evidence. */
-export function checkTls(socket: Socket, options: TlsCheckOptions, signal: AbortSignal): Promise<TlsObservation> {
-  return new Promise((resolve) => {
-    const base = { kind: 'tls' as const, servername: options.servername };
-    let done = false;
+export const checkTls: Check<TlsObservation> = (socket, { name, voice, timeoutMs, signal, trust }) => {
+  // The SNI: the name GoToMyPC uses, or none (the neutral handshake).
+  const servername = voice === 'neutral' ? null : name;
+  const base = { kind: 'tls' as const, servername };
+  return settleOnce<Seen, TlsObservation>({ timeoutMs, signal, expired: () => ({ outcome: 'timeout' }), interrupted: () => ({ outcome: 'interrupted' }) }, (settle) => {
     // The chain's trust is judged apart from its name: a public chain for another name is a server's own, not
     // inspection, so OpenSSL's verdict (`authorized`) must not include the name check; the name is noted below.
     const secure = tls.connect({
       socket,
-      ...(options.servername === null ? {} : { servername: options.servername }),
-      secureContext: options.trust.secureContext,
+      ...(servername === null ? {} : { servername }),
+      secureContext: trust.secureContext,
       rejectUnauthorized: false,
       checkServerIdentity: () => undefined,
     });
-    const finish = (obs: Omit<TlsObservation, 'kind' | 'servername' | 'elapsedMs'>): void => {
-      if (done) return;
-      done = true;
-      deadline.cancel();
-      stopWaiting();
-      secure.removeAllListeners().on('error', () => undefined).destroy();
-      resolve({ ...base, ...obs, elapsedMs: deadline.elapsed() });
-    };
-    const deadline = startDeadline(options.timeoutMs, () => finish({ outcome: 'timeout' }));
-    const stopWaiting = onInterrupt(signal, () => finish({ outcome: 'interrupted' }));
-
     secure.once('secureConnect', () => {
       const chain = presentedChain(secure);
-      const verdict = judgeChain(secure.authorized, chain, options.trust);
+      const verdict = trustOfChain(secure.authorized, chain, trust);
       const verifyError = secure.authorizationError ? String(secure.authorizationError) : undefined;
       const leaf = secure.getPeerCertificate();
       const names = leaf?.raw ? leafNames(leaf) : [];
-      const nameMatches = options.servername !== null && leaf?.raw ? tls.checkServerIdentity(options.servername, leaf) === undefined : null;
-      finish({
+      const nameMatches = servername !== null && leaf?.raw ? tls.checkServerIdentity(servername, leaf) === undefined : null;
+      settle({
         outcome: 'handshake',
         protocol: secure.getProtocol() ?? 'unknown',
         chain: chain.map(summarize),
@@ -80,10 +64,12 @@ export function checkTls(socket: Socket, options: TlsCheckOptions, signal: Abort
         ...(verifyError ? { verifyError } : {}),
       });
     });
-    secure.once('error', (err: NodeJS.ErrnoException) => {
-      finish({ outcome: 'failed', code: err.code ?? 'UNKNOWN', message: err.message });
-    });
-    secure.once('end', () => finish({ outcome: 'closed' }));
-    secure.once('close', () => finish({ outcome: 'closed' }));
+    secure.once('error', (err: NodeJS.ErrnoException) => settle({ outcome: 'failed', code: err.code ?? 'UNKNOWN', message: err.message }));
+    secure.once('end', () => settle({ outcome: 'closed' }));
+    secure.once('close', () => settle({ outcome: 'closed' }));
+    return (seen, elapsedMs) => {
+      secure.removeAllListeners().on('error', () => undefined).destroy();
+      return { ...base, ...seen, elapsedMs };
+    };
   });
-}
+};

@@ -46,8 +46,8 @@ withCorpus(t, 'each inspection CA of the corpus is read as stored and judged as 
     const chain = cert.ca ? [{ ...summarize(cert), subject: 'CN=www.gotomypc.com' }] : [summarize(cert)];
     const trace: Trace = {
       path: 'direct',
-      connect: { kind: 'tcp', outcome: 'connected', elapsedMs: 1 },
-      app: { kind: 'tls', outcome: 'handshake', servername: 'www.gotomypc.com', protocol: 'TLSv1.3', chain, trust: 'untrusted', verifyError: 'SELF_SIGNED_CERT_IN_CHAIN', elapsedMs: 2 },
+      connect: { kind: 'tcp', outcome: 'connected', elapsedMs: 1, localAddress: '127.0.0.1', localPort: 40000 },
+      app: { kind: 'tls', outcome: 'handshake', servername: 'www.gotomypc.com', protocol: 'TLSv1.3', chain, names: [], trust: 'untrusted', verifyError: 'SELF_SIGNED_CERT_IN_CHAIN', elapsedMs: 2 },
     };
     const judged = classify(trace, { ip: '127.0.0.1', expected: true });
     t.same([judged.status, judged.reason, judged.evidence.tls?.product], ['intercepted', 'tls-inspection', ca.product], `${ca.file}: ${judged.evidence.why}`);

@@ -11,7 +11,7 @@ import { classifyDns } from '../../../src/judge/classify-dns.js';
 import { formatAddress } from '../../../src/core/address.js';
 import { parseRange } from '../../../src/targets/ranges.js';
 import {
-  STATUSES, type CertificateSummary, type DnsObservation, type DnsQueryObservation, type HttpObservation, type ProxyObservation,
+  type ApplicationObservation, STATUSES, type CertificateSummary, type DnsObservation, type DnsQueryObservation, type HttpObservation, type ProxyObservation,
   type Reason, type ServiceObservation, type Stage, type Status, type TcpObservation, type TlsObservation, type Trace,
 } from '../../../src/core/types.js';
 import { HOSTILE, property } from '../../helpers/fuzz.js';
@@ -51,54 +51,54 @@ const headerValue = fc.oneof(fc.constantFrom('squid/5.7', 'Zscaler', 'http://por
 const headers = fc.dictionary(headerName, headerValue, { maxKeys: 5 });
 const httpStatus = fc.oneof(fc.constantFrom(200, 301, 302, 403, 407, 502, 503, 504, 511), fc.integer({ min: -1, max: 1000 }));
 
-const tcp: fc.Arbitrary<TcpObservation> = fc.record({
-  kind: fc.constant('tcp' as const),
-  outcome: fc.constantFrom('connected', 'failed', 'timeout', 'interrupted'),
-  code: maybe(code),
-  syscall: maybe(fc.constantFrom('connect', 'write', 'read')),
-  elapsedMs: ms,
-  localAddress: maybe(fc.oneof(fc.constantFrom('127.0.0.1', '::1'), fc.string())),
-  localPort: maybe(fc.integer({ min: 0, max: 65535 })),
-}, { requiredKeys: ['kind', 'outcome', 'elapsedMs'] });
+/** Each outcome with exactly the fields it carries, as the checks make it. */
+const tcp: fc.Arbitrary<TcpObservation> = fc.tuple(ms, fc.oneof(
+  fc.record({ localAddress: fc.oneof(fc.constantFrom('127.0.0.1', '::1'), fc.string()), localPort: fc.integer({ min: 0, max: 65535 }) }).map((local) => ({ outcome: 'connected' as const, ...local })),
+  fc.constant({ outcome: 'connected' as const, resetAfterHandshake: true as const }),
+  fc.record({ outcome: fc.constant('failed' as const), code, syscall: maybe(fc.constantFrom('connect', 'write', 'read')) }, { requiredKeys: ['outcome', 'code'] }),
+  fc.constantFrom({ outcome: 'timeout' as const }, { outcome: 'interrupted' as const }),
+)).map(([elapsedMs, seen]) => ({ kind: 'tcp', elapsedMs, ...seen }) as TcpObservation);
 
-const proxy: fc.Arbitrary<ProxyObservation> = fc.record({
-  kind: fc.constant('proxy' as const),
-  outcome: fc.constantFrom('answered', 'not-http', 'closed', 'timeout', 'failed', 'interrupted'),
-  status: maybe(httpStatus),
-  statusText: maybe(text),
-  headers: maybe(headers),
-  read: maybe(fc.record({
-    framing: fc.constantFrom('content-length', 'chunked', 'until-close', 'no-body', 'not-http'),
-    version: fc.constantFrom('HTTP/1.1', 'HTTP/1.0', null),
-    lineEnds: fc.constantFrom('crlf', 'lf', null),
-    bytes: fc.nat(),
-    complete: fc.boolean(),
-    truncated: fc.boolean(),
-    interim: maybe(fc.array(fc.integer({ min: 100, max: 199 }), { minLength: 1, maxLength: 3 })),
-  }, { requiredKeys: ['framing', 'version', 'lineEnds', 'bytes', 'complete', 'truncated'] })),
-  reply: maybe(fc.oneof(text, fc.constant('\\x15\\x03\\x03\\x00\\x02\\x02('))),
-  credentialsSent: fc.boolean(),
-  authProblem: maybe(text),
-  reconnected: maybe(fc.array(text, { minLength: 1, maxLength: 2 })),
-  reconnectFailed: maybe(fc.constant(true as const)),
-  code: maybe(code),
-  elapsedMs: ms,
-}, { requiredKeys: ['kind', 'outcome', 'credentialsSent', 'elapsedMs'] });
-
-const http: fc.Arbitrary<HttpObservation> = fc.record({
-  kind: fc.constant('http' as const),
-  outcome: fc.constantFrom('answered', 'closed', 'timeout', 'failed', 'interrupted'),
-  request: text,
-  host: fc.oneof(fc.constantFrom('www.gotomypc.com', '192.0.2.7', '[2001:db8::1]'), text),
-  status: maybe(httpStatus),
-  statusText: maybe(text),
-  headers: maybe(headers),
-  body: maybe(fc.oneof(text, fc.constantFrom('Access denied by policy', '<title>Blocked</title>', 'FortiGuard: blocked', '400 Bad Request Cannot parse request'))),
-  text: maybe(pageText),
+const readInfo = fc.record({
+  framing: fc.constantFrom('content-length', 'chunked', 'until-close', 'no-body', 'not-http'),
+  version: fc.constantFrom('HTTP/1.1', 'HTTP/1.0', null),
+  lineEnds: fc.constantFrom('crlf', 'lf', null),
   bytes: fc.nat(),
-  code: maybe(code),
-  elapsedMs: ms,
-}, { requiredKeys: ['kind', 'outcome', 'request', 'host', 'bytes', 'elapsedMs'] });
+  complete: fc.boolean(),
+  truncated: fc.boolean(),
+  interim: maybe(fc.array(fc.integer({ min: 100, max: 199 }), { minLength: 1, maxLength: 3 })),
+}, { requiredKeys: ['framing', 'version', 'lineEnds', 'bytes', 'complete', 'truncated'] });
+
+const proxy: fc.Arbitrary<ProxyObservation> = fc.tuple(
+  fc.record({ credentialsSent: fc.boolean(), authProblem: maybe(text), reconnected: maybe(fc.array(text, { minLength: 1, maxLength: 2 })), elapsedMs: ms }, { requiredKeys: ['credentialsSent', 'elapsedMs'] }),
+  fc.oneof(
+    fc.record({ outcome: fc.constant('answered' as const), status: httpStatus, statusText: text, headers, read: maybe(readInfo) }, { requiredKeys: ['outcome', 'status', 'statusText', 'headers'] }),
+    fc.record({ outcome: fc.constant('not-http' as const), reply: fc.oneof(text, fc.constant('\\x15\\x03\\x03\\x00\\x02\\x02(')), read: maybe(readInfo) }, { requiredKeys: ['outcome', 'reply'] }),
+    fc.record({ outcome: fc.constant('closed' as const), read: maybe(readInfo) }, { requiredKeys: ['outcome'] }),
+    fc.record({ outcome: fc.constant('timeout' as const), read: maybe(readInfo), reconnectFailed: maybe(fc.constant(true as const)) }, { requiredKeys: ['outcome'] }),
+    fc.record({ outcome: fc.constant('failed' as const), code, read: maybe(readInfo), reconnectFailed: maybe(fc.constant(true as const)) }, { requiredKeys: ['outcome', 'code'] }),
+    fc.constant({ outcome: 'interrupted' as const }),
+  ),
+).map(([seen, outcome]) => ({ kind: 'proxy', ...seen, ...outcome }) as ProxyObservation);
+
+/** An HTTP answer as the checks keep it: bytes without a status line are status 0 with no headers. */
+const answer = fc.record({
+  status: fc.oneof(fc.constant(0), httpStatus),
+  statusText: text,
+  headers,
+  body: maybe(fc.oneof(text, fc.constantFrom('Access denied by policy', '<title>Blocked</title>', 'FortiGuard: blocked', '400 Bad Request Cannot parse request'))),
+  text: pageText,
+  read: maybe(readInfo),
+}, { requiredKeys: ['status', 'statusText', 'headers', 'text'] }).map((a) => (a.status === 0 ? { ...a, statusText: '', headers: {} } : a));
+
+const http: fc.Arbitrary<HttpObservation> = fc.tuple(
+  fc.record({ request: text, host: fc.oneof(fc.constantFrom('www.gotomypc.com', '192.0.2.7', '[2001:db8::1]'), text), bytes: fc.nat(), elapsedMs: ms }),
+  fc.oneof(
+    answer.map((a) => ({ outcome: 'answered' as const, ...a })),
+    code.map((c) => ({ outcome: 'failed' as const, code: c })),
+    fc.constantFrom({ outcome: 'closed' as const }, { outcome: 'timeout' as const }, { outcome: 'interrupted' as const }),
+  ),
+).map(([sent, outcome]) => ({ kind: 'http', ...sent, ...outcome }) as HttpObservation);
 
 const certificate: fc.Arbitrary<CertificateSummary> = fc.record({
   subject: fc.oneof(fc.constantFrom('CN=www.gotomypc.com', 'CN=Zscaler Root CA, O=Zscaler Inc.', 'CN=Fortinet, O=Fortinet'), text),
@@ -107,35 +107,48 @@ const certificate: fc.Arbitrary<CertificateSummary> = fc.record({
   validFrom: fc.string(),
   validTo: fc.string(),
 });
-const tls: fc.Arbitrary<TlsObservation> = fc.record({
-  kind: fc.constant('tls' as const),
-  outcome: fc.constantFrom('handshake', 'closed', 'timeout', 'failed', 'interrupted'),
-  servername: fc.oneof(fc.string(), fc.constant(null)),
-  protocol: maybe(fc.constantFrom('TLSv1.3', 'TLSv1.2')),
-  chain: maybe(fc.array(certificate, { maxLength: 3 })),
-  names: maybe(fc.array(text, { maxLength: 3 })),
-  nameMatches: maybe(fc.boolean()),
-  trust: maybe(fc.constantFrom('public', 'extra-root', 'untrusted')),
-  verifyError: maybe(text),
-  extraRoot: maybe(fc.record({ subject: text, source: text })),
-  code: maybe(code),
-  message: maybe(text),
-  elapsedMs: ms,
-}, { requiredKeys: ['kind', 'outcome', 'servername', 'elapsedMs'] });
+const tls: fc.Arbitrary<TlsObservation> = fc.tuple(
+  fc.record({ servername: fc.oneof(fc.string(), fc.constant(null)), elapsedMs: ms }),
+  fc.oneof(
+    fc.tuple(
+      fc.record({
+        outcome: fc.constant('handshake' as const),
+        protocol: fc.constantFrom('TLSv1.3', 'TLSv1.2'),
+        chain: fc.array(certificate, { maxLength: 3 }),
+        names: fc.array(text, { maxLength: 3 }),
+        nameMatches: maybe(fc.boolean()),
+        verifyError: maybe(text),
+      }, { requiredKeys: ['outcome', 'protocol', 'chain', 'names'] }),
+      fc.oneof(
+        fc.constantFrom({ trust: 'public' as const }, { trust: 'untrusted' as const }),
+        fc.record({ trust: fc.constantFrom('given-root' as const, 'extra-root' as const), root: fc.record({ subject: text, source: text }) }),
+      ),
+    ).map(([seen, verdict]) => ({ ...seen, ...verdict })),
+    fc.record({ outcome: fc.constant('failed' as const), code, message: text }),
+    fc.constantFrom({ outcome: 'closed' as const }, { outcome: 'timeout' as const }, { outcome: 'interrupted' as const }),
+  ),
+).map(([sent, outcome]) => ({ kind: 'tls', ...sent, ...outcome }) as TlsObservation);
 
-const service: fc.Arbitrary<ServiceObservation> = fc.record({
-  kind: fc.constant('service' as const),
-  outcome: fc.constantFrom('quiet', 'answered', 'closed', 'failed', 'interrupted'),
-  request: text,
-  unsolicited: maybe(text),
-  reply: maybe(text),
-  status: maybe(httpStatus),
-  headers: maybe(headers),
-  body: maybe(text),
-  text: maybe(pageText),
-  code: maybe(code),
-  elapsedMs: ms,
-}, { requiredKeys: ['kind', 'outcome', 'request', 'elapsedMs'] });
+const service: fc.Arbitrary<ServiceObservation> = fc.tuple(
+  fc.record({ request: text, elapsedMs: ms }),
+  fc.oneof(
+    fc.tuple(answer, fc.oneof(text.map((t) => ({ unsolicited: t })), text.map((t) => ({ reply: t })))).map(([a, first]) => ({ outcome: 'answered' as const, ...a, ...first })),
+    code.map((c) => ({ outcome: 'failed' as const, code: c })),
+    fc.constantFrom({ outcome: 'quiet' as const }, { outcome: 'closed' as const }, { outcome: 'interrupted' as const }),
+  ),
+).map(([sent, outcome]) => ({ kind: 'service', ...sent, ...outcome }) as ServiceObservation);
+
+/** The same check, failed with `code` at its start. */
+function failedApp(app: ApplicationObservation, code: string): ApplicationObservation {
+  switch (app.kind) {
+    case 'http': return { kind: 'http', request: app.request, host: app.host, bytes: 0, elapsedMs: app.elapsedMs, outcome: 'failed', code };
+    case 'tls': return { kind: 'tls', servername: app.servername, elapsedMs: app.elapsedMs, outcome: 'failed', code, message: code };
+    case 'service': return { kind: 'service', request: app.request, elapsedMs: app.elapsedMs, outcome: 'failed', code };
+  }
+}
+
+/** The code an observation failed with, if any. */
+const codeOf = (obs: { outcome: string; code?: string }): string | undefined => (obs.outcome === 'failed' ? obs.code : undefined);
 
 const app = fc.oneof(http, tls, service);
 const exchange = fc.record({ connect: tcp, proxy: maybe(proxy), app: maybe(app) }, { requiredKeys: ['connect'] });
@@ -150,10 +163,10 @@ const target = fc.record({ ip: fc.oneof(fc.constantFrom('192.0.2.7', '2001:db8::
 
 /** The stage whose observation decides, by the rule "the first stage that did not succeed decides; else the last one". */
 function decidingStage(tr: Trace): { stage: Stage; outcome: string; code: string | undefined } {
-  if (tr.connect.outcome !== 'connected' || (!tr.proxy && !tr.app)) return { stage: 'connect', outcome: tr.connect.outcome, code: tr.connect.code };
-  if (tr.proxy && !(tr.proxy.outcome === 'answered' && tr.proxy.status === 200)) return { stage: 'proxy', outcome: tr.proxy.outcome, code: tr.proxy.code };
+  if (tr.connect.outcome !== 'connected' || (!tr.proxy && !tr.app)) return { stage: 'connect', outcome: tr.connect.outcome, code: codeOf(tr.connect) };
+  if (tr.proxy && !(tr.proxy.outcome === 'answered' && tr.proxy.status === 200)) return { stage: 'proxy', outcome: tr.proxy.outcome, code: codeOf(tr.proxy) };
   if (!tr.app) return { stage: 'connect', outcome: 'connected', code: undefined };
-  return { stage: tr.app.kind, outcome: tr.app.outcome, code: tr.app.code };
+  return { stage: tr.app.kind, outcome: tr.app.outcome, code: codeOf(tr.app) };
 }
 
 t.test('classify: every trace gets a status, a reason of that status, and evidence', async (t) => {
@@ -176,24 +189,24 @@ t.test('classify: every trace gets a status, a reason of that status, and eviden
     if (decides.stage === 'connect' && decides.outcome === 'timeout') assert.deepEqual([c.status, c.reason], throughProxy ? ['blocked', 'proxy-unreachable'] : ['timeout', 'no-answer'], 'silence: of the target, or of the proxy itself');
     if (decides.stage === 'connect' && decides.outcome === 'connected') {
       assert.deepEqual([c.status, c.reason], ['ok', 'connected'], 'connected and nothing after: ok');
-      assert.equal(c.evidence.local, joinHostPort(tr.connect.localAddress ?? '', tr.connect.localPort ?? 0));
+      if (tr.connect.outcome === 'connected') assert.equal(c.evidence.local, tr.connect.resetAfterHandshake ? undefined : joinHostPort(tr.connect.localAddress, tr.connect.localPort));
     }
     if (decides.stage === 'connect' && decides.outcome === 'failed' && decides.code === 'ECONNREFUSED') {
       assert.deepEqual([c.status, c.reason], throughProxy ? ['blocked', 'proxy-unreachable'] : ['blocked', 'refused'], 'ECONNREFUSED: refused, by the target or the proxy itself');
     }
     if (c.evidence.local !== undefined) assert.equal(tr.connect.outcome, 'connected', 'a local address only after a handshake');
-    if (decides.stage === 'tls' && decides.outcome === 'handshake' && tr.app?.kind === 'tls') {
-      const trust = tr.app.trust ?? 'untrusted';
-      if (trust === 'public') assert.deepEqual([c.status, c.reason], ['ok', 'connected'], 'a chain a public root vouches for is never inspection, whatever its names');
+    if (decides.stage === 'tls' && tr.app?.kind === 'tls' && tr.app.outcome === 'handshake') {
+      const trust = tr.app.trust;
+      if (trust === 'public' || trust === 'given-root') assert.deepEqual([c.status, c.reason], ['ok', 'connected'], 'a chain a public root (or one the user gave) vouches for is never inspection, whatever its names');
       if (trust === 'extra-root') assert.deepEqual([c.status, c.reason], ['intercepted', 'tls-inspection'], 'a root added on this PC is inspection');
       if (trust === 'untrusted' && ctx.expected) assert.deepEqual([c.status, c.reason], ['intercepted', 'tls-inspection'], 'no public root where GoTo is expected');
     }
-    if (decides.stage === 'service' && decides.outcome === 'answered' && tr.app?.kind === 'service' && tr.app.status === undefined) {
-      const own = readHttpAnswer({ status: 0, headers: {}, text: tr.app.text ?? '' }, { host: '', ip: ctx.ip }).signs;
+    if (decides.stage === 'service' && decides.outcome === 'answered' && tr.app?.kind === 'service' && tr.app.outcome === 'answered' && tr.app.status === 0) {
+      const own = readHttpAnswer({ status: 0, headers: {}, text: tr.app.text }, { host: '', ip: ctx.ip }).signs;
       assert.equal(c.status, own.length > 0 ? 'intercepted' : 'ok', 'bytes that are not HTTP are judged by themselves: a block page in them, or nothing');
     }
     // Every alarm states its evidence: an interception names its signs or its chain, a filter both exchanges.
-    if (c.status === 'intercepted') assert.ok((c.evidence.signs?.length ?? 0) > 0 || (c.evidence.tls?.trust !== undefined && c.evidence.tls.trust !== 'public'), 'intercepted on a sign or a chain');
+    if (c.status === 'intercepted') assert.ok((c.evidence.signs?.length ?? 0) > 0 || (c.evidence.tls?.trust !== undefined && c.evidence.tls.trust !== 'public' && c.evidence.tls.trust !== 'given-root'), 'intercepted on a sign or a chain');
     if (c.reason === 'app-filter') {
       const { gotomypc, neutral } = c.evidence.exchanges!;
       assert.ok(['reset', 'silent', 'closed'].includes(gotomypc.outcome), 'the GoToMyPC-shaped exchange was cut or unanswered');
@@ -205,7 +218,7 @@ t.test('classify: every trace gets a status, a reason of that status, and eviden
       const middlebox = c.status === 'intercepted' && ['reset', 'silent', 'closed'].includes(c.evidence.exchanges?.gotomypc.outcome ?? '');
       if (!middlebox) assert.deepEqual([c.status, c.reason], [without.status, without.reason], 'a neutral exchange changes the outcome only to name a filter, or the middlebox that answered it');
     }
-    if (decides.stage === 'proxy' && decides.outcome === 'answered' && tr.proxy?.status === 407) assert.equal(c.reason, 'proxy-auth-required');
+    if (decides.stage === 'proxy' && decides.outcome === 'answered' && tr.proxy?.outcome === 'answered' && tr.proxy.status === 407) assert.equal(c.reason, 'proxy-auth-required');
   }, 10_000);
 });
 
@@ -215,7 +228,7 @@ t.test('classify: a fault of this PC or an unknown code is never a network block
       // The fault at the stage that decides: the handshake, or (after one) the proxy or the check after it.
       if (tr.connect.outcome !== 'connected' || (!tr.proxy && !tr.app)) return { ...tr, connect: { ...tr.connect, outcome: 'failed', code: fault } };
       if (tr.proxy) return { ...tr, proxy: { ...tr.proxy, outcome: 'failed', code: fault } };
-      return { ...tr, app: { ...tr.app!, outcome: 'failed', code: fault } };
+      return { ...tr, app: failedApp(tr.app!, fault) };
     });
   property(t, 'local-fault and unknown codes at the deciding stage', faulty, (tr) => {
     const c = classify(tr);

@@ -8,12 +8,12 @@ import t from 'tap';
 import { UsageError } from '../../../src/core/errors.js';
 import { escapeText } from '../../../src/core/escape.js';
 import { readResponse } from '../../../src/core/http-response.js';
-import type { Attempt, TcpObservation, Trace } from '../../../src/core/types.js';
+import type { Attempt, ChainTrust, TcpObservation, TlsObservation, Trace } from '../../../src/core/types.js';
 import { isGotoHost, readHttpAnswer } from '../../../src/data/http-signs.js';
 import { canary } from '../../../src/judge/canary.js';
 import { classify } from '../../../src/judge/classify.js';
 import { SummaryBuilder } from '../../../src/judge/summary.js';
-import { anchorOf, judgeChain, oneLineName } from '../../../src/judge/trust.js';
+import { anchorOf, oneLineName, trustOfChain } from '../../../src/judge/trust.js';
 import { decideVerdict } from '../../../src/judge/verdict.js';
 import { parseProxy, proxyRoutes, redactUrl } from '../../../src/pc/proxy-settings.js';
 import { parsePemBundle } from '../../../src/pc/trust-store.js';
@@ -138,16 +138,22 @@ t.test('trust.ts', async (t) => {
   t.equal(anchorOf([chainOf('goto')[0]!, chainOf('zscaler')[1]!], [rootOf('zscaler')]), null, 'a chain whose links do not sign each other anchors nowhere');
   t.equal(anchorOf([rootOf('extra').cert], [rootOf('extra')])?.source, 'extra', 'a presented root that is itself trusted');
 
-  const roots = (publics: string[], extras: string[]) => ({
+  const roots = (publics: string[], extras: string[], givens: string[] = []) => ({
     publicRoots: () => publics.map((n) => rootOf(n as 'goto')),
+    givenRoots: () => givens.map((n) => ({ ...rootOf(n as 'goto'), source: `--tls-roots ${n}.pem` })),
     extraRoots: () => extras.map((n) => rootOf(n as 'goto')),
   });
-  const never = { publicRoots: () => { throw new Error('not consulted'); }, extraRoots: () => { throw new Error('not consulted'); } };
-  t.same(judgeChain(true, chainOf('inspect'), never), { trust: 'public' }, "public chains never read this PC's roots");
-  t.same(judgeChain(false, chainOf('extra'), roots(['goto'], ['extra'])), { trust: 'extra-root', extraRoot: { subject: 'CN=Contoso Corporate Root CA, O=Contoso Ltd', source: 'extra' } });
-  t.same(judgeChain(false, chainOf('inspect'), roots(['goto'], ['extra'])), { trust: 'untrusted' });
+  const notConsulted = (): never => { throw new Error('not consulted'); };
+  const never = { publicRoots: notConsulted, givenRoots: () => [], extraRoots: notConsulted };
+  t.same(trustOfChain(true, chainOf('inspect'), never), { trust: 'public' }, "public chains never read this PC's roots");
+  t.same(trustOfChain(false, chainOf('extra'), roots(['goto'], ['extra'])), { trust: 'extra-root', root: { subject: 'CN=Contoso Corporate Root CA, O=Contoso Ltd', source: 'extra' } });
+  t.same(trustOfChain(false, chainOf('inspect'), roots(['goto'], ['extra'])), { trust: 'untrusted' });
   const expired = parsePemBundle(readFileSync(pki.chains.expired.chain, 'utf8'));
-  t.same(judgeChain(false, expired, { publicRoots: () => [rootOf('goto')], extraRoots: () => { throw new Error('not consulted'); } }), { trust: 'public' }, 'an expired leaf under a public root is still publicly issued: not inspection');
+  t.same(trustOfChain(false, expired, { publicRoots: () => [rootOf('goto')], givenRoots: () => [], extraRoots: notConsulted }), { trust: 'public' }, 'an expired leaf under a public root is still publicly issued: not inspection');
+  // OpenSSL verifies with the public roots and --tls-roots together: a chain under the user's root is said as theirs.
+  const given = trustOfChain(true, chainOf('goto'), { publicRoots: notConsulted, givenRoots: () => roots([], [], ['goto']).givenRoots(), extraRoots: notConsulted });
+  t.match(given, { trust: 'given-root', root: { source: '--tls-roots goto.pem' } }, 'a chain under a root given with --tls-roots is the user\'s, not public');
+  t.same(trustOfChain(true, chainOf('inspect'), roots([], [], ['goto'])), { trust: 'public' }, 'a chain the given roots do not anchor stays OpenSSL\'s: public');
   t.equal(oneLineName('C=US\nO=DigiCert Inc\nCN=DigiCert Global Root G2'), 'CN=DigiCert Global Root G2, O=DigiCert Inc, C=US');
 });
 
@@ -176,7 +182,7 @@ t.test('classify: proxy stage', async (t) => {
 t.test('classify: http, tls and 8200 stages', async (t) => {
   const REQ = { request: 'GET / (Host: www.gotomypc.com)', host: 'www.gotomypc.com' };
   const http = (status: number, headers: Record<string, string>, body = '') =>
-    classify(trace({ app: { kind: 'http', outcome: 'answered', ...REQ, status, statusText: '', headers, body, bytes: 100, elapsedMs: 2 } }));
+    classify(trace({ app: { kind: 'http', outcome: 'answered', ...REQ, status, statusText: '', headers, body, text: '', bytes: 100, elapsedMs: 2 } }));
   t.match(http(301, { location: 'https://www.gotomypc.com/' }), { status: 'ok', reason: 'connected', evidence: { stage: 'http', local: '127.0.0.1:40000', recognised: true } });
   t.match(http(200, { server: 'AkamaiGHost' }), { status: 'ok', evidence: { recognised: false, why: /answered, not recognised/ } }, 'neither GoTo\'s shape nor a middlebox\'s: ok, and said so');
   t.match(http(503, { via: '1.1 lab (squid/5.7)' }), { status: 'intercepted', reason: 'http-proxy', evidence: { http: { headers: { via: '1.1 lab (squid/5.7)' } }, signs: ['Via: 1.1 lab (squid/5.7)'] } });
@@ -189,8 +195,8 @@ t.test('classify: http, tls and 8200 stages', async (t) => {
     { subject: 'CN=www.gotomypc.com', issuer: 'CN=Zscaler Intermediate Root CA (zscaler.net), O=Zscaler Inc.', sha256: 'AA', validFrom: '', validTo: '' },
     { subject: 'CN=Zscaler Intermediate Root CA (zscaler.net), O=Zscaler Inc.', issuer: 'CN=Zscaler Root CA, O=Zscaler Inc.', sha256: 'BB', validFrom: '', validTo: '' },
   ];
-  const tls = (trust: 'public' | 'extra-root' | 'untrusted', extra = {}, expected = true) =>
-    classify(trace({ app: { kind: 'tls', outcome: 'handshake', servername: 'www.gotomypc.com', protocol: 'TLSv1.3', chain, trust, elapsedMs: 5, ...extra } }), { ip: '192.0.2.7', expected });
+  const tls = (trust: ChainTrust, extra = {}, expected = true) =>
+    classify(trace({ app: { kind: 'tls', outcome: 'handshake', servername: 'www.gotomypc.com', protocol: 'TLSv1.3', chain, names: [], trust, elapsedMs: 5, ...extra } as TlsObservation }), { ip: '192.0.2.7', expected });
   t.match(tls('public', { nameMatches: true }), { status: 'ok', reason: 'connected', evidence: { recognised: true } });
   const other = tls('public', { names: ['*.cloudfront.net'], nameMatches: false, verifyError: 'ERR_TLS_CERT_ALTNAME_INVALID' });
   t.match(other, { status: 'ok', evidence: { recognised: false, tls: { names: ['*.cloudfront.net'], nameMatches: false } } }, 'a public chain for another name is the server\'s own');
@@ -201,20 +207,30 @@ t.test('classify: http, tls and 8200 stages', async (t) => {
   t.match(z, { status: 'intercepted', reason: 'tls-inspection', evidence: { tls: { product: 'Zscaler Internet Access', verifyError: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY' } } });
   t.match(z.evidence.why, 'issued by CN=Zscaler Intermediate Root CA');
   t.match(tls('untrusted', {}, false), { status: 'intercepted', evidence: { tls: { product: 'Zscaler Internet Access' } } }, 'a known inspection CA is inspection wherever it answers');
-  t.match(tls('extra-root', { extraRoot: { subject: 'CN=Zscaler Root CA', source: 'NODE_EXTRA_CA_CERTS' } }).evidence.why, 'trusted only through a root added on this machine');
+  const added = tls('extra-root', { root: { subject: 'CN=Zscaler Root CA', source: 'NODE_EXTRA_CA_CERTS' } });
+  t.match(added.evidence.why, 'trusted only through a root added on this machine (CN=Zscaler Root CA from NODE_EXTRA_CA_CERTS)');
+  t.same(added.evidence.tls?.extraRoot, { subject: 'CN=Zscaler Root CA', source: 'NODE_EXTRA_CA_CERTS' });
+  const given = tls('given-root', { root: { subject: 'CN=Lab Root', source: '--tls-roots lab/root.pem' }, nameMatches: true });
+  t.match(given, { status: 'ok', reason: 'connected', evidence: { recognised: true, tls: { trust: 'given-root', givenRoot: { subject: 'CN=Lab Root', source: '--tls-roots lab/root.pem' } } } }, 'a root the user gave vouches as a public one does');
+  t.match(given.evidence.why, 'the chain leads to a root you gave (--tls-roots lab/root.pem: CN=Lab Root)');
+  t.notMatch(given.evidence.why, /public/, 'and is never said to be public');
+  t.notOk(given.evidence.tls?.product, 'nor looked up as an inspection product');
+  const givenOther = tls('given-root', { root: { subject: 'CN=Lab Root', source: '--tls-roots lab/root.pem' }, names: ['other.example'], nameMatches: false });
+  t.match(givenOther.evidence.why, /a certificate under a root you gave for another name is the server's own/);
   const selfSigned = [{ subject: 'CN=someone.example', issuer: 'CN=Someone Private CA', sha256: 'CC', validFrom: '', validTo: '' }];
-  const private_ = (expected: boolean) => classify(trace({ app: { kind: 'tls', outcome: 'handshake', servername: 'www.gotomypc.com', chain: selfSigned, trust: 'untrusted', elapsedMs: 5 } }), { ip: '192.0.2.7', expected });
+  const private_ = (expected: boolean) => classify(trace({ app: { kind: 'tls', outcome: 'handshake', servername: 'www.gotomypc.com', protocol: 'TLSv1.3', chain: selfSigned, names: [], trust: 'untrusted', elapsedMs: 5 } }), { ip: '192.0.2.7', expected });
   t.match(private_(true), { status: 'intercepted', reason: 'tls-inspection' }, 'no public root where a GoTo server is expected: inspection');
   t.match(private_(false), { status: 'ok', evidence: { recognised: false, possible: [/possibly inspection/] } }, 'at an address only an old list names: possible, not judged');
   const tlsFail = (outcome: 'failed' | 'closed' | 'timeout', code?: string) =>
-    classify(trace({ app: { kind: 'tls', outcome, servername: 'x', ...(code ? { code, message: 'm' } : {}), elapsedMs: 1 } }));
+    classify(trace({ app: { kind: 'tls', outcome, servername: 'x', ...(code ? { code, message: 'm' } : {}), elapsedMs: 1 } as TlsObservation }));
   t.match(tlsFail('failed', 'ECONNRESET'), { status: 'blocked', reason: 'reset', evidence: { stage: 'tls' } });
   t.match(tlsFail('closed'), { status: 'blocked', reason: 'reset' });
   t.match(tlsFail('failed', 'ERR_SSL_WRONG_VERSION_NUMBER'), { status: 'blocked', reason: 'tls-failed' });
   t.match(tlsFail('timeout'), { status: 'timeout', reason: 'no-answer', evidence: { stage: 'tls' } });
   t.match(tlsFail('failed', 'EMFILE'), { status: 'error', reason: 'resource-exhausted' }, 'a local fault in the TLS stage is still a local fault');
 
-  const service = (extra: object) => classify(trace({ app: { kind: 'service', request: 'GET /Jedi?request=ping&jedi=100 (Host: www.gotomypc.com)', elapsedMs: 1000, ...extra } as never }));
+  // An answer without a status line is status 0, with no headers, as checks/answer.ts makes it.
+  const service = (extra: object) => classify(trace({ app: { kind: 'service', request: 'GET /Jedi?request=ping&jedi=100 (Host: www.gotomypc.com)', elapsedMs: 1000, status: 0, statusText: '', headers: {}, text: '', ...extra } as never }));
   t.match(service({ outcome: 'quiet' }), { status: 'ok', evidence: { stage: 'service', recognised: false } });
   t.match(service({ outcome: 'answered', status: 400, headers: { 'content-type': 'text/plain' }, body: '400 Bad Request Cannot parse request\\r\\n', text: '400 Bad Request Cannot parse request\r\n', reply: 'HTTP/1.0 400 Bad Request' }),
     { status: 'ok', evidence: { recognised: true, why: /^GoTo's service answered/ } }, "GoTo's 8200 service answers HTTP: that is no interception");
@@ -230,7 +246,7 @@ t.test('classify: http, tls and 8200 stages', async (t) => {
 
 t.test('classify: GoToMyPC-shaped exchange against a neutral one', async (t) => {
   const connect = CONNECTED;
-  const neutralHttp = (extra: object): Trace['neutral'] => ({ connect, app: { kind: 'http', request: 'GET / (Host: 192.0.2.7)', host: '192.0.2.7', bytes: 10, elapsedMs: 2, ...extra } as never });
+  const neutralHttp = (extra: object): Trace['neutral'] => ({ connect, app: { kind: 'http', request: 'GET / (Host: 192.0.2.7)', host: '192.0.2.7', bytes: 10, elapsedMs: 2, text: '', ...extra } as never });
   const named = (extra: object): Trace['app'] => ({ kind: 'http', request: 'GET / (Host: poll.gotomypc.com)', host: 'poll.gotomypc.com', bytes: 0, elapsedMs: 1, ...extra } as never);
   const answered = { outcome: 'answered', status: 301, statusText: 'Moved', headers: { location: 'https://192.0.2.7/' } };
 
@@ -253,13 +269,13 @@ t.test('classify: GoToMyPC-shaped exchange against a neutral one', async (t) => 
     { status: 'timeout', reason: 'no-answer', evidence: { exchanges: { neutral: { outcome: 'failed' } } } }, 'the neutral connection did not open: nothing to compare');
 
   const tlsNamed = { kind: 'tls', servername: 'www.gotomypc.com', outcome: 'failed', code: 'ECONNRESET', message: 'socket hang up', elapsedMs: 1 } as const;
-  const tlsNeutral: Trace['neutral'] = { connect, app: { kind: 'tls', servername: null, outcome: 'handshake', trust: 'public', chain: [{ subject: 'CN=a', issuer: 'CN=b', sha256: 'AA', validFrom: '', validTo: '' }], elapsedMs: 3 } };
+  const tlsNeutral: Trace['neutral'] = { connect, app: { kind: 'tls', servername: null, outcome: 'handshake', protocol: 'TLSv1.3', names: [], trust: 'public', chain: [{ subject: 'CN=a', issuer: 'CN=b', sha256: 'AA', validFrom: '', validTo: '' }], elapsedMs: 3 } };
   t.match(classify(trace({ app: tlsNamed, neutral: tlsNeutral })), {
     reason: 'app-filter', evidence: { stage: 'tls', exchanges: { gotomypc: { sent: 'a TLS ClientHello with SNI www.gotomypc.com' }, neutral: { sent: 'a TLS ClientHello without SNI', answer: 'certificate CN=a, issued by CN=b' } } },
   }, 'an SNI filter');
 
   const jedi = { kind: 'service', request: 'GET /Jedi?request=ping&jedi=100 (Host: www.gotomypc.com)', elapsedMs: 1 } as const;
-  const neutral8200 = (extra: object): Trace['neutral'] => ({ connect, app: { kind: 'service', request: 'GET / (HTTP/1.0, no Host)', elapsedMs: 1, ...extra } as never });
+  const neutral8200 = (extra: object): Trace['neutral'] => ({ connect, app: { kind: 'service', request: 'GET / (HTTP/1.0, no Host)', elapsedMs: 1, statusText: '', text: '', ...extra } as never });
   const answered400 = { outcome: 'answered', status: 400, headers: {}, reply: 'HTTP/1.0 400 Bad Request' };
   t.match(classify(trace({ app: { ...jedi, outcome: 'failed', code: 'ECONNRESET' }, neutral: neutral8200(answered400) })), { status: 'blocked', reason: 'app-filter', evidence: { why: /GoToMyPC's ping \(Jedi\) was reset/ } }, 'a signature filter on the ping');
   t.match(classify(trace({ app: { ...jedi, outcome: 'failed', code: 'ECONNRESET' }, neutral: neutral8200({ outcome: 'quiet' }) })), { reason: 'app-filter' }, 'reset where the neutral request was left open');
@@ -302,7 +318,7 @@ t.test('summary and verdict with interception', async (t) => {
   t.equal(v.status, 'blocked', '443 refused everywhere still blocks');
   t.match(v.text, 'Possibly something in the path accepts every connection on port 80');
 
-  const inspect = classify(trace({ app: { kind: 'tls', outcome: 'handshake', servername: 'x', trust: 'untrusted', chain: [{ subject: 'CN=www.gotomypc.com', issuer: 'CN=Norton Web/Mail Shield Root', sha256: 'AA', validFrom: '', validTo: '' }], elapsedMs: 3 } }));
+  const inspect = classify(trace({ app: { kind: 'tls', outcome: 'handshake', servername: 'x', protocol: 'TLSv1.3', names: [], trust: 'untrusted', chain: [{ subject: 'CN=www.gotomypc.com', issuer: 'CN=Norton Web/Mail Shield Root', sha256: 'AA', validFrom: '', validTo: '' }], elapsedMs: 3 } }));
   const ok = classify(trace({}));
   const b2 = new SummaryBuilder([range], [443, 8200]);
   b2.add(attempt('127.0.0.2', 443, inspect));
@@ -314,8 +330,8 @@ t.test('summary and verdict with interception', async (t) => {
   t.match(v2.advice[0]!.text, /^Norton 360 on this PC inspects HTTPS.*Norton Transaction Protection/);
 
   const b3 = new SummaryBuilder([range], [80, 8200]);
-  b3.add(attempt('127.0.0.2', 80, classify(trace({ app: { kind: 'http', outcome: 'answered', request: 'GET / (Host: x)', host: 'x', status: 503, statusText: '', headers: { via: '1.1 lab (squid/5.7)', 'x-squid-error': 'ERR_CONNECT_FAIL 111' }, bytes: 9, elapsedMs: 1 } }))));
-  b3.add(attempt('127.0.0.2', 8200, classify(trace({ app: { kind: 'service', outcome: 'answered', request: 'GET /Jedi', status: 403, headers: { server: 'FortiGate' }, reply: 'HTTP/1.1 403 Forbidden', elapsedMs: 1 } }))));
+  b3.add(attempt('127.0.0.2', 80, classify(trace({ app: { kind: 'http', outcome: 'answered', request: 'GET / (Host: x)', host: 'x', status: 503, statusText: '', headers: { via: '1.1 lab (squid/5.7)', 'x-squid-error': 'ERR_CONNECT_FAIL 111' }, text: '', bytes: 9, elapsedMs: 1 } }))));
+  b3.add(attempt('127.0.0.2', 8200, classify(trace({ app: { kind: 'service', outcome: 'answered', request: 'GET /Jedi', status: 403, statusText: 'Forbidden', headers: { server: 'FortiGate' }, text: '', reply: 'HTTP/1.1 403 Forbidden', elapsedMs: 1 } }))));
   t.same(b3.summary().findings.map((f) => f.text), [
     'A web proxy or filter answers port 80 in place of the GoTo servers (X-Squid-Error: ERR_CONNECT_FAIL 111; Via: 1.1 lab (squid/5.7)).',
     'A proxy or firewall answers port 8200 in place of the GoToMyPC service (HTTP 403: Server: FortiGate).',

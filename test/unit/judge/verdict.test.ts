@@ -11,8 +11,8 @@ import { adviseOn } from '../../../src/judge/advice.js';
 import { isCurrentPort, parseRange } from '../../../src/targets/ranges.js';
 
 t.test('classify.ts', async (t) => {
-  const failed = (code: string | undefined, extra: Partial<TcpObservation> = {}): TcpObservation =>
-    ({ kind: 'tcp', outcome: 'failed', elapsedMs: 12.345, ...(code === undefined ? {} : { code }), ...extra });
+  const failed = (code: string, extra: { syscall?: string; elapsedMs?: number } = {}): TcpObservation =>
+    ({ kind: 'tcp', outcome: 'failed', elapsedMs: 12.345, code, ...extra });
 
   t.test('connected → ok/connected', async (t) => {
     const c = classifyTcp({ kind: 'tcp', outcome: 'connected', elapsedMs: 3.14159, localAddress: '192.0.2.10', localPort: 50123 });
@@ -80,7 +80,8 @@ t.test('classify.ts', async (t) => {
       t.equal(c.reason, 'unexpected', `${code}`);
       t.equal(c.evidence.code, code);
     }
-    const none = classifyTcp(failed(undefined));
+    // An error without a code reaches the judgement as UNKNOWN (checks/tcp.ts).
+    const none = classifyTcp(failed('UNKNOWN'));
     t.equal(none.status, 'error');
     t.equal(none.reason, 'unexpected');
     t.equal(none.evidence.code, 'UNKNOWN');

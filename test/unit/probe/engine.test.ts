@@ -82,7 +82,7 @@ t.test('each run has its own list of proxies found down: one run (a serve run) l
   const fn: AttemptFn = (job, probe) => {
     lists.push(probe.downProxies);
     probe.downProxies?.down('127.0.0.1', 9, 'the proxy took no connection (ECONNREFUSED)');
-    return Promise.resolve(attemptOf(job, { kind: 'tcp', outcome: 'connected', elapsedMs: 1 }));
+    return Promise.resolve(attemptOf(job, { kind: 'tcp', outcome: 'connected', elapsedMs: 1, localAddress: '127.0.0.1', localPort: 40000 }));
   };
   const signal = new AbortController().signal;
   await runAttempts(jobs(3), { concurrency: 1, probe: settings, signal }, () => undefined, fn);

@@ -98,7 +98,7 @@ t.test('two paths in the summary, the verdict and the advice', async (t) => {
   const range: Range = parseRange('127.0.0.0/30', { source: 'file', status: 'current' })!;
   const attempt = (ip: string, port: number, role: 'client' | 'host', ok: boolean): Attempt => ({
     ip, port, range: range.cidr, expected: true, path: 'direct', role, ms: 1, connectMs: ok ? 1 : null,
-    ...classify({ path: 'direct', connect: ok ? { kind: 'tcp', outcome: 'connected', elapsedMs: 1 } : { kind: 'tcp', outcome: 'failed', code: 'ECONNREFUSED', elapsedMs: 1 } }),
+    ...classify({ path: 'direct', connect: ok ? { kind: 'tcp', outcome: 'connected', elapsedMs: 1, localAddress: '127.0.0.1', localPort: 40000 } : { kind: 'tcp', outcome: 'failed', code: 'ECONNREFUSED', elapsedMs: 1 } }),
   });
   const ports = [443, 8200];
   const all = new SummaryBuilder([range], ports, null, 2);

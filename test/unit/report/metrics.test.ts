@@ -31,14 +31,14 @@ function runOf(attempts: Attempt[]): MetricsRun {
 }
 
 const ATTEMPTS = [
-  attempt('192.0.2.1', 80, { kind: 'tcp', outcome: 'connected', elapsedMs: 0.4 }),
-  attempt('192.0.2.2', 80, { kind: 'tcp', outcome: 'connected', elapsedMs: 30 }),
+  attempt('192.0.2.1', 80, { kind: 'tcp', outcome: 'connected', elapsedMs: 0.4, localAddress: '127.0.0.1', localPort: 40000 }),
+  attempt('192.0.2.2', 80, { kind: 'tcp', outcome: 'connected', elapsedMs: 30, localAddress: '127.0.0.1', localPort: 40000 }),
   attempt('192.0.2.3', 80, { kind: 'tcp', outcome: 'failed', code: 'ECONNREFUSED', elapsedMs: 0.2 }),
   attempt('192.0.2.1', 443, { kind: 'tcp', outcome: 'timeout', elapsedMs: 3000 }),
-  attempt('192.0.2.2', 443, { kind: 'tcp', outcome: 'connected', elapsedMs: 12_000 }),
+  attempt('192.0.2.2', 443, { kind: 'tcp', outcome: 'connected', elapsedMs: 12_000, localAddress: '127.0.0.1', localPort: 40000 }),
   attempt('192.0.2.1', 8200, { kind: 'tcp', outcome: 'failed', code: 'EMFILE', elapsedMs: 0.1 }),
   // --compare-direct's extra attempt: not in the configured path's numbers.
-  attempt('192.0.2.9', 80, { kind: 'tcp', outcome: 'connected', elapsedMs: 1 }, { comparison: true }),
+  attempt('192.0.2.9', 80, { kind: 'tcp', outcome: 'connected', elapsedMs: 1, localAddress: '127.0.0.1', localPort: 40000 }, { comparison: true }),
 ];
 
 t.test('the exposition of a run: every family, the configured path only, cumulative buckets', async (t) => {

@@ -77,17 +77,18 @@ function dnsReport(): DnsReport {
 
 /** Every kind of attempt the classifier makes: HTTP, TLS inspection, 8200, a proxy's 407, a service address, a comparison. */
 function richAttempts(): Attempt[] {
-  const http = (ip: string) => attempt(ip, 80, A.cidr, { path: 'direct', connect: connected(), app: { kind: 'http', outcome: 'answered', ...HTTP('www.gotomypc.com'), status: 200, statusText: 'OK', headers: { server: 'nginx', via: '1.1 box' }, bytes: 120, body: 'hello', elapsedMs: 3 } });
+  const http = (ip: string) => attempt(ip, 80, A.cidr, { path: 'direct', connect: connected(), app: { kind: 'http', outcome: 'answered', ...HTTP('www.gotomypc.com'), status: 200, statusText: 'OK', headers: { server: 'nginx', via: '1.1 box' }, bytes: 120, body: 'hello', text: 'hello', elapsedMs: 3 } });
   const reset = { kind: 'http', outcome: 'failed', ...HTTP('poll.gotomypc.com'), code: 'ECONNRESET', bytes: 0, elapsedMs: 1 } as const;
-  const moved = { kind: 'http', outcome: 'answered', ...HTTP('192.0.2.8'), status: 301, statusText: 'Moved', headers: { location: 'https://192.0.2.8/' }, bytes: 60, elapsedMs: 2 } as const;
+  const moved = { kind: 'http', outcome: 'answered', ...HTTP('192.0.2.8'), status: 301, statusText: 'Moved', headers: { location: 'https://192.0.2.8/' }, text: '', bytes: 60, elapsedMs: 2 } as const;
   return [
-    attempt('192.0.2.10', 443, A.cidr, { path: 'direct', connect: connected(), app: { kind: 'tls', outcome: 'handshake', servername: 'www.gotomypc.com', protocol: 'TLSv1.3', chain: [CERT], trust: 'extra-root', extraRoot: { subject: 'CN=Zscaler Root CA', source: 'NODE_EXTRA_CA_CERTS' }, verifyError: 'unable to get local issuer certificate', elapsedMs: 9 } }, { host: POLL.name }),
+    attempt('192.0.2.10', 443, A.cidr, { path: 'direct', connect: connected(), app: { kind: 'tls', outcome: 'handshake', servername: 'www.gotomypc.com', protocol: 'TLSv1.3', chain: [CERT], names: [], trust: 'extra-root', root: { subject: 'CN=Zscaler Root CA', source: 'NODE_EXTRA_CA_CERTS' }, verifyError: 'unable to get local issuer certificate', elapsedMs: 9 } }, { host: POLL.name }),
     http('192.0.2.7'),
     attempt('192.0.2.7', 443, A.cidr, { path: 'proxy', connect: connected(), proxy: { kind: 'proxy', outcome: 'answered', status: 407, statusText: 'Proxy Authentication Required', headers: { 'proxy-authenticate': 'Basic realm="lab"', via: '1.1 squid' }, credentialsSent: false, elapsedMs: 2 } }),
-    attempt('192.0.2.7', 8200, A.cidr, { path: 'direct', connect: connected(), app: { kind: 'service', outcome: 'answered', request: 'GET /Jedi', unsolicited: 'x', reply: 'HTTP/1.1 400 Bad Request\\r\\n', status: 400, headers: { server: 'squid' }, body: 'Bad', elapsedMs: 5 } }),
+    attempt('192.0.2.7', 8200, A.cidr, { path: 'direct', connect: connected(), app: { kind: 'service', outcome: 'answered', request: 'GET /Jedi', unsolicited: 'HTTP/1.1 400 Bad Request\\r\\n', status: 400, statusText: 'Bad Request', headers: { server: 'squid' }, body: 'Bad', text: 'Bad', elapsedMs: 5 } }),
     attempt('192.0.2.8', 80, A.cidr, { path: 'direct', connect: connected(), app: reset, neutral: { connect: connected(), app: moved } }),
     attempt('192.0.2.8', 443, A.cidr, { path: 'direct', connect: connected(), app: { kind: 'tls', outcome: 'handshake', servername: 'www.gotomypc.com', protocol: 'TLSv1.3', chain: [{ ...CERT, issuer: 'CN=Lab Public Root' }], names: ['*.cloudfront.net'], nameMatches: false, trust: 'public', verifyError: 'ERR_TLS_CERT_ALTNAME_INVALID', elapsedMs: 4 } }),
-    attempt('203.0.113.5', 443, MEDIA.cidr, { path: 'direct', connect: connected(), app: { kind: 'tls', outcome: 'handshake', servername: null, chain: [], trust: 'public', elapsedMs: 4 } }),
+    attempt('203.0.113.5', 443, MEDIA.cidr, { path: 'direct', connect: connected(), app: { kind: 'tls', outcome: 'handshake', servername: null, protocol: 'TLSv1.3', chain: [], names: [], trust: 'public', elapsedMs: 4 } }),
+    attempt('192.0.2.11', 443, A.cidr, { path: 'direct', connect: connected(), app: { kind: 'tls', outcome: 'handshake', servername: 'www.gotomypc.com', protocol: 'TLSv1.3', chain: [{ ...CERT, issuer: 'CN=Lab Root' }], names: ['www.gotomypc.com'], nameMatches: true, trust: 'given-root', root: { subject: 'CN=Lab Root', source: '--tls-roots lab/root.pem' }, elapsedMs: 4 } }),
     attempt('198.51.100.9', 80, L.cidr, { path: 'direct', connect: { kind: 'tcp', outcome: 'failed', code: 'ECONNREFUSED', syscall: 'connect', elapsedMs: 0.4 } }),
     attempt('198.51.100.9', 443, L.cidr, { path: 'direct', connect: { kind: 'tcp', outcome: 'timeout', elapsedMs: 3000 } }),
     attempt('198.51.100.9', 8200, L.cidr, { path: 'direct', connect: { kind: 'tcp', outcome: 'failed', code: 'EMFILE', elapsedMs: 0.1 } }),
@@ -212,6 +213,8 @@ t.test('reports built by the real modules are valid', async (t) => {
   t.same(validateReport(minimal()), [], 'minimal: no attempts, no DNS, not Windows');
   const full = rich() as { summary: { findings: unknown[]; comparison: unknown; services: unknown } };
   t.same(validateReport(full), [], 'rich: HTTP, TLS inspection, 8200, a proxy, DNS, service addresses, --compare-direct');
+  const given = richAttempts().find((a) => a.evidence.tls?.trust === 'given-root');
+  t.same(given?.evidence.tls?.givenRoot, { subject: 'CN=Lab Root', source: '--tls-roots lab/root.pem' }, 'a chain under a root given with --tls-roots records that root');
   t.ok(full.summary.findings.length > 0 && full.summary.comparison !== null && full.summary.services !== null, 'the rich report has findings, a comparison and services');
   const text = JSON.stringify(full);
   for (const part of ['"app-filter"', '"exchanges"', '"not-served"', '"unconfirmed"', '"possible":["Via', '"nameMatches":false', '"servername":null', '"legacyPorts":[80,443,8200]']) {
