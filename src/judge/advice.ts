@@ -308,7 +308,7 @@ function interceptionSteps(findings: readonly Finding[]): AdviceStep[] {
         const local = !('kind' in finding.evidence) && finding.evidence.tls?.extraRoot
           ? " Its root certificate is installed on this PC: if no company gateway is meant to do this, look for a security suite on this PC (GoTo's firewall page names Norton Transaction Protection as a setting to adjust)."
           : '';
-        step = `Exempt the GoTo ranges (the table above) from HTTPS inspection${where}: GoToMyPC does not accept a certificate re-signed by someone else.${local}`;
+        step = `Exempt the GoTo ranges (the Ranges table) from HTTPS inspection${where}: GoToMyPC does not accept a certificate re-signed by someone else.${local}`;
       }
     } else {
       const name = finding.product ? ` (${finding.product})` : '';

@@ -80,7 +80,7 @@ g2probe --ranges "$ranges" --ports 443`);
   t.equal(run.code, 4);
   const flat = run.stdout.replace(/\s+/g, ' ');
   t.match(flat, 'INTERCEPTED: Something on this network inspects HTTPS: the certificate for 443 was issued by CN=Zscaler Intermediate Root CA (zscaler.net), O=Zscaler Inc. (Zscaler Internet Access), which no public root vouches for.');
-  t.match(flat, '1. Exempt the GoTo ranges (the table above) from HTTPS inspection in Zscaler Internet Access');
+  t.match(flat, '1. Exempt the GoTo ranges (the Ranges table) from HTTPS inspection in Zscaler Internet Access');
 });
 
 lab(t, 'an extra root from the system store (bind-mounted bundle) is named as such', async (t) => {
