@@ -17,6 +17,12 @@ export const START: readonly [string, ...string[]] = EXE ? [EXE] : [process.exec
 /** The same for a shell script. */
 export const START_SH = START.map((word) => JSON.stringify(word)).join(' ');
 
+/** A run's text report without its footer: the Saved lines of the files it wrote, which show and the bundle's
+ * report.txt do not repeat (they were not written by show, and the bundle is written before its own line). */
+export function reportOnly(printed: string): string {
+  return printed.replace(/\n(?:Saved: .*\n)+$/, '');
+}
+
 export interface Run {
   code: number | null;
   stdout: string;

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
-import { START_SH } from '../helpers/cli.js';
+import { START_SH, reportOnly } from '../helpers/cli.js';
 import { HOLD, POLL, parseHold } from '../helpers/hold.js';
 import { inNamespace, lab } from '../helpers/lab.js';
 import { parseExposition, valueOf } from '../helpers/prometheus.js';
@@ -51,7 +51,8 @@ ${START_SH} show ${dir}/hold.json > ${dir}/hold.show; echo "show $?"`);
   t.equal(run.stdout, 'hold 0\nshow 0\n', run.stderr);
   const printed = readFileSync(join(dir, 'hold.txt'), 'utf8');
   t.match(printed, /^g2probe \S+ hold: 2 connections for 3s, an exchange every 1s[\s\S]*\nHELD: /);
-  t.equal(readFileSync(join(dir, 'hold.show'), 'utf8'), printed, 'g2probe show of the saved report prints what the run printed');
+  t.match(printed, /\nSaved: \S*hold\.json \(the JSON report\)\n$/, 'the run says where its report went');
+  t.equal(readFileSync(join(dir, 'hold.show'), 'utf8'), reportOnly(printed), 'g2probe show of the saved report prints what the run printed, but the Saved line');
   const report = parseHold(t, readFileSync(join(dir, 'hold.json'), 'utf8'), run.stderr);
   t.equal(report.verdict.status, 'held', 'a server ending each exchange is not a cut');
   for (const line of report.lines) {

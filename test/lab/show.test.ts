@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { FIXTURES, START_SH } from '../helpers/cli.js';
+import { FIXTURES, START_SH, reportOnly } from '../helpers/cli.js';
 import { inNamespace, lab } from '../helpers/lab.js';
 
 lab(t, 'g2probe show of a saved report prints what the run printed', async (t) => {
@@ -26,7 +26,8 @@ ${START_SH} show ${dir}/faults.json > ${dir}/faults.show; echo "show $?"`);
   for (const name of ['healthy', 'faults']) {
     const printed = readFileSync(join(dir, `${name}.txt`), 'utf8');
     t.ok(printed.length > 500, `${name}: the run printed its report`);
-    t.equal(readFileSync(join(dir, `${name}.show`), 'utf8'), printed, `${name}: show prints the same text`);
+    t.match(printed, /\nSaved: \S+\.json \(the JSON report\)\n$/, `${name}: the run says where its report went`);
+    t.equal(readFileSync(join(dir, `${name}.show`), 'utf8'), reportOnly(printed), `${name}: show prints the same text, but the Saved line`);
   }
   t.match(readFileSync(join(dir, 'healthy.txt'), 'utf8'), /^PARTIAL: .*GoToMyPC's own/m, 'the servers answer; 127.0.0.2, where nothing listens, does not');
   t.match(readFileSync(join(dir, 'faults.txt'), 'utf8'), /local-firewall/);
