@@ -94,7 +94,7 @@ true`, { timeoutMs: 180_000 });
     t.equal(read('bad', 'err'), 'g2probe: unknown option --bogus (g2probe --help lists them)\n', 'in one line');
     t.equal(read('bad', 'out'), '', 'nothing on stdout');
 
-    t.equal(read('probe', 'err'), '', 'the probe: nothing on stderr');
+    t.match(read('probe', 'err'), /^Saved: Z:\\\S*\\saved\.json \(the JSON report\)\r?\n$/, 'the probe: on stderr only where --out went, as a Windows path (stdout holds the JSON)');
     const report = JSON.parse(read('probe', 'out')) as Report;
     assertValidReport(t, report);
     t.same(JSON.parse(readFileSync(join(dir, 'saved.json'), 'utf8')), report, '--out holds the same report');
